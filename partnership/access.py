@@ -1,0 +1,88 @@
+"""One function per object type: fetch it for a user or raise Http404/PermissionDenied.
+
+Views never check permissions inline; they call these. Rights come from the
+groups and django-guardian rows that ``services.sync_person_rights`` keeps in
+step with memberships.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from .models import Body, Invitation, Membership, Partner, Person
+
+
+def can_manage_registry(user) -> bool:
+    return bool(user.is_authenticated and user.has_perm("partnership.manage_registry"))
+
+
+def require_registry_manager(user) -> None:
+    if not can_manage_registry(user):
+        raise PermissionDenied
+
+
+def require_history_reader(user) -> None:
+    if not (user.is_authenticated and user.has_perm("partnership.view_history")):
+        raise PermissionDenied
+
+
+def require_inviter(user) -> None:
+    if not (user.is_authenticated and user.has_perm("partnership.invite_people")):
+        raise PermissionDenied
+
+
+def partner_for_user(user, pk: int, action: str = "view") -> Partner:
+    """Partners are public to signed-in users; only the secretariat changes them."""
+    partner = get_object_or_404(Partner, pk=pk)
+    if action == "view":
+        return partner
+    if action == "change":
+        require_registry_manager(user)
+        return partner
+    raise ValueError(action)
+
+
+def person_for_user(user, pk: int, action: str = "view") -> Person:
+    """The directory is for signed-in users; a person changes their own profile."""
+    person = get_object_or_404(Person, pk=pk, is_active=True)
+    if action == "view":
+        return person
+    if action == "change":
+        if person.pk == user.pk or can_manage_registry(user):
+            return person
+        raise PermissionDenied
+    raise ValueError(action)
+
+
+def body_for_user(user, pk: int, action: str = "view") -> Body:
+    body = get_object_or_404(Body.objects.select_related("chairing_partner", "delegated_from"), pk=pk)
+    if action == "view":
+        return body
+    if action == "view_papers":
+        if can_manage_registry(user) or user.has_perm("partnership.view_body_papers", body):
+            return body
+        raise PermissionDenied
+    if action == "manage_members":
+        require_registry_manager(user)
+        return body
+    raise ValueError(action)
+
+
+def membership_for_user(user, pk: int, action: str = "change") -> Membership:
+    membership = get_object_or_404(
+        Membership.objects.select_related("person", "body", "partner"), pk=pk
+    )
+    if action in ("change", "end"):
+        require_registry_manager(user)
+        return membership
+    raise ValueError(action)
+
+
+def invitation_for_user(user, pk: int, action: str = "revoke") -> Invitation:
+    require_inviter(user)
+    invitation = get_object_or_404(Invitation, pk=pk)
+    if action == "revoke":
+        return invitation
+    raise Http404

@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from .models import Invitation, Membership, Partner, Person
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class PartnerForm(forms.ModelForm):
+    class Meta:
+        model = Partner
+        fields = ["name", "short_name", "kind", "organisation_number", "website", "contact_email",
+                  "active_from", "active_to"]
+        widgets = {"active_from": DateInput(), "active_to": DateInput(),
+                   "organisation_number": forms.TextInput(attrs={"inputmode": "numeric",
+                                                                 "autocomplete": "off"})}
+
+    def clean_organisation_number(self):
+        return self.cleaned_data["organisation_number"].replace(" ", "")
+
+
+class MembershipAddForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["person", "partner", "role", "starts_on", "ends_on"]
+        widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
+        help_texts = {"ends_on": _("La stå tomt for arbeidsgrupper: perioden blir to år.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = Person.objects.filter(is_active=True).order_by("full_name")
+        self.fields["partner"].queryset = Partner.objects.active_on().order_by("name")
+
+    def _post_clean(self):
+        # Model validation runs in the service, which reports errors per field.
+        pass
+
+
+class MembershipChangeForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["partner", "role", "starts_on", "ends_on"]
+        widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
+
+    def _post_clean(self):
+        pass
+
+
+class MembershipEndForm(forms.Form):
+    ends_on = forms.DateField(label=_("Siste dag"), widget=DateInput())
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = ["full_name", "title", "phone", "preferred_language"]
+        widgets = {"phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+                   "full_name": forms.TextInput(attrs={"autocomplete": "name"})}
+
+    def _post_clean(self):
+        pass
+
+
+class InvitationForm(forms.ModelForm):
+    class Meta:
+        model = Invitation
+        fields = ["email", "full_name", "partner", "language"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = Partner.objects.active_on().order_by("name")
+        self.fields["partner"].required = False
+
+    def _post_clean(self):
+        pass
+
+
+class InvitationAcceptForm(forms.Form):
+    password1 = forms.CharField(label=_("Velg passord"), strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+                                help_text=_("Minst 10 tegn. Ikke bare tall, og ikke et vanlig passord."))
+    password2 = forms.CharField(label=_("Gjenta passordet"), strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def __init__(self, *args, invitation=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.invitation = invitation
+
+    def clean(self):
+        cleaned = super().clean()
+        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("Passordene er ikke like."))
+        if p1:
+            probe = Person(email=self.invitation.email, full_name=self.invitation.full_name)
+            try:
+                password_validation.validate_password(p1, probe)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return cleaned

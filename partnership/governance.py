@@ -1,0 +1,105 @@
+"""Governance checks (R2, R4) computed from the registry for the secretariat's dashboard.
+
+Each check lists what breaks it, so the secretariat knows what to fix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .models import Body, Membership, Partner, today
+
+
+@dataclass
+class Check:
+    key: str
+    title: str
+    rule: str
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not self.problems
+
+
+def governance_checks(day: dt.date | None = None) -> list[Check]:
+    """Run all checks on ``day`` with three queries, whatever the size of the registry."""
+    day = day or today()
+    partners = list(Partner.objects.active_on(day).order_by("name"))
+    bodies = list(Body.objects.filter(kind__in=[Body.Kind.WORKING_GROUP, Body.Kind.PARTNERS,
+                                                 Body.Kind.LEADERS]).order_by("name"))
+    memberships = list(
+        Membership.objects.active_on(day)
+        .filter(body__in=bodies)
+        .values_list("body_id", "partner_id", "role")
+    )
+    body_kind = {b.pk: b.kind for b in bodies}
+    return [
+        _every_partner_in_a_working_group(partners, memberships, body_kind),
+        _working_group_roles(bodies, memberships),
+        _partner_meeting_representatives(partners, memberships, body_kind),
+        _leaders_meeting_complete(partners, bodies, memberships),
+    ]
+
+
+def _every_partner_in_a_working_group(partners, memberships, body_kind) -> Check:
+    check = Check("partners_in_groups", gettext_lazy("Alle partnere er med i minst én arbeidsgruppe"), "R4")
+    in_group = {p for b, p, _r in memberships if body_kind[b] == Body.Kind.WORKING_GROUP}
+    for partner in partners:
+        if partner.pk not in in_group:
+            check.problems.append(_("%(partner)s er ikke med i noen arbeidsgruppe.") % {"partner": partner})
+    return check
+
+
+def _working_group_roles(bodies, memberships) -> Check:
+    check = Check("group_roles", gettext_lazy(
+        "Hver arbeidsgruppe har én leder, én økonomiansvarlig og én kommunikasjonsansvarlig"), "R4")
+    counts: dict[tuple[int, str], int] = defaultdict(int)
+    for body_id, _p, role in memberships:
+        counts[(body_id, role)] += 1
+    for body in bodies:
+        if body.kind != Body.Kind.WORKING_GROUP:
+            continue
+        for role in Membership.UNIQUE_WORKING_GROUP_ROLES:
+            n = counts[(body.pk, role)]
+            if n != 1:
+                check.problems.append(
+                    _("%(body)s har %(count)s i rollen %(role)s (skal ha 1).")
+                    % {"body": body, "count": n, "role": Membership.Role(role).label.lower()}
+                )
+    return check
+
+
+def _partner_meeting_representatives(partners, memberships, body_kind) -> Check:
+    check = Check("pm_representatives", gettext_lazy("1–2 representanter per partner i Partnermøtet"), "R2")
+    seats = (Membership.Role.MEMBER, Membership.Role.LEADER, Membership.Role.DEPUTY_LEADER)
+    counts: dict[int, int] = defaultdict(int)
+    for body_id, partner_id, role in memberships:
+        if body_kind[body_id] == Body.Kind.PARTNERS and role in seats:
+            counts[partner_id] += 1
+    for partner in partners:
+        n = counts[partner.pk]
+        if not 1 <= n <= 2:
+            check.problems.append(
+                _("%(partner)s har %(count)s representanter i Partnermøtet (skal ha 1–2).")
+                % {"partner": partner, "count": n}
+            )
+    return check
+
+
+def _leaders_meeting_complete(partners, bodies, memberships) -> Check:
+    check = Check("leaders_meeting", gettext_lazy("Ledermøtet har en leder fra hver partner"), "R1")
+    leaders_bodies = {b.pk for b in bodies if b.kind == Body.Kind.LEADERS}
+    if not leaders_bodies:
+        check.problems.append(_("Det finnes ikke noe ledermøte i registeret."))
+        return check
+    present = {p for b, p, _r in memberships if b in leaders_bodies}
+    for partner in partners:
+        if partner.pk not in present:
+            check.problems.append(_("%(partner)s har ingen leder i Ledermøtet.") % {"partner": partner})
+    return check

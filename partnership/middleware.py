@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import resolve, reverse
+from django.utils import translation
+
+from .roles import roles_for
+
+# URL names that anonymous visitors may open (issue 2: sign-in, password reset,
+# invitation acceptance, language switch, accessibility statement).
+PUBLIC_URL_NAMES = frozenset({
+    "account_login",
+    "account_reset_password",
+    "account_reset_password_done",
+    "account_reset_password_from_key",
+    "account_reset_password_from_key_done",
+    "account_confirm_email",
+    "account_email_verification_sent",
+    "account_logout",
+    "account_signup",  # allauth answers "closed" (no open sign-up)
+    "account_inactive",
+    "account_login_code_confirm",
+    "mfa_authenticate",
+    "mfa_reauthenticate",
+    "invitation_accept",
+    "set_language",
+    "accessibility",
+    "healthz",
+})
+
+# Pages a secretariat member without a second factor may still reach.
+MFA_SETUP_URL_NAMES = frozenset({
+    "mfa_index", "mfa_activate_totp", "mfa_add_webauthn", "mfa_generate_recovery_codes",
+    "mfa_view_recovery_codes", "mfa_download_recovery_codes", "mfa_reauthenticate",
+    "account_reauthenticate", "account_logout", "set_language", "accessibility", "healthz",
+})
+
+
+def _url_name(request) -> str | None:
+    try:
+        return resolve(request.path_info).url_name
+    except Exception:  # 404s are answered by the view layer
+        return None
+
+
+def _is_static(path: str) -> bool:
+    return path.startswith(settings.STATIC_URL)
+
+
+class LoginRequiredMiddleware:
+    """Everything but the public pages above sends anonymous visitors to sign-in."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.user.is_authenticated and not _is_static(request.path_info):
+            name = _url_name(request)
+            if name not in PUBLIC_URL_NAMES:
+                return redirect(f"{reverse('account_login')}?next={request.get_full_path()}")
+        return self.get_response(request)
+
+
+class RequireSecondFactorMiddleware:
+    """Secretariat staff and admins must set up a second factor before anything else."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and not _is_static(request.path_info):
+            if roles_for(user).needs_second_factor and not _has_second_factor(user):
+                if _url_name(request) not in MFA_SETUP_URL_NAMES:
+                    return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+
+def _has_second_factor(user) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(
+        user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+    ).exists()
+
+
+class UserLanguageMiddleware:
+    """A signed-in person's preferred language applies unless they chose one in this browser."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+            translation.activate(user.preferred_language)
+            request.LANGUAGE_CODE = user.preferred_language
+        return self.get_response(request)

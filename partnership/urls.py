@@ -1,0 +1,34 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from . import views
+
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "Partnerskap mot mobbing"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("tilgjengelighet/", views.accessibility, name="accessibility"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("partnere/", views.partner_list, name="partner_list"),
+    path("partnere/ny/", views.partner_create, name="partner_create"),
+    path("partnere/<int:pk>/", views.partner_detail, name="partner_detail"),
+    path("partnere/<int:pk>/endre/", views.partner_edit, name="partner_edit"),
+    path("personer/", views.person_list, name="person_list"),
+    path("personer/<int:pk>/", views.person_detail, name="person_detail"),
+    path("profil/", views.profile, name="profile"),
+    path("organer/", views.body_list, name="body_list"),
+    path("organer/<int:pk>/", views.body_detail, name="body_detail"),
+    path("organer/<int:pk>/medlemmer/", views.membership_add, name="membership_add"),
+    path("medlemskap/<int:pk>/endre/", views.membership_edit, name="membership_edit"),
+    path("medlemskap/<int:pk>/avslutt/", views.membership_end, name="membership_end"),
+    path("invitasjoner/", views.invitation_list, name="invitation_list"),
+    path("invitasjoner/<int:pk>/trekk-tilbake/", views.invitation_revoke, name="invitation_revoke"),
+    path("invitasjon/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("endringslogg/", views.history, name="history"),
+    path("konto/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,351 @@
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import access, selectors, services
+from .forms import (
+    InvitationAcceptForm,
+    InvitationForm,
+    MembershipAddForm,
+    MembershipChangeForm,
+    MembershipEndForm,
+    PartnerForm,
+    ProfileForm,
+)
+from .governance import governance_checks
+from .models import Body, Partner, today
+from .roles import roles_for
+
+PAGE_SIZE = 50
+
+
+def _apply_validation_error(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form, field by field where it can."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _page(request: HttpRequest, qs):
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+@require_GET
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "partnership/accessibility.html")
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    roles = roles_for(request.user)
+    context = {"memberships": selectors.my_memberships(person=request.user)}
+    if access.can_manage_registry(request.user):
+        checks = governance_checks()
+        context.update(
+            checks=checks,
+            failing_checks=sum(1 for c in checks if not c.passed),
+            open_invitations=[i for i in selectors.invitation_list()[:20] if i.status == "open"],
+        )
+    if roles.affiliated_partner_ids or roles.represented_partner_ids or roles.led_partner_ids:
+        ids = roles.affiliated_partner_ids | roles.represented_partner_ids | roles.led_partner_ids
+        context["my_partners"] = Partner.objects.filter(pk__in=ids).order_by("name")
+    return render(request, "partnership/home.html", context)
+
+
+# --- Partners ---------------------------------------------------------------------------
+@require_GET
+def partner_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()[:100]
+    include_inactive = request.GET.get("inactive") == "1"
+    page = _page(request, selectors.partner_list(q=q, include_inactive=include_inactive))
+    template = "partnership/partner_list.html"
+    if request.htmx:
+        template += "#results"
+    return render(request, template, {"page": page, "q": q, "include_inactive": include_inactive,
+                                      "can_manage": access.can_manage_registry(request.user)})
+
+
+@require_GET
+def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    partner = access.partner_for_user(request.user, pk)
+    return render(request, "partnership/partner_detail.html", {
+        "partner": partner,
+        "memberships": selectors.partner_memberships(partner=partner),
+        "people": selectors.partner_people(partner=partner),
+        "can_manage": access.can_manage_registry(request.user),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def partner_create(request: HttpRequest) -> HttpResponse:
+    access.require_registry_manager(request.user)
+    form = PartnerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            partner = services.partner_create(**form.cleaned_data)
+        except ValidationError as exc:
+            _apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Partneren er lagt til."))
+            return redirect("partner_detail", pk=partner.pk)
+    return render(request, "partnership/partner_form.html", {"form": form, "partner": None},
+                  status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    partner = access.partner_for_user(request.user, pk, action="change")
+    form = PartnerForm(request.POST or None, instance=partner)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.partner_update(partner=partner, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Endringene er lagret."))
+            return redirect("partner_detail", pk=partner.pk)
+    return render(request, "partnership/partner_form.html", {"form": form, "partner": partner},
+                  status=400 if form.errors else 200)
+
+
+# --- People -------------------------------------------------------------------------------
+@require_GET
+def person_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()[:100]
+    try:
+        partner_id = int(request.GET.get("partner", "") or 0) or None
+    except ValueError:
+        partner_id = None
+    page = _page(request, selectors.person_list(q=q, partner_id=partner_id))
+    template = "partnership/person_list.html"
+    if request.htmx:
+        template += "#results"
+    return render(request, template, {
+        "page": page, "q": q, "partner_id": partner_id,
+        "partners": selectors.partner_list().only("pk", "name"),
+    })
+
+
+@require_GET
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = access.person_for_user(request.user, pk)
+    return render(request, "partnership/person_detail.html", {
+        "person": person,
+        "memberships": selectors.person_memberships(person=person),
+        "affiliations": selectors.person_affiliations(person=person),
+        "today": today(),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    person = access.person_for_user(request.user, request.user.pk, action="change")
+    form = ProfileForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update_profile(person=person, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Profilen er lagret."))
+            response = redirect("profile")
+            # The chosen language applies at once in this browser.
+            from django.conf import settings
+
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, person.preferred_language,
+                                samesite="Lax", secure=settings.LANGUAGE_COOKIE_SECURE)
+            return response
+    return render(request, "partnership/profile.html", {
+        "form": form,
+        "memberships": selectors.person_memberships(person=person),
+    }, status=400 if form.errors else 200)
+
+
+# --- Bodies and memberships ---------------------------------------------------------------------
+@require_GET
+def body_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "partnership/body_list.html", {"bodies": selectors.body_list()})
+
+
+def _body_context(request: HttpRequest, body: Body, **extra) -> dict:
+    can_manage = access.can_manage_registry(request.user)
+    context = {
+        "body": body,
+        "members": selectors.body_members(body=body),
+        "can_manage": can_manage,
+        "today": today(),
+    }
+    if can_manage:
+        context["add_form"] = MembershipAddForm(initial={"starts_on": today()})
+        context["past_members"] = selectors.body_past_members(body=body)
+    context.update(extra)
+    return context
+
+
+@require_GET
+def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    body = access.body_for_user(request.user, pk)
+    return render(request, "partnership/body_detail.html", _body_context(request, body))
+
+
+def _members_fragment(request: HttpRequest, body: Body, *, status: int = 200,
+                      message: str = "", **extra) -> HttpResponse:
+    response = render(request, "partnership/body_detail.html#members",
+                      _body_context(request, body, **extra), status=status)
+    if message:
+        response["HX-Trigger"] = json.dumps({"portal:message": message})
+    return response
+
+
+@require_POST
+def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
+    body = access.body_for_user(request.user, pk, action="manage_members")
+    form = MembershipAddForm(request.POST)
+    if form.is_valid():
+        try:
+            membership = services.membership_start(body=body, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_validation_error(form, exc)
+        else:
+            message = _("%(person)s er lagt til som %(role)s.") % {
+                "person": membership.person, "role": membership.get_role_display().lower()}
+            if not request.htmx:
+                messages.success(request, message)
+                return redirect("body_detail", pk=body.pk)
+            return _members_fragment(request, body, message=message)
+    if not request.htmx:
+        return render(request, "partnership/body_detail.html",
+                      _body_context(request, body, add_form=form), status=400)
+    return _members_fragment(request, body, status=400, add_form=form)
+
+
+@require_http_methods(["GET", "POST"])
+def membership_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = access.membership_for_user(request.user, pk, action="change")
+    body = membership.body
+    form = MembershipChangeForm(request.POST or None, instance=membership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_change(membership=membership, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_validation_error(form, exc)
+        else:
+            message = _("Medlemskapet til %(person)s er endret.") % {"person": membership.person}
+            if not request.htmx:
+                messages.success(request, message)
+                return redirect("body_detail", pk=body.pk)
+            return _members_fragment(request, body, message=message)
+    membership.refresh_from_db()
+    context = {"membership": membership, "form": form, "body": body}
+    status = 400 if form.errors else 200
+    if request.htmx:
+        return render(request, "partnership/membership_edit.html#edit-row", context, status=status)
+    return render(request, "partnership/membership_edit.html", context, status=status)
+
+
+@require_POST
+def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = access.membership_for_user(request.user, pk, action="end")
+    body = membership.body
+    form = MembershipEndForm(request.POST or {"ends_on": today()})
+    if form.is_valid():
+        try:
+            services.membership_end(membership=membership, ends_on=form.cleaned_data["ends_on"])
+        except ValidationError as exc:
+            _apply_validation_error(form, exc)
+        else:
+            message = _("Medlemskapet til %(person)s er avsluttet.") % {"person": membership.person}
+            if not request.htmx:
+                messages.success(request, message)
+                return redirect("body_detail", pk=body.pk)
+            return _members_fragment(request, body, message=message)
+    error = "; ".join(str(e) for errors in form.errors.values() for e in errors)
+    if not request.htmx:
+        messages.error(request, error)
+        return redirect("body_detail", pk=body.pk)
+    return _members_fragment(request, body, status=400, end_error=error, end_error_for=membership.pk)
+
+
+# --- Invitations ----------------------------------------------------------------------------------
+@require_http_methods(["GET", "POST"])
+def invitation_list(request: HttpRequest) -> HttpResponse:
+    access.require_inviter(request.user)
+    form = InvitationForm(request.POST or None, initial={"language": "nb"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation, _token = services.invitation_create(invited_by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Invitasjonen er sendt til %(email)s.") % {"email": invitation.email})
+            return redirect("invitation_list")
+    return render(request, "partnership/invitation_list.html", {
+        "form": form, "page": _page(request, selectors.invitation_list()),
+    }, status=400 if form.errors else 200)
+
+
+@require_POST
+def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = access.invitation_for_user(request.user, pk, action="revoke")
+    services.invitation_revoke(invitation=invitation)
+    messages.success(request, _("Invitasjonen til %(email)s er trukket tilbake.") % {"email": invitation.email})
+    return redirect("invitation_list")
+
+
+INVITATION_PROBLEMS = {
+    "unknown": _("Lenken er ikke gyldig. Sjekk at du har kopiert hele lenken fra e-posten."),
+    "accepted": _("Denne invitasjonen er allerede brukt. Logg inn med e-postadressen og passordet ditt."),
+    "revoked": _("Denne invitasjonen er trukket tilbake. Kontakt sekretariatet for en ny."),
+    "expired": _("Denne invitasjonen er utløpt. Kontakt sekretariatet for en ny."),
+}
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    try:
+        invitation = services.invitation_for_token(token)
+    except services.InvitationInvalid as exc:
+        return TemplateResponse(request, "partnership/invitation_invalid.html",
+                                {"problem": str(INVITATION_PROBLEMS[exc.reason])}, status=410
+                                if exc.reason != "unknown" else 404)
+    form = InvitationAcceptForm(request.POST or None, invitation=invitation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.invitation_accept(token=token, password=form.cleaned_data["password1"])
+        except services.InvitationInvalid as exc:
+            return TemplateResponse(request, "partnership/invitation_invalid.html",
+                                    {"problem": str(INVITATION_PROBLEMS[exc.reason])}, status=410)
+        login(request, person, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Velkommen! Kontoen din er klar."))
+        return redirect("home")
+    return render(request, "partnership/invitation_accept.html", {"form": form, "invitation": invitation},
+                  status=400 if form.errors else 200)
+
+
+# --- Audit trail ----------------------------------------------------------------------------------
+@require_GET
+def history(request: HttpRequest) -> HttpResponse:
+    access.require_history_reader(request.user)
+    return render(request, "partnership/history.html", {"records": selectors.registry_history()})
