@@ -220,7 +220,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if PRODUCTION
+            if PRODUCTION or DJANGO_ENV == "build"
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
