@@ -45,8 +45,11 @@ def partner_for_user(user, pk: int, action: str = "view") -> Partner:
 
 
 def person_for_user(user, pk: int, action: str = "view") -> Person:
-    """The directory is for signed-in users; a person changes their own profile."""
-    person = get_object_or_404(Person, pk=pk, is_active=True)
+    """The directory is for signed-in users; a person changes their own profile.
+
+    People whose accounts are closed stay viewable: past memberships link to them.
+    """
+    person = get_object_or_404(Person, pk=pk)
     if action == "view":
         return person
     if action == "change":

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
-from .models import Invitation, Membership, Partner, Person
+from .models import Invitation, Membership, Partner, Person, today
 
 
 class DateInput(forms.DateInput):
@@ -23,11 +24,34 @@ class PartnerForm(forms.ModelForm):
                    "organisation_number": forms.TextInput(attrs={"inputmode": "numeric",
                                                                  "autocomplete": "off"})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # People write "974 760 673": let the spaces through this field's length check;
+        # clean_organisation_number strips them before the model checks the nine digits.
+        orgnr = self.fields["organisation_number"]
+        orgnr.max_length = 11
+        orgnr.validators = [v for v in orgnr.validators if not isinstance(v, MaxLengthValidator)]
+        orgnr.widget.attrs["maxlength"] = "11"
+
     def clean_organisation_number(self):
         return self.cleaned_data["organisation_number"].replace(" ", "")
 
 
 class MembershipAddForm(forms.ModelForm):
+    # The person is named by e-mail address, not picked from a list: the registry
+    # holds thousands of people, and a select of them all made the page heavy
+    # (measured in make bench). The directory finds the address.
+    person = forms.ModelChoiceField(
+        label=_("Personens e-post"),
+        queryset=Person.objects.filter(is_active=True),
+        to_field_name="email",
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+        help_text=_("Finn adressen i personkatalogen. Er personen ikke i portalen, send en invitasjon først."),
+        error_messages={
+            "invalid_choice": _("Fant ingen aktiv person med denne e-postadressen. Send en invitasjon først."),
+        },
+    )
+
     class Meta:
         model = Membership
         fields = ["person", "partner", "role", "starts_on", "ends_on"]
@@ -36,7 +60,6 @@ class MembershipAddForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = Person.objects.filter(is_active=True).order_by("full_name")
         self.fields["partner"].queryset = Partner.objects.active_on().order_by("name")
 
     def _post_clean(self):
@@ -55,7 +78,11 @@ class MembershipChangeForm(forms.ModelForm):
 
 
 class MembershipEndForm(forms.Form):
-    ends_on = forms.DateField(label=_("Siste dag"), widget=DateInput())
+    ends_on = forms.DateField(label=_("Siste dag"), widget=DateInput(), required=False)
+
+    def clean_ends_on(self):
+        # The row's button ends the membership today; another day is set under "Endre".
+        return self.cleaned_data["ends_on"] or today()
 
 
 class ProfileForm(forms.ModelForm):

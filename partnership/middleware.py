@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import resolve, reverse
 from django.utils import translation
@@ -20,9 +21,8 @@ PUBLIC_URL_NAMES = frozenset({
     "account_logout",
     "account_signup",  # allauth answers "closed" (no open sign-up)
     "account_inactive",
-    "account_login_code_confirm",
+    "account_confirm_login_code",
     "mfa_authenticate",
-    "mfa_reauthenticate",
     "invitation_accept",
     "set_language",
     "accessibility",
@@ -58,7 +58,8 @@ class LoginRequiredMiddleware:
         if not request.user.is_authenticated and not _is_static(request.path_info):
             name = _url_name(request)
             if name not in PUBLIC_URL_NAMES:
-                return redirect(f"{reverse('account_login')}?next={request.get_full_path()}")
+                # redirect_to_login quotes the path, so a query string ("?q=a&partner=3") survives.
+                return redirect_to_login(request.get_full_path(), reverse("account_login"))
         return self.get_response(request)
 
 

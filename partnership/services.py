@@ -242,8 +242,11 @@ def membership_start(*, person: Person, body: Body, partner: Partner, role: str,
         ends_on = _term_end(body, starts_on)
     membership = Membership(person=person, body=body, partner=partner, role=role,
                             starts_on=starts_on, ends_on=ends_on)
-    membership.full_clean()
+    # The clear message on "role" (naming who holds it) before the generic one of the
+    # exclusion constraint, which full_clean() would otherwise raise first.
+    membership.full_clean(validate_constraints=False)
     _check_unique_role(membership)
+    membership.validate_constraints()
     membership.save()
     sync_person_rights(person=person)
     return membership
@@ -257,8 +260,11 @@ def membership_change(*, membership: Membership, role: str, partner: Partner,
     membership.partner = partner
     membership.starts_on = starts_on
     membership.ends_on = ends_on
-    membership.full_clean()
+    # The clear message on "role" (naming who holds it) before the generic one of the
+    # exclusion constraint, which full_clean() would otherwise raise first.
+    membership.full_clean(validate_constraints=False)
     _check_unique_role(membership)
+    membership.validate_constraints()
     membership.save()
     sync_person_rights(person=membership.person)
     return membership
@@ -338,7 +344,8 @@ class InvitationInvalid(Exception):
 def invitation_for_token(token: str, *, lock: bool = False) -> Invitation:
     qs = Invitation.objects.select_related("partner")
     if lock:
-        qs = qs.select_for_update()
+        # of=("self",): the partner is joined with an outer join, which PostgreSQL cannot lock.
+        qs = qs.select_for_update(of=("self",))
     invitation = qs.filter(token_hash=_hash_token(token)).first()
     if invitation is None:
         raise InvitationInvalid("unknown")

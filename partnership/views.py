@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from . import access, selectors, services
 from .forms import (
@@ -74,6 +75,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 # --- Partners ---------------------------------------------------------------------------
 @require_GET
+@vary_on_headers("HX-Request")  # the same URL answers htmx with a fragment: keep caches apart
 def partner_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:100]
     include_inactive = request.GET.get("inactive") == "1"
@@ -130,6 +132,7 @@ def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- People -------------------------------------------------------------------------------
 @require_GET
+@vary_on_headers("HX-Request")
 def person_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:100]
     try:
@@ -240,10 +243,13 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
 def membership_edit(request: HttpRequest, pk: int) -> HttpResponse:
     membership = access.membership_for_user(request.user, pk, action="change")
     body = membership.body
-    form = MembershipChangeForm(request.POST or None, instance=membership)
+    # Own ids, so the row's fields do not clash with the add-member form on the body page.
+    form = MembershipChangeForm(request.POST or None, instance=membership,
+                                auto_id=f"membership-{membership.pk}-%s")
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_change(membership=membership, **form.cleaned_data)
@@ -259,7 +265,14 @@ def membership_edit(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"membership": membership, "form": form, "body": body}
     status = 400 if form.errors else 200
     if request.htmx:
-        return render(request, "partnership/membership_edit.html#edit-row", context, status=status)
+        response = render(
+            request, "partnership/membership_edit.html#edit-row", context, status=status
+        )
+        if form.errors:
+            # The form posts to #members; a form with errors goes back into its own row instead.
+            response["HX-Retarget"] = f"#membership-{membership.pk}"
+            response["HX-Reswap"] = "outerHTML"
+        return response
     return render(request, "partnership/membership_edit.html", context, status=status)
 
 
@@ -267,7 +280,7 @@ def membership_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
     membership = access.membership_for_user(request.user, pk, action="end")
     body = membership.body
-    form = MembershipEndForm(request.POST or {"ends_on": today()})
+    form = MembershipEndForm(request.POST)
     if form.is_valid():
         try:
             services.membership_end(membership=membership, ends_on=form.cleaned_data["ends_on"])

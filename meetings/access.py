@@ -1,0 +1,249 @@
+"""Who may see and manage meetings, agenda items, decisions, proposals and documents.
+
+One function per object type: fetch it for a user or raise Http404/PermissionDenied.
+Lists use the same rules as SQL conditions (``visible_meetings_q``), so a list never
+shows what the detail page would refuse.
+
+The rules (issue 3 §8, R5–R7):
+- A body's papers are read by its members: the body's group holds
+  ``partnership.view_body_papers`` on it (kept in step with memberships by
+  ``partnership.services.sync_person_rights``).
+- The secretariat (``partnership.manage_registry``) reads and manages every body's
+  meetings, except the state actors' group, whose meetings only its members see (R7);
+  a superuser is treated like the secretariat, with the same exception.
+- Working-group leaders (``partnership.lead_body`` on the group) manage their group's
+  meetings; the state group's leader manages its meetings.
+- Exempt agenda items (and the decisions on them) are for the body's members and the
+  secretariat only. Other decisions are visible to every signed-in user.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+
+from partnership.models import Body, BodyGroupObjectPermission, BodyUserObjectPermission
+
+from .models import AgendaItem, Decision, FollowUp, GoverningDocument, Meeting, Proposal
+
+PAPERS_PERMISSION = {
+    "permission__codename": "view_body_papers",
+    "permission__content_type__app_label": "partnership",
+}
+
+
+def is_secretariat(user) -> bool:
+    return bool(user.is_authenticated and user.has_perm("partnership.manage_registry"))
+
+
+def _require_signed_in(user) -> None:
+    if not user.is_authenticated:
+        raise PermissionDenied
+
+
+def member_body_ids(user):
+    """Subqueries of the bodies whose papers the user reads as a member (group or direct grant).
+
+    Returns two querysets of body ids; used inside other queries, so a list costs one query.
+    Superusers get no implicit membership here: membership is what opens the state group.
+    """
+    by_group = BodyGroupObjectPermission.objects.filter(
+        group__user=user, **PAPERS_PERMISSION
+    ).values("content_object_id")
+    direct = BodyUserObjectPermission.objects.filter(user=user, **PAPERS_PERMISSION).values(
+        "content_object_id"
+    )
+    return by_group, direct
+
+
+def member_of_q(user, field: str = "body_id") -> Q:
+    """``field`` (a body id) is a body the user is a member of."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    by_group, direct = member_body_ids(user)
+    return Q(**{f"{field}__in": by_group}) | Q(**{f"{field}__in": direct})
+
+
+def is_member(user, body: Body) -> bool:
+    if not user.is_authenticated:
+        return False
+    return Body.objects.filter(member_of_q(user, "pk"), pk=body.pk).exists()
+
+
+def visible_meetings_q(user, prefix: str = "") -> Q:
+    """Meetings (reached by ``prefix``, e.g. "meeting__") the user may see."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    q = member_of_q(user, f"{prefix}body_id")
+    if is_secretariat(user):
+        q |= ~Q(**{f"{prefix}body__kind": Body.Kind.STATE_GROUP})
+    return q
+
+
+def can_view_body_meetings(user, body: Body) -> bool:
+    if not user.is_authenticated:
+        return False
+    if body.kind != Body.Kind.STATE_GROUP and is_secretariat(user):
+        return True
+    return is_member(user, body)
+
+
+def can_manage_body_meetings(user, body: Body) -> bool:
+    if not user.is_authenticated:
+        return False
+    if body.kind == Body.Kind.STATE_GROUP:
+        # R7: run by its members; not even the secretariat unless it sits in the group.
+        return is_member(user, body) and (
+            is_secretariat(user) or user.has_perm("partnership.lead_body", body)
+        )
+    if is_secretariat(user):
+        return True
+    return body.kind == Body.Kind.WORKING_GROUP and user.has_perm("partnership.lead_body", body)
+
+
+def meeting_for_user(user, pk: int, action: str = "view") -> Meeting:
+    """``view``: members and the secretariat (state group: members only). ``manage`` (edit,
+    agenda, notice, attendance, minutes): the secretariat, working-group leaders for their group.
+    ``propose``: the meeting takes proposals and the user is signed in and a member of the body
+    or of a working group (R5), or the secretariat."""
+    meeting = get_object_or_404(Meeting.objects.select_related("body"), pk=pk)
+    _require_signed_in(user)
+    if action == "view":
+        if can_view_body_meetings(user, meeting.body):
+            return meeting
+        raise PermissionDenied
+    if action == "manage":
+        if can_manage_body_meetings(user, meeting.body):
+            return meeting
+        raise PermissionDenied
+    if action == "propose":
+        if meeting.body.kind not in Proposal.TARGET_BODY_KINDS:
+            raise PermissionDenied
+        if (
+            can_view_body_meetings(user, meeting.body)
+            or Body.objects.filter(member_of_q(user, "pk"), kind=Body.Kind.WORKING_GROUP).exists()
+        ):
+            return meeting
+        raise PermissionDenied
+    raise ValueError(action)
+
+
+def agenda_item_for_user(user, pk: int, action: str = "view") -> AgendaItem:
+    item = get_object_or_404(AgendaItem.objects.select_related("meeting__body", "body"), pk=pk)
+    _require_signed_in(user)
+    body = item.meeting.body
+    if action == "view":
+        if not can_view_body_meetings(user, body):
+            raise PermissionDenied
+        if item.exempt and not (is_member(user, body) or is_secretariat(user)):
+            raise PermissionDenied
+        return item
+    if action == "manage":
+        if can_manage_body_meetings(user, body):
+            return item
+        raise PermissionDenied
+    raise ValueError(action)
+
+
+def visible_decisions_q(user) -> Q:
+    """Decisions a signed-in user may see: all, except the state group's (members only, R7) and
+    those on exempt items (the body's members and the secretariat)."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    member = member_of_q(user)
+    q = ~Q(body__kind=Body.Kind.STATE_GROUP) | member
+    if not is_secretariat(user):
+        q &= Q(agenda_item__isnull=True) | Q(agenda_item__exempt=False) | member
+    return q
+
+
+def decision_for_user(user, pk: int, action: str = "view") -> Decision:
+    decision = get_object_or_404(
+        Decision.objects.select_related("body", "meeting", "agenda_item", "concerns_type"), pk=pk
+    )
+    _require_signed_in(user)
+    if action == "view":
+        if decision.body.kind == Body.Kind.STATE_GROUP and not is_member(user, decision.body):
+            raise PermissionDenied
+        if decision.is_exempt and not (is_secretariat(user) or is_member(user, decision.body)):
+            raise PermissionDenied
+        return decision
+    if action == "manage":
+        if can_manage_body_meetings(user, decision.body):
+            return decision
+        raise PermissionDenied
+    raise ValueError(action)
+
+
+def proposal_for_user(user, pk: int, action: str = "view") -> Proposal:
+    """``view``: the proposer, members of the group it is made for, whoever manages the target
+    body's meetings. ``handle`` (accept, return, defer): those managers. ``withdraw``: the
+    proposer."""
+    proposal = get_object_or_404(
+        Proposal.objects.select_related(
+            "target_body", "target_meeting", "on_behalf_of", "proposed_by"
+        ),
+        pk=pk,
+    )
+    _require_signed_in(user)
+    is_proposer = proposal.proposed_by_id == user.pk
+    manager = can_manage_body_meetings(user, proposal.target_body)
+    if action == "view":
+        if (
+            is_proposer
+            or manager
+            or (proposal.on_behalf_of and is_member(user, proposal.on_behalf_of))
+        ):
+            return proposal
+        raise PermissionDenied
+    if action == "handle":
+        if manager:
+            return proposal
+        raise PermissionDenied
+    if action == "withdraw":
+        if is_proposer:
+            return proposal
+        raise PermissionDenied
+    raise ValueError(action)
+
+
+def document_for_user(user, pk: int, action: str = "view") -> GoverningDocument:
+    """The plan's attachments are read by every signed-in user; the secretariat drafts versions
+    (adoption is a decision of the responsible body, R12)."""
+    document = get_object_or_404(
+        GoverningDocument.objects.select_related("responsible_body"), pk=pk
+    )
+    _require_signed_in(user)
+    if action == "view":
+        return document
+    if action == "manage":
+        if is_secretariat(user):
+            return document
+        raise PermissionDenied
+    raise ValueError(action)
+
+
+def follow_up_for_user(user, pk: int, action: str = "view") -> FollowUp:
+    """``view``: whoever sees the meeting, and the person responsible. ``update`` (status, due
+    date): the person responsible, members of the body responsible, the meeting's managers."""
+    follow_up = get_object_or_404(
+        FollowUp.objects.select_related(
+            "minutes_entry__minutes__meeting__body", "responsible_body"
+        ),
+        pk=pk,
+    )
+    _require_signed_in(user)
+    body = follow_up.minutes_entry.minutes.meeting.body
+    responsible = follow_up.responsible_person_id == user.pk or (
+        follow_up.responsible_body is not None and is_member(user, follow_up.responsible_body)
+    )
+    if action == "view":
+        if responsible or can_view_body_meetings(user, body):
+            return follow_up
+        raise PermissionDenied
+    if action == "update":
+        if responsible or can_manage_body_meetings(user, body):
+            return follow_up
+        raise PermissionDenied
+    raise ValueError(action)

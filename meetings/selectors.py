@@ -1,0 +1,479 @@
+"""Reads shared by views, calendars, reports and reminders, with their joins in one place.
+
+Lists filter by what the user may see in SQL (``access.visible_meetings_q``), never row by row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db.models import (
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from partnership.models import Body, Membership, Person, today
+
+from . import access
+from .models import (
+    AgendaItem,
+    Attendance,
+    Decision,
+    DocumentVersion,
+    FollowUp,
+    GoverningDocument,
+    Meeting,
+    MeetingSettings,
+    Minutes,
+    MinutesEntry,
+    Proposal,
+    StepAside,
+)
+
+# Roles that count towards a quorum (deputies count only when attending for a member).
+VOTING_ROLES = (
+    Membership.Role.LEADER,
+    Membership.Role.DEPUTY_LEADER,
+    Membership.Role.MEMBER,
+    Membership.Role.FINANCE_LEAD,
+    Membership.Role.COMMUNICATION_LEAD,
+)
+
+
+# --- Meetings and the calendar ----------------------------------------------------------------
+def meetings_visible_to(user) -> QuerySet[Meeting]:
+    """Every meeting the user may see, for lists and calendars: one query, no per-row checks."""
+    return Meeting.objects.filter(access.visible_meetings_q(user)).select_related("body")
+
+
+def calendar_meetings(
+    *,
+    user,
+    start: dt.datetime,
+    end: dt.datetime,
+    body: Body | None = None,
+    include_cancelled: bool = True,
+) -> QuerySet[Meeting]:
+    """Visible meetings that overlap [start, end), in time order."""
+    qs = meetings_visible_to(user).filter(starts_at__lt=end, ends_at__gt=start)
+    if body is not None:
+        qs = qs.filter(body=body)
+    if not include_cancelled:
+        qs = qs.exclude(status=Meeting.Status.CANCELLED)
+    return qs.order_by("starts_at", "pk")
+
+
+def meeting_overlaps(
+    *, body: Body, starts_at: dt.datetime, ends_at: dt.datetime, exclude: Meeting | None = None
+) -> QuerySet[Meeting]:
+    """The body's other (not cancelled) meetings overlapping the given time: for a warning."""
+    qs = Meeting.objects.filter(body=body, starts_at__lt=ends_at, ends_at__gt=starts_at).exclude(
+        status=Meeting.Status.CANCELLED
+    )
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    return qs.order_by("starts_at")
+
+
+def upcoming_meetings(*, body: Body) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(
+        body=body, status__in=Meeting.UPCOMING_STATUSES, starts_at__gt=timezone.now()
+    ).order_by("starts_at")
+
+
+def suggested_meetings(*, body: Body) -> QuerySet[Meeting]:
+    """Meetings the year plan suggested that the body's leader has yet to confirm or move."""
+    return upcoming_meetings(body=body).filter(suggested=True)
+
+
+def meeting_agenda(*, meeting: Meeting, user=None) -> list[AgendaItem]:
+    """The agenda in order, with what the page shows of each item; exempt items only for those
+    who may see them (the body's members and the secretariat)."""
+    qs = (
+        meeting.agenda_items.select_related("body", "responsible", "minutes_entry")
+        .prefetch_related(
+            Prefetch("step_asides", queryset=StepAside.objects.select_related("person")),
+            Prefetch(
+                "decisions", queryset=Decision.objects.select_related("body").order_by("number")
+            ),
+        )
+        .order_by("position", "number")
+    )
+    if user is not None and not (
+        access.is_secretariat(user) or access.is_member(user, meeting.body)
+    ):
+        qs = qs.filter(exempt=False)
+    return list(qs)
+
+
+# --- Proposals --------------------------------------------------------------------------------
+def proposal_deadline(meeting: Meeting) -> dt.datetime:
+    """The last moment (server time) a proposal for the meeting is accepted."""
+    days = MeetingSettings.objects.effective(meeting.body).proposal_deadline_days
+    return meeting.starts_at - dt.timedelta(days=days)
+
+
+def meetings_open_for_proposals(*, now: dt.datetime | None = None) -> QuerySet[Meeting]:
+    """Upcoming Partnermøte and Gruppeledermøte meetings whose proposal deadline has not passed.
+
+    The deadline is per body, so it is computed in SQL from the body's settings.
+    """
+    now = now or timezone.now()
+    default_days = MeetingSettings._meta.get_field("proposal_deadline_days").default
+    deadline = ExpressionWrapper(
+        F("starts_at")
+        - Coalesce(F("body__meeting_settings__proposal_deadline_days"), Value(default_days))
+        * Value(dt.timedelta(days=1)),
+        output_field=DateTimeField(),
+    )
+    return (
+        Meeting.objects.select_related("body")
+        .filter(body__kind__in=Proposal.TARGET_BODY_KINDS, status__in=Meeting.UPCOMING_STATUSES)
+        .annotate(proposal_deadline=deadline)
+        .filter(proposal_deadline__gte=now)
+        .order_by("starts_at")
+    )
+
+
+def proposals_for_meeting(*, meeting: Meeting) -> QuerySet[Proposal]:
+    return (
+        Proposal.objects.filter(target_meeting=meeting)
+        .select_related("proposed_by", "on_behalf_of", "agenda_item")
+        .order_by("submitted_at")
+    )
+
+
+def proposals_to_handle(*, body: Body | None = None) -> QuerySet[Proposal]:
+    """Open proposals (submitted or deferred), oldest meeting first: the secretariat's queue."""
+    qs = Proposal.objects.filter(status__in=Proposal.OPEN_STATUSES)
+    if body is not None:
+        qs = qs.filter(target_body=body)
+    return qs.select_related("proposed_by", "on_behalf_of", "target_meeting__body").order_by(
+        "target_meeting__starts_at", "submitted_at"
+    )
+
+
+def my_proposals(*, person: Person) -> QuerySet[Proposal]:
+    return (
+        Proposal.objects.filter(proposed_by=person)
+        .select_related("target_meeting__body", "on_behalf_of", "agenda_item__body")
+        .order_by("-submitted_at")
+    )
+
+
+# --- Attendance and quorum --------------------------------------------------------------------
+@dataclass(frozen=True)
+class Quorum:
+    """The quorum for a meeting or one item, with the counts the minutes show."""
+
+    voting_members: int  # seats with a vote on the meeting date (minus those stepping aside)
+    present: int  # of those, present in person or through a deputy
+    stepped_aside: int
+    required: int  # the least number present for the meeting to be quorate
+    fraction: Decimal
+
+    @property
+    def quorate(self) -> bool:
+        return self.voting_members > 0 and self.present >= self.required
+
+
+def _required(voting: int, fraction: Decimal) -> int:
+    # Quorate when present > fraction × voting: the least whole number above it.
+    return int((fraction * voting) // 1) + 1
+
+
+def _quorum_inputs(meeting: Meeting):
+    day = meeting.local_date
+    voters = set(
+        Membership.objects.active_on(day)
+        .filter(body_id=meeting.body_id, role__in=VOTING_ROLES)
+        .values_list("person_id", flat=True)
+    )
+    attendance = {
+        a.person_id: a
+        for a in Attendance.objects.filter(meeting=meeting).only("person_id", "status", "deputy_id")
+    }
+    fraction = MeetingSettings.objects.effective(meeting.body).quorum_fraction
+    return voters, attendance, fraction
+
+
+def _count(voters: set[int], attendance: dict, aside: set[int], fraction: Decimal) -> Quorum:
+    # A member is out of an item's quorum if they, or the deputy attending for them, step aside.
+    out = set()
+    for person_id in voters:
+        a = attendance.get(person_id)
+        if person_id in aside or (a and a.deputy_id in aside):
+            out.add(person_id)
+    counted = voters - out
+    present = sum(
+        1
+        for p in counted
+        if p in attendance
+        and attendance[p].status in (Attendance.Status.PRESENT, Attendance.Status.DEPUTY_ATTENDING)
+    )
+    return Quorum(
+        voting_members=len(counted),
+        present=present,
+        stepped_aside=len(out),
+        required=_required(len(counted), fraction),
+        fraction=fraction,
+    )
+
+
+def quorum(*, meeting: Meeting, agenda_item: AgendaItem | None = None) -> Quorum:
+    """Whether the meeting (or one item, without those who step aside) is quorate.
+
+    Voting members are the body's current leader, deputy leader, members, finance and
+    communication leads on the meeting date; quorate when more than the body's
+    ``quorum_fraction`` of them are present (a deputy attending counts for the member).
+    """
+    voters, attendance, fraction = _quorum_inputs(meeting)
+    aside = set()
+    if agenda_item is not None:
+        aside = set(
+            StepAside.objects.filter(agenda_item=agenda_item).values_list("person_id", flat=True)
+        )
+    return _count(voters, attendance, aside, fraction)
+
+
+def quorum_per_item(*, meeting: Meeting) -> dict[int, Quorum]:
+    """The quorum of every item of the meeting, with a constant number of queries."""
+    voters, attendance, fraction = _quorum_inputs(meeting)
+    aside: dict[int, set[int]] = defaultdict(set)
+    for item_id, person_id in StepAside.objects.filter(agenda_item__meeting=meeting).values_list(
+        "agenda_item_id", "person_id"
+    ):
+        aside[item_id].add(person_id)
+    item_ids = meeting.agenda_items.values_list("pk", flat=True)
+    return {pk: _count(voters, attendance, aside[pk], fraction) for pk in item_ids}
+
+
+def attendance_sheet(
+    *, meeting: Meeting
+) -> list[tuple[Membership | None, Person, Attendance | None]]:
+    """The body's members on the meeting date, then anyone else recorded (guests), with their
+    attendance: the rows of the attendance form."""
+    memberships = list(
+        Membership.objects.active_on(meeting.local_date)
+        .filter(body_id=meeting.body_id)
+        .select_related("person", "partner")
+        .order_by("role", "person__full_name")
+    )
+    attendance = {
+        a.person_id: a
+        for a in Attendance.objects.filter(meeting=meeting).select_related("person", "deputy")
+    }
+    rows: list[tuple[Membership | None, Person, Attendance | None]] = []
+    seen = set()
+    for m in memberships:
+        if m.person_id in seen:
+            continue
+        seen.add(m.person_id)
+        rows.append((m, m.person, attendance.get(m.person_id)))
+    for person_id, a in attendance.items():
+        if person_id not in seen:
+            rows.append((None, a.person, a))
+    return rows
+
+
+# --- Minutes ----------------------------------------------------------------------------------
+def minutes_for_meeting(*, meeting: Meeting) -> Minutes | None:
+    """The minutes with their entries (and each entry's item and follow-ups) in item order."""
+    return (
+        Minutes.objects.filter(meeting=meeting)
+        .select_related("approved_by", "approved_at_meeting", "updated_by")
+        .prefetch_related(
+            Prefetch(
+                "entries",
+                queryset=MinutesEntry.objects.select_related("agenda_item__body", "updated_by")
+                .prefetch_related(
+                    Prefetch(
+                        "follow_ups",
+                        queryset=FollowUp.objects.select_related(
+                            "responsible_person", "responsible_body"
+                        ),
+                    )
+                )
+                .order_by("agenda_item__position", "agenda_item__number"),
+            )
+        )
+        .first()
+    )
+
+
+def minutes_awaiting_approval(*, older_than_days: int | None = None) -> QuerySet[Minutes]:
+    """Draft minutes, optionally only those of meetings more than N days ago (for reminders)."""
+    qs = Minutes.objects.filter(status=Minutes.Status.DRAFT).select_related("meeting__body")
+    if older_than_days is not None:
+        qs = qs.filter(meeting__starts_at__lt=timezone.now() - dt.timedelta(days=older_than_days))
+    return qs.order_by("meeting__starts_at")
+
+
+# --- The decision register --------------------------------------------------------------------
+NUMBER_QUERY = re.compile(r"^\s*(?:[\w-]*?-?vedtak\s*)?(\d+)\s*/\s*(\d{4})\s*$", re.IGNORECASE)
+
+
+def decisions_visible_to(user) -> QuerySet[Decision]:
+    return Decision.objects.filter(access.visible_decisions_q(user)).select_related(
+        "body", "meeting", "agenda_item__body"
+    )
+
+
+def decision_search(
+    *, q: str = "", body: Body | None = None, year: int | None = None, user=None
+) -> QuerySet[Decision]:
+    """Search the register: PostgreSQL full-text search in the Norwegian configuration
+    (websearch syntax: "quoted phrases", OR, -exclude), best match first; filters by body and year.
+
+    A query like "7/2026" (or "PM-vedtak 7/2026") finds decisions by number. With ``user``,
+    only the decisions that user may see.
+    """
+    qs = (
+        decisions_visible_to(user)
+        if user is not None
+        else Decision.objects.select_related("body", "meeting", "agenda_item__body")
+    )
+    if body is not None:
+        qs = qs.filter(body=body)
+    if year is not None:
+        qs = qs.filter(year=year)
+    q = (q or "").strip()
+    if not q:
+        return qs.order_by("-decided_on", "-number")
+    number = NUMBER_QUERY.match(q)
+    if number:
+        return qs.filter(number=int(number.group(1)), year=int(number.group(2))).order_by(
+            "-decided_on"
+        )
+    query = SearchQuery(q, config="norwegian", search_type="websearch")
+    return (
+        qs.filter(search_vector=query)
+        .annotate(rank=SearchRank(F("search_vector"), query))
+        .order_by("-rank", "-decided_on", "-number")
+    )
+
+
+def decisions_concerning(obj) -> QuerySet[Decision]:
+    """The decisions about an object (e.g. a budget's adoption), newest first."""
+    from django.contrib.contenttypes.models import ContentType
+
+    return (
+        Decision.objects.filter(
+            concerns_type=ContentType.objects.get_for_model(obj), concerns_id=obj.pk
+        )
+        .select_related("body", "meeting")
+        .order_by("-decided_on", "-number")
+    )
+
+
+def pending_delegated_reports(*, body: Body | None = None) -> QuerySet[Decision]:
+    """Delegated decisions (R3) still waiting for a meeting of the body they report to."""
+    qs = Decision.objects.filter(report_to__isnull=False, report_item__isnull=True)
+    if body is not None:
+        qs = qs.filter(report_to=body)
+    return qs.select_related("body", "report_to").order_by("decided_on", "number")
+
+
+# --- Follow-up items --------------------------------------------------------------------------
+def my_follow_ups(person: Person, *, include_closed: bool = False) -> QuerySet[FollowUp]:
+    """Follow-ups the person answers for: by name, or through a body they sit in today."""
+    bodies = Membership.objects.active_on().filter(person=person).values("body_id")
+    qs = FollowUp.objects.filter(Q(responsible_person=person) | Q(responsible_body_id__in=bodies))
+    if not include_closed:
+        qs = qs.filter(status=FollowUp.Status.OPEN)
+    return qs.select_related(
+        "responsible_person",
+        "responsible_body",
+        "minutes_entry__agenda_item__body",
+        "minutes_entry__minutes__meeting__body",
+    ).order_by("due_on", "pk")
+
+
+def follow_ups_due(*, on_or_before: dt.date | None = None) -> QuerySet[FollowUp]:
+    """Open follow-ups due by a date (default today): for reminders."""
+    return (
+        FollowUp.objects.filter(status=FollowUp.Status.OPEN, due_on__lte=on_or_before or today())
+        .select_related("responsible_person", "responsible_body")
+        .order_by("due_on", "pk")
+    )
+
+
+# --- Governing documents (R12) ----------------------------------------------------------------
+def _adopted_by_responsible_body() -> Q:
+    return Q(adopted_by__isnull=False) & Q(adopted_by__body_id=F("document__responsible_body_id"))
+
+
+def document_in_force(document: GoverningDocument) -> DocumentVersion | None:
+    """The latest version adopted by the document's responsible body (R12), or None."""
+    return (
+        document.versions.filter(_adopted_by_responsible_body())
+        .select_related("adopted_by__body", "adopted_by__meeting")
+        .order_by("-number")
+        .first()
+    )
+
+
+def document_list() -> list[GoverningDocument]:
+    """All governing documents with ``in_force`` (a version or None) and ``latest_number`` set;
+    two queries."""
+    documents = list(
+        GoverningDocument.objects.select_related("responsible_body").order_by("position", "title")
+    )
+    versions = (
+        DocumentVersion.objects.filter(document__in=documents)
+        .select_related("adopted_by__body")
+        .order_by("document_id", "-number")
+    )
+    in_force: dict[int, DocumentVersion] = {}
+    latest: dict[int, int] = {}
+    responsible = {d.pk: d.responsible_body_id for d in documents}
+    for v in versions:
+        latest.setdefault(v.document_id, v.number)
+        if (
+            v.document_id not in in_force
+            and v.adopted_by_id
+            and v.adopted_by.body_id == responsible[v.document_id]
+        ):
+            in_force[v.document_id] = v
+    for d in documents:
+        d.in_force = in_force.get(d.pk)
+        d.latest_number = latest.get(d.pk)
+    return documents
+
+
+def document_versions(document: GoverningDocument) -> QuerySet[DocumentVersion]:
+    """Every version, newest first; earlier versions stay readable."""
+    return document.versions.select_related(
+        "created_by", "adopted_by__body", "adopted_by__meeting"
+    ).order_by("-number")
+
+
+def document_version_diff(
+    old: DocumentVersion, new: DocumentVersion, *, context: int = 3
+) -> list[str]:
+    """A unified diff (difflib) from ``old`` to ``new``, line by line, for display."""
+    if old.document_id != new.document_id:
+        raise ValueError("versions of different documents")
+    return list(
+        difflib.unified_diff(
+            old.text.splitlines(),
+            new.text.splitlines(),
+            fromfile=f"v{old.number}",
+            tofile=f"v{new.number}",
+            n=context,
+            lineterm="",
+        )
+    )

@@ -1,0 +1,153 @@
+"""Template helpers for the portal's Designsystemet markup.
+
+Forms stay free of presentation: the classes and ARIA attributes that tie a
+widget to its label, help text and errors are added here, when the field is
+rendered (see ``templates/partnership/_field.html``).
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django import forms, template
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+def help_id(field) -> str:
+    return f"{field.auto_id}-help"
+
+
+def error_id(field) -> str:
+    return f"{field.auto_id}-error"
+
+
+@register.filter
+def is_checkbox(field) -> bool:
+    return isinstance(field.field.widget, forms.CheckboxInput)
+
+
+@register.filter
+def is_multiple_choice(field) -> bool:
+    """Radio buttons and checkbox lists: rendered in a <fieldset> with a <legend>."""
+    return isinstance(field.field.widget, (forms.RadioSelect, forms.CheckboxSelectMultiple))
+
+
+@register.filter
+def field_help_id(field) -> str:
+    return help_id(field)
+
+
+@register.filter
+def field_error_id(field) -> str:
+    return error_id(field)
+
+
+@register.simple_tag
+def ds_widget(field, **extra):
+    """Render a bound field's widget with Designsystemet classes and ARIA links.
+
+    ``aria-describedby`` points to the error message (first, so it is read
+    first) and the help text; ``aria-invalid`` is set when the field has
+    errors. Extra keyword arguments become attributes, with ``_`` turned into
+    ``-`` (``data_autofocus=True`` gives ``data-autofocus``).
+    """
+    widget = field.field.widget
+    attrs: dict[str, object] = {}
+    classes = [widget.attrs.get("class", ""), "ds-input"]
+    attrs["class"] = " ".join(c for c in classes if c)
+    described_by = []
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+        described_by.append(error_id(field))
+    if field.help_text:
+        described_by.append(help_id(field))
+    if described_by:
+        attrs["aria-describedby"] = " ".join(described_by)
+    for key, value in extra.items():
+        if value is None or value is False or value == "":
+            continue
+        attrs[key.replace("_", "-")] = "" if value is True else value
+    return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def alert_color(message) -> str:
+    """Designsystemet colour for a django.contrib.messages message."""
+    return {
+        "error": "danger",
+        "warning": "warning",
+        "success": "success",
+        "info": "info",
+        "debug": "info",
+    }.get(getattr(message, "level_tag", ""), "info")
+
+
+@register.filter
+def money(value) -> str:
+    """A Decimal as Norwegian kroner: ``Decimal("1500000")`` → ``1 500 000,00 kr``.
+
+    Rounded half up to øre; never goes through float.
+    """
+    if value is None or value == "":
+        return ""
+    try:
+        amount = value if isinstance(value, Decimal) else Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    amount = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    sign = "-" if amount < 0 else ""
+    kroner, ore = f"{abs(amount):.2f}".split(".")
+    groups = []
+    while len(kroner) > 3:
+        groups.insert(0, kroner[-3:])
+        kroner = kroner[:-3]
+    groups.insert(0, kroner)
+    return f"{sign}{' '.join(groups)},{ore} kr"
+
+
+@register.filter
+def page_range(page):
+    """Page numbers around the current one, with ``None`` for a gap."""
+    ellipsis = page.paginator.ELLIPSIS
+    return [
+        None if n == ellipsis else n
+        for n in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    ]
+
+
+@register.filter
+def history_action(record) -> str:
+    """What a django-simple-history record did, in plain words."""
+    return {
+        "+": _("Opprettet"),
+        "~": _("Endret"),
+        "-": _("Slettet"),
+    }.get(record.history_type, record.history_type)
+
+
+@register.filter
+def history_model_name(record) -> str:
+    """The verbose name of the model a history record belongs to."""
+    model = getattr(record, "instance_type", None) or record.instance.__class__
+    return str(model._meta.verbose_name)
+
+
+@register.filter
+def invitation_color(invitation) -> str:
+    return {
+        "open": "info",
+        "accepted": "success",
+        "expired": "warning",
+        "revoked": "neutral",
+    }.get(invitation.status, "neutral")
+
+
+@register.filter
+def orgnr(value) -> str:
+    """A Norwegian organisation number in groups of three: ``974 760 673``."""
+    digits = str(value or "")
+    if len(digits) == 9 and digits.isdigit():
+        return f"{digits[:3]} {digits[3:6]} {digits[6:]}"
+    return digits

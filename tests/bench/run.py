@@ -1,0 +1,999 @@
+#!/usr/bin/env python
+"""`make bench`: throughput, p95 latency and queries of the portal's main pages.
+
+    .venv/bin/python tests/bench/run.py [--scale N] [--concurrency 8] [--duration 5]
+
+Run it under the dev environment (``scripts/dev.py exec --``), which sets
+DATABASE_URL and REDIS_URL. It
+
+1. (re)creates its own database ``partnership_bench`` on the same PostgreSQL
+   server, migrates it and bulk-loads a large registry (per unit of --scale:
+   200 partners, 2 000 people, 10 years of memberships across all bodies,
+   300 invitations) with history rows, and the groups and django-guardian rows
+   that ``services.sync_person_rights`` would give (checked on a sample);
+2. makes a bench user in the secretariat (the role that sees the most) with a
+   TOTP authenticator, and signed-in sessions created directly, so the load
+   generator need not sign in;
+3. counts the queries of each page once through Django's test client;
+4. serves the portal with gunicorn on 127.0.0.1 (2 gthread workers, DEBUG off,
+   ``tests.bench.settings``, which adds a floor view that does no database work)
+   and loads each page with N keep-alive connections for a fixed time;
+5. prints requests/s, p50, p95, queries and the ratio to the floor, with
+   PASS/FAIL against the targets (≥ 1/15 of the floor's requests/s, p95 ≤ 100 ms),
+   and writes the same to bench-results/latest.json.
+
+It is a report: it exits 0 even when a target is missed (non-zero only when the
+bench itself cannot run). gunicorn is stopped at the end and on Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import http.client
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[2]
+RESULTS = ROOT / "bench-results"
+BENCH_DB = "partnership_bench"
+SETTINGS = "tests.bench.settings"
+FLOOR_PATH = "/bench/floor/"
+TARGET_RATIO = 1 / 15
+TARGET_P95_MS = 100.0
+# Bump when the data set's shape changes, so --reuse reloads it.
+DATA_VERSION = 1
+
+sys.path.insert(0, str(ROOT))
+
+
+def log(msg: str) -> None:
+    print(f"[bench] {msg}", flush=True)
+
+
+# --- 1. The bench database -------------------------------------------------------------------
+def bench_database_url(url: str) -> str:
+    """The dev DATABASE_URL with the database name swapped for the bench's."""
+    parts = urlsplit(url)
+    head, _sep, _name = parts.path.rpartition("/")
+    return urlunsplit(parts._replace(path=f"{head}/{BENCH_DB}"))
+
+
+def _server_connection(url: str):
+    import environ
+    import psycopg
+
+    cfg = environ.Env.db_url_config(url)
+    return psycopg.connect(
+        dbname="postgres",
+        user=cfg["USER"] or None,
+        password=cfg["PASSWORD"] or None,
+        host=cfg["HOST"] or None,
+        port=cfg["PORT"] or None,
+        autocommit=True,
+    )
+
+
+def stored_data_marker(url: str) -> str | None:
+    """The marker of the data set already loaded in the bench database, if any."""
+    import psycopg
+
+    try:
+        with _connect_bench(url) as conn:
+            row = conn.execute("SELECT marker FROM bench_meta").fetchone()
+            return row[0] if row else None
+    except psycopg.Error:
+        return None
+
+
+def _connect_bench(url: str):
+    import environ
+    import psycopg
+
+    cfg = environ.Env.db_url_config(url)
+    return psycopg.connect(
+        dbname=cfg["NAME"],
+        user=cfg["USER"] or None,
+        password=cfg["PASSWORD"] or None,
+        host=cfg["HOST"] or None,
+        port=cfg["PORT"] or None,
+        autocommit=True,
+    )
+
+
+def recreate_database(url: str) -> None:
+    with _server_connection(url) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
+
+
+def setup_django(bench_url: str) -> None:
+    os.environ["DATABASE_URL"] = bench_url
+    os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
+    os.environ.pop("TESTING", None)
+    import django
+
+    django.setup()
+
+
+# --- 1b. Bulk-loading the registry ---------------------------------------------------------------
+@dataclass
+class Sizes:
+    partners: int
+    people: int
+    invitations: int
+    years: int = 10
+
+    @classmethod
+    def for_scale(cls, scale: float) -> Sizes:
+        partners = max(20, round(200 * scale))
+        return cls(partners=partners, people=10 * partners, invitations=max(30, round(300 * scale)))
+
+
+@dataclass
+class Seeded:
+    counts: dict = field(default_factory=dict)
+    rights_consistent: bool = True
+    rights_problems: list = field(default_factory=list)
+
+
+def seed(sizes: Sizes) -> Seeded:  # noqa: C901 - one straight-line loader
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.auth.models import Group, Permission
+    from django.db import connection, transaction
+    from simple_history.utils import bulk_create_with_history
+
+    from partnership import demo, services
+    from partnership.models import (
+        Affiliation,
+        Body,
+        BodyUserObjectPermission,
+        Invitation,
+        Membership,
+        Partner,
+        PartnerGroupObjectPermission,
+        Period,
+        Person,
+        today,
+    )
+
+    Role = Membership.Role
+    day = today()
+    year = day.year
+    first_year = year - sizes.years + 1
+    # Five 2-year terms; the last one is the current term.
+    terms = [
+        (dt.date(first_year + 2 * k, 1, 1), dt.date(first_year + 2 * k + 1, 12, 31))
+        for k in range(sizes.years // 2)
+    ]
+    t0 = time.perf_counter()
+
+    with transaction.atomic():
+        for spec in demo.PERIODS:
+            Period.objects.create(
+                kind=spec.kind, title=spec.title, starts_on=spec.starts_on, ends_on=spec.ends_on
+            )
+
+        # Partners: the first six play the state actors (KD, Udir, Hdir, Bufdir, BFD, HOD).
+        kinds = [k.value for k in Partner.Kind if k != Partner.Kind.STATE]
+        partners = bulk_create_with_history(
+            [
+                Partner(
+                    name=f"Bench-partner {i:05d}",
+                    short_name=f"BP{i:05d}",
+                    kind="state" if i < 6 else kinds[i % len(kinds)],
+                    organisation_number=demo.demo_organisation_number(100_000 + i),
+                    active_from=dt.date(first_year - 1, 1, 1),
+                    # One in 25 left the partnership, so lists filter on the active period.
+                    active_to=dt.date(year - 2, 12, 31) if i % 25 == 24 else None,
+                    is_demo=True,
+                )
+                for i in range(sizes.partners)
+            ],
+            Partner,
+            batch_size=2000,
+        )
+        P = len(partners)
+
+        # Groups backing partners (what services.ensure_partner_group does, in bulk).
+        groups = Group.objects.bulk_create(
+            [Group(name=f"partner:{p.pk}") for p in partners], batch_size=2000
+        )
+        for p, g in zip(partners, groups, strict=True):
+            p.group = g
+        Partner.objects.bulk_update(partners, ["group"], batch_size=2000)
+        act = Permission.objects.get(
+            content_type__app_label="partnership", codename="act_for_partner"
+        )
+        PartnerGroupObjectPermission.objects.bulk_create(
+            [
+                PartnerGroupObjectPermission(group=p.group, permission=act, content_object=p)
+                for p in partners
+            ],
+            batch_size=2000,
+        )
+
+        bodies = {}
+        for spec in demo.BODIES:
+            body = Body.objects.create(
+                name=spec.name,
+                short_name=spec.short_name,
+                kind=spec.kind,
+                level=spec.level,
+                mandate=spec.mandate,
+                chairing_partner=partners[{"KD": 0, "Udir": 1}[spec.chairing_partner]]
+                if spec.chairing_partner
+                else None,
+                delegated_from=bodies[spec.delegated_from] if spec.delegated_from else None,
+                required_meetings_per_year=spec.required_meetings_per_year,
+                term_years=spec.term_years,
+            )
+            services.ensure_body_group(body=body)
+            bodies[spec.short_name] = body
+
+        # People: ten per partner, person j works for partner j % P.
+        unusable = make_password(None)
+        people = []
+        for j in range(sizes.people):
+            full_name, _email = demo.demo_person_name(j)
+            people.append(
+                Person(
+                    email=f"person{j:06d}@bench.example.no",
+                    full_name=full_name,
+                    title="Rådgiver" if j % 3 else "Leder",
+                    password=unusable,
+                    is_demo=True,
+                )
+            )
+        people = bulk_create_with_history(people, Person, batch_size=2000)
+        people_of = [people[p::P] for p in range(P)]
+
+        affiliations = [
+            Affiliation(
+                person=person, partner=partners[j % P], starts_on=dt.date(first_year - 1, 1, 1)
+            )
+            for j, person in enumerate(people)
+        ]
+        # Some moved from another partner five years ago.
+        affiliations += [
+            Affiliation(
+                person=person,
+                partner=partners[(j + 1) % P],
+                starts_on=dt.date(first_year - 3, 1, 1),
+                ends_on=dt.date(first_year - 2, 12, 31),
+            )
+            for j, person in enumerate(people)
+            if j % 20 == 19
+        ]
+        bulk_create_with_history(affiliations, Affiliation, batch_size=5000)
+
+        memberships: list[Membership] = []
+
+        def seat(
+            p: int, slot: int, body: str, role: str, starts_on: dt.date, ends_on: dt.date | None
+        ):
+            person = people_of[p][slot % len(people_of[p])]
+            memberships.append(
+                Membership(
+                    person=person,
+                    body=bodies[body],
+                    partner=partners[p],
+                    role=role,
+                    starts_on=starts_on,
+                    ends_on=ends_on,
+                )
+            )
+
+        last = len(terms) - 1
+        group_partners = {
+            demo.LOCAL: [p for p in range(P) if p % 2 == 0 or p % 5 == 0],
+            demo.NATIONAL: [p for p in range(P) if p % 2 == 1 or p % 5 == 0],
+        }
+        for k, (start, end) in enumerate(terms):
+            open_end = None if k == last else end
+            for p in range(P):
+                if partners[p].active_to and partners[p].active_to < start:
+                    continue
+                # R1: a leader from every partner, KD chairs (open-ended in the current term).
+                seat(p, k, "LM", Role.LEADER if p == 0 else Role.MEMBER, start, open_end)
+            # R4: working groups for 2-year terms, with their unique roles rotating.
+            holders = {}
+            for group, in_group in group_partners.items():
+                members = [
+                    p
+                    for p in in_group
+                    if not (partners[p].active_to and partners[p].active_to < start)
+                ]
+                roles = {
+                    members[(3 * k + j) % len(members)]: role
+                    for j, role in enumerate(Membership.UNIQUE_WORKING_GROUP_ROLES)
+                }
+                for p in members:
+                    role = roles.get(p, Role.MEMBER)
+                    seat(p, k + 3, group, role, start, end)
+                    if role != Role.MEMBER:
+                        holders[(group, role)] = p
+            # R3: the AU is the groups' role holders; R5: the group leaders' meeting.
+            for (group, role), p in holders.items():
+                au_role = Role.LEADER if (group, role) == (demo.LOCAL, Role.LEADER) else Role.MEMBER
+                seat(p, k + 3, "AU", au_role, start, end)
+                if role == Role.LEADER:
+                    seat(p, k + 3, "GLM", Role.MEMBER, start, end)
+            # R6 and R7: the secretariat (Udir leads) and the state actors' group (KD leads).
+            for p, role in ((1, Role.LEADER), (2, Role.MEMBER), (3, Role.MEMBER)):
+                seat(p, k + 5, "SEK", role, start, open_end)
+            for p, role in ((0, Role.LEADER), (4, Role.MEMBER), (5, Role.MEMBER)):
+                seat(p, k + 6, "AG-S", role, start, open_end)
+        # R2: 1–2 representatives per partner in the Partnermøte, appointed yearly.
+        for y in range(first_year, year + 1):
+            start, end = dt.date(y, 1, 1), (None if y == year else dt.date(y, 12, 31))
+            for p in range(P):
+                if partners[p].active_to and partners[p].active_to < start:
+                    continue
+                for r in range(2 if p % 2 == 0 else 1):
+                    seat(
+                        p, y + r, "PM", Role.LEADER if (p, r) == (1, 0) else Role.MEMBER, start, end
+                    )
+        bulk_create_with_history(memberships, Membership, batch_size=5000)
+
+        # Invitations in every state.
+        now = dt.datetime.now(dt.UTC)
+        secretariat_people = [m.person for m in memberships if m.body.short_name == "SEK"]
+        invitations = []
+        for i in range(sizes.invitations):
+            created = now - dt.timedelta(days=(i * 7) % 1500, hours=i % 24)
+            status = i % 4  # open, accepted, revoked, expired
+            invitations.append(
+                Invitation(
+                    email=f"invitert{i:06d}@bench.example.no",
+                    full_name=demo.demo_person_name(i)[0],
+                    partner=partners[i % P],
+                    language=("nb", "nn", "en")[i % 3],
+                    token_hash=hashlib.sha256(f"bench-invitation-{i}".encode()).hexdigest(),
+                    invited_by=secretariat_people[i % len(secretariat_people)],
+                    created_at=now - dt.timedelta(hours=i) if status == 0 else created,
+                    expires_at=(now + dt.timedelta(days=14))
+                    if status == 0
+                    else created + dt.timedelta(days=14),
+                    accepted_at=created + dt.timedelta(days=2) if status == 1 else None,
+                    accepted_by=people[i % len(people)] if status == 1 else None,
+                    revoked_at=created + dt.timedelta(days=1) if status == 2 else None,
+                )
+            )
+        Invitation.objects.bulk_create(invitations, batch_size=2000)
+
+        # Rights, in bulk: exactly what services.sync_person_rights gives for today.
+        body_group = dict(Body.objects.values_list("pk", "group_id"))
+        partner_group = dict(Partner.objects.values_list("pk", "group_id"))
+        member_of: set[tuple[int, int]] = set()
+        object_perms: set[tuple[int, str, int]] = set()
+        for person_id, body_id, partner_id, role in Membership.objects.active_on(day).values_list(
+            "person_id", "body_id", "partner_id", "role"
+        ):
+            member_of.add((person_id, body_group[body_id]))
+            member_of.add((person_id, partner_group[partner_id]))
+            for codename in services.ROLE_BODY_PERMISSIONS.get(role, ()):
+                object_perms.add((person_id, codename, body_id))
+        for person_id, partner_id in Affiliation.objects.active_on(day).values_list(
+            "person_id", "partner_id"
+        ):
+            member_of.add((person_id, partner_group[partner_id]))
+        through = Person.groups.through
+        through.objects.bulk_create(
+            [through(person_id=p, group_id=g) for p, g in sorted(member_of)], batch_size=5000
+        )
+        perms = {
+            p.codename: p
+            for p in Permission.objects.filter(
+                content_type__app_label="partnership",
+                codename__in=["lead_body", "manage_body_finances"],
+            )
+        }
+        BodyUserObjectPermission.objects.bulk_create(
+            [
+                BodyUserObjectPermission(user_id=p, permission=perms[c], content_object_id=b)
+                for p, c, b in sorted(object_perms)
+            ],
+            batch_size=5000,
+        )
+        Membership.objects.active_on(day).update(rights_active=True)
+
+        with connection.cursor() as cursor:
+            cursor.execute("CREATE TABLE bench_meta (marker text)")
+            cursor.execute("INSERT INTO bench_meta VALUES (%s)", [_marker(sizes)])
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    result = Seeded(
+        counts={
+            "partners": Partner.objects.count(),
+            "people": Person.objects.count(),
+            "memberships": Membership.objects.count(),
+            "current_memberships": Membership.objects.active_on(day).count(),
+            "affiliations": Affiliation.objects.count(),
+            "invitations": Invitation.objects.count(),
+        }
+    )
+    check_rights_sample(result)
+    log(f"loaded {result.counts} in {time.perf_counter() - t0:.1f} s")
+    return result
+
+
+def _marker(sizes: Sizes) -> str:
+    import partnership.models as m
+
+    return json.dumps({"version": DATA_VERSION, "sizes": asdict(sizes), "day": str(m.today())})
+
+
+def check_rights_sample(result: Seeded, n: int = 25) -> None:
+    """sync_person_rights on a sample must change nothing: the bulk rights are what it would "
+    "give."""
+    from partnership import services
+    from partnership.models import BodyUserObjectPermission, Membership, Person
+
+    def state(person):
+        return (
+            sorted(person.groups.values_list("name", flat=True)),
+            sorted(
+                BodyUserObjectPermission.objects.filter(user=person).values_list(
+                    "permission__codename", "content_object_id"
+                )
+            ),
+            sorted(Membership.objects.filter(person=person).values_list("pk", "rights_active")),
+        )
+
+    ids = list(
+        Membership.objects.active_on()
+        .order_by("person_id")
+        .values_list("person_id", flat=True)
+        .distinct()
+    )
+    sample = ids[:: max(1, len(ids) // n)][:n] + list(
+        Person.objects.order_by("-pk").values_list("pk", flat=True)[:3]
+    )
+    for person in Person.objects.filter(pk__in=sample):
+        before = state(person)
+        services.sync_person_rights(person=person)
+        after = state(person)
+        if before != after:
+            result.rights_consistent = False
+            result.rights_problems.append(f"{person.email}: {before} != {after}")
+
+
+# --- 2. The bench user and sessions ---------------------------------------------------------------
+BENCH_EMAIL = "bench@bench.example.no"
+
+
+def bench_user():
+    """A secretariat member (sees the most: governance checks, invitations, history) with TOTP."""
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from partnership import demo, services
+    from partnership.models import Body, Membership, Partner, Person, today
+
+    person = Person.objects.filter(email=BENCH_EMAIL).first()
+    if person is None:
+        person = Person.objects.create_user(
+            email=BENCH_EMAIL, password=None, full_name="Benk Benchmark", is_demo=True
+        )
+        EmailAddress.objects.create(user=person, email=BENCH_EMAIL, verified=True, primary=True)
+        udir = Partner.objects.order_by("pk")[1]
+        services.affiliation_start(person=person, partner=udir, starts_on=today())
+        services.membership_start(
+            person=person,
+            body=Body.objects.get(kind=Body.Kind.SECRETARIAT),
+            partner=udir,
+            role=Membership.Role.MEMBER,
+            starts_on=today(),
+        )
+    if not Authenticator.objects.filter(user=person, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(person, demo.DEMO_TOTP_SECRET)
+    return person
+
+
+def signed_in_session(person) -> str:
+    """A session as after a password + TOTP sign-in; returns the session key."""
+    from allauth.account.internal.flows.login import (
+        _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+        AUTHENTICATION_METHODS_SESSION_KEY,
+    )
+    from allauth.mfa.models import Authenticator
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    totp = Authenticator.objects.get(user=person, type=Authenticator.Type.TOTP)
+    session = SessionStore()
+    session[SESSION_KEY] = str(person.pk)
+    session[BACKEND_SESSION_KEY] = "allauth.account.auth_backends.AuthenticationBackend"
+    session[HASH_SESSION_KEY] = person.get_session_auth_hash()
+    now = time.time()
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": now, "email": person.email},
+        {"method": "mfa", "at": now, "id": totp.pk, "type": "totp"},
+    ]
+    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(person.pk)
+    session.create()
+    return session.session_key
+
+
+# --- 3. Pages and their queries ------------------------------------------------------------------
+@dataclass
+class Page:
+    name: str
+    path: str
+    signed_in: bool = True
+
+
+def pages() -> list[Page]:
+    from django.db.models import Count
+    from django.urls import reverse
+
+    from partnership.models import Body, Partner, Person
+
+    partner = Partner.objects.order_by("pk").first()
+    person = Person.objects.annotate(n=Count("memberships")).order_by("-n", "pk").first()
+    body = Body.objects.get(kind=Body.Kind.PARTNERS)  # the largest body
+    return [
+        Page("floor", FLOOR_PATH, signed_in=False),
+        # For information: the same view signed in, i.e. the fixed cost of the session,
+        # authentication and role middleware that every signed-in page pays.
+        Page("floor_signed_in", FLOOR_PATH),
+        Page("home", reverse("home")),
+        Page("partner_list", reverse("partner_list")),
+        Page("partner_detail", reverse("partner_detail", args=[partner.pk])),
+        Page("person_list", reverse("person_list") + "?page=1"),
+        Page("person_detail", reverse("person_detail", args=[person.pk])),
+        Page("body_list", reverse("body_list")),
+        Page("body_detail", reverse("body_detail", args=[body.pk])),
+        Page("invitation_list", reverse("invitation_list")),
+        Page("history", reverse("history")),
+    ]
+
+
+def count_queries(page_list: list[Page], session_key: str) -> dict[str, dict]:
+    """Each page once through the test client (after one warm-up request), counting queries."""
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    out = {}
+    for page in page_list:
+        client = Client(raise_request_exception=False)
+        if page.signed_in:
+            client.cookies[settings.SESSION_COOKIE_NAME] = session_key
+        client.get(page.path)
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(page.path)
+        out[page.name] = {
+            "status": response.status_code,
+            "queries": len(ctx.captured_queries),
+            "sql": [q["sql"] for q in ctx.captured_queries],
+            "bytes": len(response.content),
+        }
+    return out
+
+
+# --- 4. gunicorn ------------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
+    """Linux: gunicorn gets SIGTERM if this process dies without cleaning up."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except Exception:  # noqa: S110 - best effort
+        pass
+
+
+def start_gunicorn(bench_url: str, port: int, log_path: Path) -> subprocess.Popen:
+    env = dict(
+        os.environ, DATABASE_URL=bench_url, DJANGO_SETTINGS_MODULE=SETTINGS, PYTHONPATH=str(ROOT)
+    )
+    env.pop("TESTING", None)
+    cmd = [
+        str(Path(sys.executable).parent / "gunicorn"),
+        "partnership.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        "2",
+        "--worker-class",
+        "gthread",
+        "--threads",
+        "4",
+        "--keep-alive",
+        "30",
+        "--log-level",
+        "warning",
+        "--error-logfile",
+        str(log_path),
+        "--chdir",
+        str(ROOT),
+    ]
+    proc = subprocess.Popen(
+        cmd,
+        env=env,
+        cwd=ROOT,
+        preexec_fn=_die_with_parent,  # noqa: S603, PLW1509
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {proc.returncode}; see {log_path}")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", FLOOR_PATH)
+            if conn.getresponse().status == 200:
+                conn.close()
+                return proc
+        except OSError:
+            pass
+        time.sleep(0.2)
+    stop_gunicorn(proc)
+    raise RuntimeError(f"gunicorn did not answer on port {port} within 60 s; see {log_path}")
+
+
+def stop_gunicorn(proc: subprocess.Popen | None) -> None:
+    if proc is None or proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGTERM)  # graceful: the arbiter stops its workers
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=5)
+    log("gunicorn stopped")
+
+
+# --- 5. The load generator ------------------------------------------------------------------------
+@dataclass
+class LoadResult:
+    requests: int
+    errors: int
+    statuses: dict
+    rps: float
+    p50_ms: float
+    p95_ms: float
+
+
+def load(
+    port: int, path: str, cookies: list[str | None], *, duration: float, warmup: float
+) -> LoadResult:
+    """len(cookies) keep-alive connections, each in a thread, GET ``path`` back to back.
+
+    Requests that start in the measuring window (after ``warmup``) are counted;
+    every thread stops at the window's end, and sockets time out after 10 s.
+    """
+    n = len(cookies)
+    barrier = threading.Barrier(n + 1)
+    latencies: list[list[float]] = [[] for _ in range(n)]
+    statuses: list[dict] = [{} for _ in range(n)]
+    errors = [0] * n
+    window: dict[str, float] = {}
+
+    def worker(i: int) -> None:
+        headers = {
+            "Accept": "text/html",
+            "Connection": "keep-alive",
+            "User-Agent": "partnership-bench",
+        }
+        if cookies[i]:
+            headers["Cookie"] = cookies[i]
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        barrier.wait()
+        start, end = window["start"], window["end"]
+        try:
+            while True:
+                t = time.perf_counter()
+                if t >= end:
+                    break
+                try:
+                    conn.request("GET", path, headers=headers)
+                    response = conn.getresponse()
+                    response.read()
+                except (OSError, http.client.HTTPException):
+                    conn.close()
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                    if t >= start:
+                        errors[i] += 1
+                    continue
+                if t >= start:
+                    latencies[i].append(time.perf_counter() - t)
+                    statuses[i][response.status] = statuses[i].get(response.status, 0) + 1
+                    if response.status != 200:
+                        errors[i] += 1
+                if response.will_close:
+                    conn.close()
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(n)]
+    for thread in threads:
+        thread.start()
+    now = time.perf_counter()
+    window["start"] = now + warmup
+    window["end"] = now + warmup + duration
+    barrier.wait()
+    for thread in threads:
+        thread.join(timeout=warmup + duration + 15)
+    all_latencies = sorted(x for xs in latencies for x in xs)
+    merged: dict = {}
+    for s in statuses:
+        for code, count in s.items():
+            merged[code] = merged.get(code, 0) + count
+    if len(all_latencies) >= 2:
+        q = statistics.quantiles(all_latencies, n=100, method="inclusive")
+        p50, p95 = q[49] * 1000, q[94] * 1000
+    else:
+        p50 = p95 = (all_latencies[0] * 1000) if all_latencies else float("nan")
+    return LoadResult(
+        requests=len(all_latencies),
+        errors=sum(errors),
+        statuses=merged,
+        rps=len(all_latencies) / duration,
+        p50_ms=p50,
+        p95_ms=p95,
+    )
+
+
+# --- 6. Report ------------------------------------------------------------------------------------
+def verdict(name: str, result: LoadResult, floor_rps: float, status: int) -> tuple[str, list[str]]:
+    if name.startswith("floor"):
+        return ("PASS" if result.errors == 0 else "FAIL"), (["errors"] if result.errors else [])
+    reasons = []
+    if status != 200:
+        reasons.append(f"status {status}")
+    if result.errors:
+        reasons.append(f"{result.errors} errors")
+    if result.rps < floor_rps * TARGET_RATIO:
+        reasons.append(f"rps < 1/15 floor ({floor_rps * TARGET_RATIO:.0f})")
+    if not result.p95_ms <= TARGET_P95_MS:
+        reasons.append(f"p95 > {TARGET_P95_MS:.0f} ms")
+    return ("FAIL" if reasons else "PASS"), reasons
+
+
+def print_table(rows: list[dict]) -> None:
+    header = ("page", "req/s", "p50 ms", "p95 ms", "queries", "× floor", "result")
+    lines = [header]
+    for r in rows:
+        lines.append(
+            (
+                r["page"],
+                f"{r['rps']:.0f}",
+                f"{r['p50_ms']:.1f}",
+                f"{r['p95_ms']:.1f}",
+                str(r["queries"]),
+                f"{r['ratio']:.3f}",
+                r["result"] + (f" ({'; '.join(r['reasons'])})" if r["reasons"] else ""),
+            )
+        )
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    right = {1, 2, 3, 4, 5}
+    for k, line in enumerate(lines):
+        cells = [
+            c.rjust(w) if i in right else c.ljust(w)
+            for i, (c, w) in enumerate(zip(line, widths, strict=True))
+        ]
+        print("  ".join(cells).rstrip())
+        if k == 0:
+            print("  ".join("-" * w for w in widths))
+
+
+def git_commit() -> str:
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,  # noqa: S607
+            text=True,
+            check=False,
+        ).stdout.strip()
+    except OSError:
+        return ""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="multiplies the data set (1 = 200 partners, 2 000 people)",
+    )
+    parser.add_argument(
+        "--concurrency", type=int, default=8, help="concurrent keep-alive connections"
+    )
+    parser.add_argument(
+        "--duration", type=float, default=5.0, help="seconds of measured load per page"
+    )
+    parser.add_argument(
+        "--warmup", type=float, default=1.0, help="seconds of unmeasured load per page first"
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the bench database if it already holds the same data set",
+    )
+    parser.add_argument(
+        "--pages", default="", help="comma-separated page names to run (default: all)"
+    )
+    args = parser.parse_args(argv)
+    if args.scale <= 0 or args.concurrency < 1 or args.duration <= 0:
+        parser.error("--scale, --concurrency and --duration must be positive")
+
+    dev_url = os.environ.get("DATABASE_URL")
+    if not dev_url or not os.environ.get("REDIS_URL"):
+        print(
+            "DATABASE_URL/REDIS_URL are not set: run `make bench`, or "
+            "`.venv/bin/python scripts/dev.py exec -- .venv/bin/python tests/bench/run.py`.",
+            file=sys.stderr,
+        )
+        return 2
+    bench_url = bench_database_url(dev_url)
+    sizes = Sizes.for_scale(args.scale)
+    RESULTS.mkdir(exist_ok=True)
+
+    # SIGTERM (e.g. from make or CI) stops the bench like Ctrl-C, so gunicorn is stopped too.
+    def _terminate(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started in the background
+
+    proc = None
+    try:
+        from django.core.management import call_command
+
+        marker = None
+        if args.reuse:
+            marker = stored_data_marker(bench_url)
+        fresh = not (args.reuse and marker is not None)
+        if fresh:
+            log(f"creating database {BENCH_DB}")
+            recreate_database(bench_url)
+        setup_django(bench_url)
+        log("migrating")
+        call_command("migrate", verbosity=0, interactive=False)
+        if fresh or marker != _marker(sizes):
+            if not fresh:
+                log("stored data set differs; recreating")
+                from django.db import connections
+
+                connections.close_all()
+                recreate_database(bench_url)
+                call_command("migrate", verbosity=0, interactive=False)
+            log(f"loading data: {sizes}")
+            seeded = seed(sizes)
+        else:
+            log("reusing the loaded data set")
+            seeded = Seeded(counts={"reused": True})
+        if not seeded.rights_consistent:
+            log("WARNING: bulk-loaded rights differ from sync_person_rights:")
+            for problem in seeded.rights_problems[:5]:
+                log(f"  {problem}")
+
+        from django.conf import settings
+        from django.db import connections
+
+        person = bench_user()
+        session_keys = [signed_in_session(person) for _ in range(args.concurrency)]
+        page_list = pages()
+        if args.pages:
+            wanted = {"floor", "floor_signed_in", *args.pages.split(",")}
+            page_list = [p for p in page_list if p.name in wanted]
+        log("counting queries per page")
+        queries = count_queries(page_list, signed_in_session(person))
+        connections.close_all()
+
+        port = free_port()
+        log_path = RESULTS / "gunicorn.log"
+        log(f"starting gunicorn on 127.0.0.1:{port} (2 gthread workers × 4 threads, DEBUG off)")
+        proc = start_gunicorn(bench_url, port, log_path)
+
+        cookie_name = settings.SESSION_COOKIE_NAME
+        results: dict[str, LoadResult] = {}
+        for page in page_list:
+            cookies = [f"{cookie_name}={key}" if page.signed_in else None for key in session_keys]
+            results[page.name] = load(
+                port, page.path, cookies, duration=args.duration, warmup=args.warmup
+            )
+            r = results[page.name]
+            log(
+                f"{page.name:<16} {r.rps:8.0f} req/s  p95 {r.p95_ms:7.1f} ms  statuses {r.statuses}"
+            )
+        stop_gunicorn(proc)
+        proc = None
+
+        floor_rps = results["floor"].rps
+        rows = []
+        for page in page_list:
+            r = results[page.name]
+            q = queries[page.name]
+            result, reasons = verdict(page.name, r, floor_rps, q["status"])
+            rows.append(
+                {
+                    "page": page.name,
+                    "path": page.path,
+                    "rps": r.rps,
+                    "p50_ms": r.p50_ms,
+                    "p95_ms": r.p95_ms,
+                    "queries": q["queries"],
+                    "status": q["status"],
+                    "bytes": q["bytes"],
+                    "ratio": r.rps / floor_rps if floor_rps else 0.0,
+                    "requests": r.requests,
+                    "errors": r.errors,
+                    "statuses": {str(k): v for k, v in r.statuses.items()},
+                    "result": result,
+                    "reasons": reasons,
+                }
+            )
+        print()
+        print(
+            f"Scale {args.scale:g}: {seeded.counts}; {args.concurrency} connections, "
+            f"{args.duration:g} s per page; targets: ≥ 1/15 of the floor's req/s, p95 ≤ "
+            f"{TARGET_P95_MS:.0f} ms"
+        )
+        print_table(rows)
+        if not seeded.rights_consistent:
+            print("WARNING: bulk-loaded rights differ from sync_person_rights (see above).")
+        failed = [r["page"] for r in rows if r["result"] == "FAIL"]
+        print()
+        print(f"FAILED: {', '.join(failed)}" if failed else "All pages meet the targets.")
+
+        report = {
+            "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "commit": git_commit(),
+            "scale": args.scale,
+            "concurrency": args.concurrency,
+            "duration": args.duration,
+            "warmup": args.warmup,
+            "cpus": os.cpu_count(),
+            "data": seeded.counts,
+            "rights_consistent": seeded.rights_consistent,
+            "targets": {"min_ratio_to_floor": TARGET_RATIO, "max_p95_ms": TARGET_P95_MS},
+            "pages": rows,
+            "failed": failed,
+        }
+        (RESULTS / "latest.json").write_text(
+            json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+        )
+        (RESULTS / "queries.json").write_text(
+            json.dumps(
+                {name: q["sql"] for name, q in queries.items()}, indent=2, ensure_ascii=False
+            )
+            + "\n"
+        )
+        print(f"Written to {RESULTS / 'latest.json'} (SQL per page in queries.json)")
+        return 0
+    except KeyboardInterrupt:
+        log("interrupted")
+        return 130
+    finally:
+        stop_gunicorn(proc)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,135 @@
+"""axe-core (WCAG 2.1 A/AA) on every page of the portal, for the roles that see it.
+
+The list of our pages is checked against the URL resolver: a new page in
+``partnership.views`` (or a later app) that is not swept here fails the test.
+Django's own admin is not swept (it is Django's, used only by administrators).
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from partnership.models import Membership
+
+from ..urlmap import all_routes
+from .conftest import axe_check
+from .helpers import sign_in_with_cookie
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# URL names that are not pages (POST-only actions, JSON, language switch).
+NOT_PAGES = {"healthz", "set_language", "membership_add", "membership_end", "invitation_revoke"}
+PORTAL_MODULES = ("partnership.", "meetings.", "workgroups.", "partnerpot.", "reports.")
+
+
+def _pages(registry, secretariat, invitation_token) -> dict[str, str]:
+    membership = Membership.objects.filter(body=registry.secretariat).first()
+    return {
+        "home": reverse("home"),
+        "accessibility": reverse("accessibility"),
+        "partner_list": reverse("partner_list"),
+        "partner_create": reverse("partner_create"),
+        "partner_detail": reverse("partner_detail", args=[registry.partner.pk]),
+        "partner_edit": reverse("partner_edit", args=[registry.partner.pk]),
+        "person_list": reverse("person_list"),
+        "person_detail": reverse("person_detail", args=[secretariat.pk]),
+        "profile": reverse("profile"),
+        "body_list": reverse("body_list"),
+        "body_detail": reverse("body_detail", args=[registry.wg_local.pk]),
+        "membership_edit": reverse("membership_edit", args=[membership.pk]),
+        "invitation_list": reverse("invitation_list"),
+        "invitation_accept": reverse("invitation_accept", args=[invitation_token]),
+        "history": reverse("history"),
+    }
+
+
+ALLAUTH_PAGES = [
+    "mfa_index", "mfa_generate_recovery_codes", "usersessions_list", "account_email",
+    "account_change_password",
+]
+ANONYMOUS_ALLAUTH_PAGES = ["account_login", "account_reset_password"]
+
+
+def test_every_portal_page_is_swept():
+    swept = set(_PAGE_NAMES) | NOT_PAGES
+    ours = {r.name for r in all_routes() if r.name and r.callback_module.startswith(PORTAL_MODULES)}
+    missing = sorted(ours - swept)
+    assert not missing, f"Pages without an axe-core check in {__file__}: {missing}"
+
+
+_PAGE_NAMES = [
+    "home", "accessibility", "partner_list", "partner_create", "partner_detail", "partner_edit",
+    "person_list", "person_detail", "profile", "body_list", "body_detail", "membership_edit",
+    "invitation_list", "invitation_accept", "history",
+]
+
+
+def test_axe_on_every_page_as_secretariat(page, live_server, registry, secretariat):
+    from partnership import services
+
+    _invitation, token = services.invitation_create(
+        invited_by=secretariat, email="axe@example.org", full_name="Axel Axe")
+    pages = _pages(registry, secretariat, token)
+    assert sorted(pages) == sorted(_PAGE_NAMES)
+    anonymous_only = {"invitation_accept"}
+    sign_in_with_cookie(page, live_server, secretariat)
+    for name, url in pages.items():
+        if name in anonymous_only:
+            continue
+        response = page.goto(url)
+        assert response.status == 200, f"{name} {url} answered {response.status}"
+        expect(page.get_by_role("heading", level=1)).to_have_count(1)
+        axe_check(page)
+    for name in ALLAUTH_PAGES:
+        response = page.goto(reverse(name))
+        assert response.status == 200, f"{name} answered {response.status}"
+        axe_check(page)
+    page.context.clear_cookies()
+    for url in [pages["invitation_accept"], reverse("accessibility")] + [
+        reverse(n) for n in ANONYMOUS_ALLAUTH_PAGES
+    ]:
+        response = page.goto(url)
+        assert response.status == 200, f"{url} answered {response.status}"
+        axe_check(page)
+
+
+@pytest.mark.parametrize("role", ["partner_rep", "wg_leader", "ministry_observer", "user"])
+def test_axe_on_pages_as_other_roles(page, live_server, request, registry, role):
+    person = request.getfixturevalue(role)
+    sign_in_with_cookie(page, live_server, person)
+    for url in [reverse("home"), reverse("partner_list"), reverse("body_list"),
+                reverse("body_detail", args=[registry.wg_local.pk]), reverse("person_list"),
+                reverse("profile")]:
+        response = page.goto(url)
+        assert response.status == 200, f"{url} answered {response.status}"
+        axe_check(page)
+
+
+@pytest.mark.parametrize("language", ["nn", "en"])
+def test_axe_in_nynorsk_and_english(page, live_server, registry, partner_rep, language):
+    sign_in_with_cookie(page, live_server, partner_rep)
+    page.goto(reverse("home"))
+    page.get_by_label("Språk").select_option(language)
+    page.get_by_role("button", name="Bytt språk").click()
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    axe_check(page)
+
+
+def test_csp_allows_the_portal_itself(browser, live_server, partner_rep):
+    """Without bypass_csp: the portal's own CSS and JS load under its CSP, no violations."""
+    context = browser.new_context(base_url=live_server.url, locale="nb-NO")
+    page = context.new_page()
+    violations: list[str] = []
+    page.on("console", lambda msg: violations.append(msg.text)
+            if "Content Security Policy" in msg.text else None)
+    sign_in_with_cookie(page, live_server, partner_rep)
+    page.goto(reverse("home"))
+    page.goto(reverse("partner_list"))
+    page.get_by_role("searchbox").first.fill("Foreldre")
+    page.wait_for_timeout(600)
+    # Designsystemet's CSS is applied (not blocked): buttons get its class styling.
+    assert page.evaluate("getComputedStyle(document.body).fontFamily")
+    context.close()
+    assert not violations, violations
