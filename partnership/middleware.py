@@ -55,11 +55,13 @@ class LoginRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not request.user.is_authenticated and not _is_static(request.path_info):
-            name = _url_name(request)
-            if name not in PUBLIC_URL_NAMES:
-                # redirect_to_login quotes the path, so a query string ("?q=a&partner=3") survives.
-                return redirect_to_login(request.get_full_path(), reverse("account_login"))
+        if (
+            not request.user.is_authenticated
+            and not _is_static(request.path_info)
+            and _url_name(request) not in PUBLIC_URL_NAMES
+        ):
+            # redirect_to_login quotes the path, so a query string ("?q=a&partner=3") survives.
+            return redirect_to_login(request.get_full_path(), reverse("account_login"))
         return self.get_response(request)
 
 
@@ -71,10 +73,14 @@ class RequireSecondFactorMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if user.is_authenticated and not _is_static(request.path_info):
-            if roles_for(user).needs_second_factor and not _has_second_factor(user):
-                if _url_name(request) not in MFA_SETUP_URL_NAMES:
-                    return redirect("mfa_activate_totp")
+        if (
+            user.is_authenticated
+            and not _is_static(request.path_info)
+            and roles_for(user).needs_second_factor
+            and not _has_second_factor(user)
+            and _url_name(request) not in MFA_SETUP_URL_NAMES
+        ):
+            return redirect("mfa_activate_totp")
         return self.get_response(request)
 
 

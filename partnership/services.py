@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
@@ -21,7 +20,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm, remove_perm
+from guardian.shortcuts import assign_perm
 
 from .models import (
     Affiliation,
@@ -386,8 +385,3 @@ def invitation_revoke(*, invitation: Invitation) -> Invitation:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
     return invitation
-
-
-def bulk_sync(people: Iterable[Person]) -> None:
-    for person in people:
-        sync_person_rights(person=person)

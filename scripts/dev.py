@@ -197,7 +197,13 @@ def cmd_run() -> int:
             stop()
 
 
+def _terminate(signum, frame):
+    # SIGTERM (e.g. from a process manager) stops everything like Ctrl-C does.
+    raise KeyboardInterrupt
+
+
 def main() -> int:
+    signal.signal(signal.SIGTERM, _terminate)
     args = sys.argv[1:]
     if not args:
         print(__doc__)

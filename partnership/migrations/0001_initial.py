@@ -3,12 +3,13 @@
 import django.contrib.postgres.constraints
 import django.db.models.deletion
 import django.utils.timezone
-import partnership.models
-import partnership.validators
 import simple_history.models
 from django.conf import settings
 from django.contrib.postgres.operations import BtreeGistExtension
 from django.db import migrations, models
+
+import partnership.models
+import partnership.validators
 
 
 class Migration(migrations.Migration):
