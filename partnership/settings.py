@@ -206,7 +206,9 @@ INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
 
 LANGUAGE_CODE = "nb"
 LANGUAGES = [("nb", "Norsk bokmål"), ("nn", "Norsk nynorsk"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale/ is ours (makemessages writes there and it wins lookups); locale_vendor/ holds
+# translations third-party packages lack upstream (django-allauth has no nynorsk).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_vendor"]
 USE_I18N = True
 TIME_ZONE = "Europe/Oslo"
 USE_TZ = True
@@ -302,14 +304,42 @@ CELERY_BEAT_SCHEDULE = {
         "task": "partnership.tasks.sync_membership_rights",
         "schedule": crontab(hour=0, minute=15),
     },
+    # The outbox (partnership/outbox.py): send due e-mails; an expired tick is dropped, not
+    # piled up while workers are away (the next one does the same work).
+    "dispatch-outbox": {
+        "task": "partnership.tasks.dispatch_outbox",
+        "schedule": env.float("OUTBOX_DISPATCH_SECONDS", default=60.0),
+        "options": {"expires": 50},
+    },
+    "schedule-meeting-reminders": {
+        "task": "meetings.tasks.schedule_reminders",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 240},
+    },
 }
+# Tests run tasks in-process (a real worker is started by tests/celery/ where it matters).
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=TESTING)
+
+# --- The outbox (partnership/outbox.py) ----------------------------------------------------------
+# A row claimed by a worker that died is claimed again after this lease. Longer than the hard
+# time limit, so a worker that is still alive has always finished (or been killed) by then.
+OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 60)
+OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=100)
+# One sweep stops claiming new batches after this long (below the soft time limit).
+OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=CELERY_TASK_SOFT_TIME_LIMIT - 60)
+# An SMTP server that hangs must not hold a claimed row for ever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "weasyprint.progress": {"level": "WARNING"},  # "Step 1…7" at INFO is noise
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 PORTAL_NAME = _("Partnerskap mot mobbing")
