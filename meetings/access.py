@@ -247,3 +247,55 @@ def follow_up_for_user(user, pk: int, action: str = "view") -> FollowUp:
             return follow_up
         raise PermissionDenied
     raise ValueError(action)
+
+
+# --- Lists of bodies (for forms and filters), one query each ------------------------------------
+LEAD_PERMISSION = {
+    "permission__codename": "lead_body",
+    "permission__content_type__app_label": "partnership",
+}
+
+
+def bodies_visible_to(user):
+    """Bodies whose meetings the user may see (the same rule as ``visible_meetings_q``)."""
+    if not user.is_authenticated:
+        return Body.objects.none()
+    q = member_of_q(user, "pk")
+    if is_secretariat(user):
+        q |= ~Q(kind=Body.Kind.STATE_GROUP)
+    return Body.objects.filter(q)
+
+
+def bodies_managed_by(user):
+    """Bodies whose meetings the user may plan and manage (``can_manage_body_meetings``)."""
+    if not user.is_authenticated:
+        return Body.objects.none()
+    led = BodyUserObjectPermission.objects.filter(user=user, **LEAD_PERMISSION).values(
+        "content_object_id"
+    )
+    state_group = Q(kind=Body.Kind.STATE_GROUP) & member_of_q(user, "pk")
+    if is_secretariat(user):
+        q = ~Q(kind=Body.Kind.STATE_GROUP) | state_group
+    else:
+        q = Q(kind=Body.Kind.WORKING_GROUP, pk__in=led) | (state_group & Q(pk__in=led))
+    return Body.objects.filter(q)
+
+
+def require_secretariat(user) -> None:
+    """Year planning for all bodies, governing documents: the secretariat's work."""
+    _require_signed_in(user)
+    if not is_secretariat(user):
+        raise PermissionDenied
+
+
+def may_propose_q(user) -> Q:
+    """Meetings the user may propose items to (the rule of ``meeting_for_user(action="propose")``
+    as a condition, for the list of meetings the proposal form offers)."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    if (
+        is_secretariat(user)
+        or Body.objects.filter(member_of_q(user, "pk"), kind=Body.Kind.WORKING_GROUP).exists()
+    ):
+        return Q(body__kind__in=Proposal.TARGET_BODY_KINDS)
+    return Q(body__kind__in=Proposal.TARGET_BODY_KINDS) & member_of_q(user)

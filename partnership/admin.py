@@ -1,7 +1,17 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Affiliation, Body, Invitation, Membership, Partner, Period, Person
+from .models import (
+    Affiliation,
+    Body,
+    Invitation,
+    Membership,
+    NotificationPreference,
+    OutboxMessage,
+    Partner,
+    Period,
+    Person,
+)
 
 
 @admin.register(Partner)
@@ -32,3 +42,22 @@ class MembershipAdmin(SimpleHistoryAdmin):
 admin.site.register(Affiliation, SimpleHistoryAdmin)
 admin.site.register(Period, SimpleHistoryAdmin)
 admin.site.register(Invitation)
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    """Read-only: what the portal has sent or tried to send (partnership/outbox.py)."""
+
+    list_display = ["created_at", "kind", "to_email", "subject", "status", "attempts", "sent_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["to_email", "subject", "idempotency_key"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+admin.site.register(NotificationPreference)

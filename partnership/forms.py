@@ -5,7 +5,7 @@ from django.contrib.auth import password_validation
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
-from .models import Invitation, Membership, Partner, Person, today
+from .models import OPTIONAL_NOTIFICATION_KINDS, Invitation, Membership, Partner, Person, today
 
 
 class DateInput(forms.DateInput):
@@ -94,6 +94,18 @@ class ProfileForm(forms.ModelForm):
 
     def _post_clean(self):
         pass
+
+
+class NotificationPreferencesForm(forms.Form):
+    """A checkbox per optional kind of e-mail; meeting notices and invitations always go out."""
+
+    def __init__(self, *args, preferences: dict[str, bool], **kwargs):
+        kwargs.setdefault("prefix", "varsel")
+        super().__init__(*args, **kwargs)
+        for kind in OPTIONAL_NOTIFICATION_KINDS:
+            self.fields[kind.value] = forms.BooleanField(
+                label=kind.label, required=False, initial=preferences.get(kind.value, True)
+            )
 
 
 class InvitationForm(forms.ModelForm):

@@ -27,6 +27,7 @@ PUBLIC_URL_NAMES = frozenset({
     "set_language",
     "accessibility",
     "healthz",
+    "calendar_feed",  # meetings: the private iCal feed; the token in the URL is the key
 })
 
 # Pages a secretariat member without a second factor may still reach.

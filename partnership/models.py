@@ -446,3 +446,119 @@ class Invitation(models.Model):
             "expired": _("Utløpt"),
             "open": _("Åpen"),
         }[self.status]
+
+
+# --- E-mail: the outbox and notification preferences --------------------------------------
+class NotificationKind(models.TextChoices):
+    """Every kind of e-mail the portal sends; each app's messages are listed here, in the
+    lowest layer, so the profile page can offer the optional ones without importing the apps."""
+
+    INVITATION = "invitation", _("Invitasjon til portalen")
+    MEETING_NOTICE = "meeting_notice", _("Innkalling til møte")
+    NOTICE_DUE = "notice_due", _("Påminnelse om å sende innkalling")
+    PROPOSAL_DEADLINE = "proposal_deadline", _("Fristen for saksforslag nærmer seg")
+    MINUTES_NOT_APPROVED = "minutes_not_approved", _("Referat som ennå ikke er godkjent")
+    FOLLOW_UP_DUE = "follow_up_due", _("Oppfølgingspunkter med frist om kort tid")
+    FOLLOW_UP_OVERDUE = "follow_up_overdue", _("Oppfølgingspunkter som har passert fristen")
+
+
+# Always sent: a person cannot turn off a meeting notice (a formal call to a meeting) or an
+# invitation (the recipient has no account yet).
+MANDATORY_NOTIFICATION_KINDS = frozenset({NotificationKind.INVITATION, NotificationKind.MEETING_NOTICE})
+OPTIONAL_NOTIFICATION_KINDS = tuple(k for k in NotificationKind if k not in MANDATORY_NOTIFICATION_KINDS)
+
+
+class OutboxMessage(models.Model):
+    """One e-mail to one recipient, written in the same transaction as the change it tells
+    about and sent by ``partnership.outbox`` once it is due.
+
+    The subject and both bodies are rendered when the row is written, in the recipient's
+    language, so the row is the record of what was sent. Only the attachment (a PDF) is
+    rendered at send time, by a registered renderer named in ``attachment``.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Venter")
+        SENDING = "sending", _("Sendes")
+        SENT = "sent", _("Sendt")
+        FAILED = "failed", _("Feilet")
+        CANCELLED = "cancelled", _("Avbrutt")
+        SUPPRESSED = "suppressed", _("Slått av av mottakeren")
+
+    kind = models.CharField(_("type"), max_length=40)
+    # Empty for an address without an account (an invitation).
+    recipient = models.ForeignKey(
+        Person, verbose_name=_("mottaker"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="outbox_messages",
+    )
+    to_email = models.EmailField(_("til"))
+    language = models.CharField(_("språk"), max_length=5, default="nb")
+    subject = models.CharField(_("emne"), max_length=300)
+    body_text = models.TextField(_("tekst"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    # {"renderer": "app.module.function", "kwargs": {...}, "filename": "...", "mimetype": "..."}
+    attachment = models.JSONField(_("vedlegg"), null=True, blank=True)
+    # The body holds a secret (an invitation link): it is blanked once the message is sent.
+    scrub_after_send = models.BooleanField(default=False, editable=False)
+    idempotency_key = models.CharField(_("nøkkel"), max_length=200, unique=True)
+    created_at = models.DateTimeField(_("opprettet"), default=timezone.now)
+    due_at = models.DateTimeField(_("skal sendes"), default=timezone.now)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("forsøk"), default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=100, blank=True)
+    sent_at = models.DateTimeField(_("sendt"), null=True, blank=True)
+    last_error = models.TextField(_("siste feil"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("utgående e-post")
+        verbose_name_plural = _("utgående e-poster")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="sent") | Q(sent_at__isnull=False),
+                name="outboxmessage_sent_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="sending") | Q(claimed_at__isnull=False),
+                name="outboxmessage_sending_is_claimed",
+            ),
+        ]
+        indexes = [
+            # The dispatcher's two claim queries: due pending rows in due order, and rows whose
+            # sender's lease has run out. Partial, so they stay small as sent rows pile up.
+            models.Index(fields=["due_at", "id"], condition=Q(status="pending"), name="outbox_pending_due"),
+            models.Index(fields=["claimed_at"], condition=Q(status="sending"), name="outbox_sending_lease"),
+            models.Index(fields=["recipient", "-created_at"], name="outbox_recipient_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.to_email} ({self.get_status_display()})"
+
+    def get_kind_display(self) -> str:
+        try:
+            return NotificationKind(self.kind).label
+        except ValueError:
+            return self.kind
+
+
+class NotificationPreference(models.Model):
+    """A person's choice for one optional kind of e-mail; no row means the kind is on."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="notification_preferences")
+    kind = models.CharField(
+        _("varsel"), max_length=40,
+        choices=[(k.value, k.label) for k in OPTIONAL_NOTIFICATION_KINDS],
+    )
+    enabled = models.BooleanField(_("på"), default=True)
+
+    class Meta:
+        ordering = ["person", "kind"]
+        verbose_name = _("varslingsvalg")
+        verbose_name_plural = _("varslingsvalg")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "kind"], name="notificationpreference_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.kind} = {self.enabled}"

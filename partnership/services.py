@@ -13,21 +13,21 @@ import secrets
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
+from . import outbox
 from .models import (
     Affiliation,
     Body,
     BodyUserObjectPermission,
     Invitation,
     Membership,
+    NotificationKind,
     Partner,
     Person,
     today,
@@ -194,8 +194,8 @@ def _term_end(body: Body, starts_on: dt.date) -> dt.date | None:
         return None
     try:
         end = starts_on.replace(year=starts_on.year + body.term_years)
-    except ValueError:  # 29 February
-        end = starts_on.replace(year=starts_on.year + body.term_years, day=28)
+    except ValueError:  # 29 February: the anniversary is 1 March, so the term ends 28 February
+        end = starts_on.replace(year=starts_on.year + body.term_years, month=3, day=1)
     return end - dt.timedelta(days=1)
 
 
@@ -311,7 +311,8 @@ def invitation_create(*, invited_by: Person, email: str, full_name: str,
     )
     invitation.full_clean()
     invitation.save()
-    transaction.on_commit(lambda: _send_invitation(invitation, token))
+    # Through the outbox: the e-mail is a row of this transaction, sent once it commits.
+    _send_invitation(invitation, token)
     return invitation, token
 
 
@@ -320,16 +321,21 @@ def invitation_url(token: str) -> str:
 
 
 def _send_invitation(invitation: Invitation, token: str) -> None:
-    with translation.override(invitation.language):
-        context = {"invitation": invitation, "url": invitation_url(token),
-                   "valid_days": settings.INVITATION_VALID_DAYS}
-        message = EmailMultiAlternatives(
-            subject=_("Invitasjon til portalen for Partnerskap mot mobbing"),
-            body=render_to_string("partnership/email/invitation.txt", context),
-            to=[invitation.email],
-        )
-        message.attach_alternative(render_to_string("partnership/email/invitation.html", context), "text/html")
-        message.send()
+    context = {"invitation": invitation, "url": invitation_url(token),
+               "valid_days": settings.INVITATION_VALID_DAYS}
+    draft = outbox.compose(
+        kind=NotificationKind.INVITATION,
+        # One message per invitation; a new invitation to the same address is a new row.
+        idempotency_key=f"invitation:{invitation.pk}:email",
+        template="partnership/email/invitation",
+        context=context,
+        subject=lambda: _("Invitasjon til portalen for Partnerskap mot mobbing"),
+        to_email=invitation.email,
+        language=invitation.language,
+        # The body holds the single-use link; only a hash of the token is kept after sending.
+        scrub_after_send=True,
+    )
+    outbox.enqueue([draft])
 
 
 class InvitationInvalid(Exception):
@@ -384,4 +390,5 @@ def invitation_revoke(*, invitation: Invitation) -> Invitation:
     if invitation.status == "open":
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
+        outbox.cancel_pending(key_prefix=f"invitation:{invitation.pk}:")
     return invitation

@@ -1,9 +1,21 @@
 from celery import shared_task
 
-from . import services
+from . import outbox, services
 
 
 @shared_task(name="partnership.tasks.sync_membership_rights")
 def sync_membership_rights() -> int:
     """Daily: end the rights of expired memberships and grant those that have started."""
     return services.sync_due_memberships()
+
+
+@shared_task(name="partnership.tasks.dispatch_outbox")
+def dispatch_outbox() -> int:
+    """Every minute (beat): send the outbox's due e-mails, and those a dead worker left."""
+    return outbox.dispatch_due().sent
+
+
+@shared_task(name="partnership.tasks.dispatch_outbox_messages")
+def dispatch_outbox_messages(ids: list[int]) -> int:
+    """Queued when a transaction that wrote due e-mails commits: send them now."""
+    return outbox.dispatch_ids(ids).sent

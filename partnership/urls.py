@@ -29,6 +29,7 @@ urlpatterns = [
     path("invitasjoner/<int:pk>/trekk-tilbake/", views.invitation_revoke, name="invitation_revoke"),
     path("invitasjon/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("endringslogg/", views.history, name="history"),
+    path("moter/", include("meetings.urls")),
     path("konto/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
@@ -14,13 +14,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from . import access, selectors, services
+from . import access, outbox, selectors, services
 from .forms import (
     InvitationAcceptForm,
     InvitationForm,
     MembershipAddForm,
     MembershipChangeForm,
     MembershipEndForm,
+    NotificationPreferencesForm,
     PartnerForm,
     ProfileForm,
 )
@@ -164,9 +165,14 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def profile(request: HttpRequest) -> HttpResponse:
     person = access.person_for_user(request.user, request.user.pk, action="change")
     form = ProfileForm(request.POST or None, instance=person)
-    if request.method == "POST" and form.is_valid():
+    notify_form = NotificationPreferencesForm(
+        request.POST or None, preferences=outbox.notification_preferences(person)
+    )
+    if request.method == "POST" and form.is_valid() and notify_form.is_valid():
         try:
-            services.person_update_profile(person=person, **form.cleaned_data)
+            with transaction.atomic():  # the profile and the notification choices together
+                services.person_update_profile(person=person, **form.cleaned_data)
+                outbox.notification_preferences_update(person=person, enabled=notify_form.cleaned_data)
         except ValidationError as exc:
             _apply_validation_error(form, exc)
         else:
@@ -180,8 +186,9 @@ def profile(request: HttpRequest) -> HttpResponse:
             return response
     return render(request, "partnership/profile.html", {
         "form": form,
+        "notify_form": notify_form,
         "memberships": selectors.person_memberships(person=person),
-    }, status=400 if form.errors else 200)
+    }, status=400 if form.errors or notify_form.errors else 200)
 
 
 # --- Bodies and memberships ---------------------------------------------------------------------

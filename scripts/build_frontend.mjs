@@ -23,6 +23,7 @@ const files = [
   [join(nodeModules, "@digdir/designsystemet-web/dist/umd/index.js"), "designsystemet-web.js"],
   [join(nodeModules, "htmx.org/dist/htmx.min.js"), "htmx.min.js"],
   [join(root, "static/src/portal.css"), "portal.css"],
+  [join(root, "static/src/meetings.css"), "meetings.css"],
   [join(root, "static/src/portal.js"), "portal.js"],
 ];
 

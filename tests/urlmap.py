@@ -116,6 +116,8 @@ def build_url(route: Route, ctx: dict[str, Any]) -> str:
         "mfa_edit_webauthn": {"pk": 999_999},
         "admin:app_list": {"app_label": "partnership"},
     }
+    if name in ctx.get("url_kwargs", {}):  # other apps' tests/<app>/matrix.py
+        return reverse(name, kwargs=ctx["url_kwargs"][name](ctx))
     if name in portal_kwargs:
         return reverse(name, kwargs=portal_kwargs[name])
     if name == "admin:view_on_site":
@@ -130,8 +132,10 @@ def build_url(route: Route, ctx: dict[str, Any]) -> str:
         if obj is None:
             # No row of this model in the test data: the admin is asked for one that does not exist.
             ctx.setdefault("missing", set()).add(route.key)
-            return reverse(name, args=[0, 0]) if m["view"] == "simple_history" else reverse(
-                name, kwargs={"object_id": 0}
+            return (
+                reverse(name, args=[0, 0])
+                if m["view"] == "simple_history"
+                else reverse(name, kwargs={"object_id": 0})
             )
         if m["view"] == "simple_history":
             record = obj.history.order_by("history_id").first()

@@ -53,7 +53,7 @@ ANONYMOUS_ALLAUTH_PAGES = ["account_login", "account_reset_password"]
 
 
 def test_every_portal_page_is_swept():
-    swept = set(_PAGE_NAMES) | NOT_PAGES
+    swept = set(_PAGE_NAMES) | NOT_PAGES | set(MEETINGS_PAGES) | MEETINGS_NOT_PAGES
     ours = {r.name for r in all_routes() if r.name and r.callback_module.startswith(PORTAL_MODULES)}
     missing = sorted(ours - swept)
     assert not missing, f"Pages without an axe-core check in {__file__}: {missing}"
@@ -133,3 +133,91 @@ def test_csp_allows_the_portal_itself(browser, live_server, partner_rep):
     assert page.evaluate("getComputedStyle(document.body).fontFamily")
     context.close()
     assert not violations, violations
+
+
+# --- Meetings (issue 3) ------------------------------------------------------------------------
+# Downloads, the iCal feed and POST-only actions are not pages; their results (htmx fragments)
+# are checked in tests/e2e/test_meetings_journey.py.
+MEETINGS_NOT_PAGES = {f"meetings:{name}" for name in (
+    "meeting_confirm", "meeting_reinstate", "notice_pdf", "minutes_pdf", "meeting_ics",
+    "agenda_item_add", "agenda_template_apply", "agenda_item_move", "proposal_handle",
+    "proposal_withdraw", "step_aside_add", "step_aside_remove", "minutes_start",
+    "minutes_approve", "minutes_entry_save", "follow_up_create", "follow_up_status",
+    "calendar_subscription_revoke", "calendar_feed",
+)}
+
+
+def _meetings_world(registry, personas) -> dict:
+    """The authorization matrix's meetings objects (tests/meetings/matrix.py)."""
+    from ..meetings.matrix import add_objects
+
+    ctx = {"registry": registry, "personas": personas, "objects": {}}
+    add_objects(ctx)
+    return ctx["meetings"]
+
+
+MEETINGS_PAGES = {
+    "meetings:meeting_list": lambda m: reverse("meetings:meeting_list"),
+    "meetings:meeting_create": lambda m: reverse("meetings:meeting_create"),
+    "meetings:year_plan": lambda m: reverse("meetings:year_plan"),
+    "meetings:meeting_detail": lambda m: reverse("meetings:meeting_detail", args=[m["pm"].pk]),
+    "meetings:meeting_edit": lambda m: reverse("meetings:meeting_edit", args=[m["pm"].pk]),
+    "meetings:meeting_move": lambda m: reverse("meetings:meeting_move", args=[m["wg"].pk]),
+    "meetings:meeting_send_notice": lambda m: reverse("meetings:meeting_send_notice",
+                                                      args=[m["pm"].pk]),
+    "meetings:meeting_cancel": lambda m: reverse("meetings:meeting_cancel", args=[m["pm"].pk]),
+    "meetings:agenda_item_edit": lambda m: reverse("meetings:agenda_item_edit",
+                                                   args=[m["item"].pk]),
+    "meetings:my_proposals": lambda m: reverse("meetings:my_proposals"),
+    "meetings:proposal_create": lambda m: reverse("meetings:proposal_create"),
+    "meetings:attendance": lambda m: reverse("meetings:attendance", args=[m["pm"].pk]),
+    "meetings:minutes": lambda m: reverse("meetings:minutes", args=[m["held"].pk]),
+    "meetings:my_follow_ups": lambda m: reverse("meetings:my_follow_ups") + "?alle=1",
+    "meetings:calendar": lambda m: reverse("meetings:calendar"),
+    "meetings:year_wheel": lambda m: reverse("meetings:year_wheel"),
+    "meetings:calendar_subscription": lambda m: reverse("meetings:calendar_subscription"),
+    "meetings:decision_search": lambda m: reverse("meetings:decision_search"),
+    "meetings:decision_detail": lambda m: reverse("meetings:decision_detail",
+                                                  args=[m["decision"].pk]),
+    "meetings:document_list": lambda m: reverse("meetings:document_list"),
+    "meetings:document_detail": lambda m: reverse("meetings:document_detail",
+                                                  args=[m["document"].pk]),
+    "meetings:document_version_create": lambda m: reverse("meetings:document_version_create",
+                                                          args=[m["document"].pk]),
+    "meetings:document_diff": lambda m: reverse("meetings:document_diff",
+                                                args=[m["document"].pk]),
+    "meetings:document_version_adopt": lambda m: reverse("meetings:document_version_adopt",
+                                                         args=[m["version"].pk]),
+}
+# What a partner representative sees of the same pages (no management forms).
+MEETINGS_PAGES_FOR_MEMBERS = [
+    "meetings:meeting_list", "meetings:meeting_detail", "meetings:minutes",
+    "meetings:proposal_create", "meetings:my_follow_ups", "meetings:calendar",
+    "meetings:year_wheel", "meetings:calendar_subscription", "meetings:decision_detail",
+]
+
+
+def test_axe_on_meetings_pages(page, live_server, registry, personas):
+    world = _meetings_world(registry, personas)
+    sign_in_with_cookie(page, live_server, personas["secretariat"])
+    for name, url_of in MEETINGS_PAGES.items():
+        url = url_of(world)
+        response = page.goto(url)
+        assert response.status == 200, f"{name} {url} answered {response.status}"
+        expect(page.get_by_role("heading", level=1)).to_have_count(1)
+        axe_check(page)
+    # The calendar's list view and a month with a meeting; the wheel's next year.
+    pm = world["pm"]
+    for url in (
+        reverse("meetings:calendar") + f"?year={pm.local_date.year}&month={pm.local_date.month}",
+        reverse("meetings:calendar") + "?view=list",
+        reverse("meetings:year_wheel") + f"?year={pm.local_date.year}",
+    ):
+        page.goto(url)
+        axe_check(page)
+    page.context.clear_cookies()
+    sign_in_with_cookie(page, live_server, personas["partner_rep"])
+    for name in MEETINGS_PAGES_FOR_MEMBERS:
+        response = page.goto(MEETINGS_PAGES[name](world))
+        assert response.status == 200, f"{name} answered {response.status}"
+        axe_check(page)

@@ -9,105 +9,41 @@ without deciding who may open it.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import pkgutil
 from collections.abc import Callable
-from dataclasses import dataclass
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
+from django.apps import apps
+from django.conf import settings
 from django.db import transaction
+from django.test import Client
 from django.urls import reverse
 
 from partnership.middleware import PUBLIC_URL_NAMES
 from partnership.models import Affiliation, Membership, today
 
-from ..conftest import ROLES, log_in, make_personas, make_registry, shared_data
+from .. import __path__ as tests_path
+from ..authz import (
+    HOME,
+    LOGIN,
+    MANAGERS_ONLY,
+    POST_ONLY,
+    PUBLIC,
+    REAUTH,
+    SIGNED_IN_ONLY,
+    TO_LOGIN,
+    OneOf,
+    Redirect,
+    check,
+    expect,
+)
+from ..conftest import ROLES, make_personas, make_registry, shared_data
 from ..factories import InvitationFactory, PeriodFactory, spare_orgnr
-from ..urlmap import Route, all_routes, build_url
-
-SIGNED_IN = ROLES[1:]
-MANAGERS = ("secretariat", "admin")  # may manage the registry (admins through is_superuser)
-
-
-@dataclass(frozen=True)
-class Redirect:
-    """A 302 to ``to``: a URL name, a path, or a function of the test context giving a path.
-
-    ``next_is_request``: the redirect carries ``?next=`` back to the requested URL
-    (the sign-in redirect of the portal's middleware). ``prefix``: the target
-    path only has to start with ``to``.
-    """
-
-    to: str | Callable[[dict], str]
-    next_is_request: bool = False
-    prefix: bool = False
-
-    def target(self, ctx: dict) -> str:
-        if callable(self.to):
-            return self.to(ctx)
-        return self.to if self.to.startswith("/") else reverse(self.to)
-
-    def check(self, response, url: str, ctx: dict) -> str | None:
-        if response.status_code != 302:
-            return f"expected 302 to {self.target(ctx)}, got {response.status_code}"
-        location = urlsplit(response["Location"])
-        want = self.target(ctx)
-        ok = location.path.startswith(want) if self.prefix else location.path == want
-        if not ok:
-            return f"expected a redirect to {want}, got {response['Location']}"
-        if self.next_is_request and parse_qs(location.query).get("next") != [url]:
-            return f"expected ?next={url}, got {response['Location']}"
-        return None
-
-    def __repr__(self) -> str:
-        return f"302→{self.to if isinstance(self.to, str) else 'ctx'}"
-
-
-@dataclass(frozen=True)
-class OneOf:
-    options: tuple
-
-    def check(self, response, url: str, ctx: dict) -> str | None:
-        problems = [check(option, response, url, ctx) for option in self.options]
-        if all(problems):
-            return " / ".join(problems)
-        return None
-
-
-def check(expected, response, url: str, ctx: dict) -> str | None:
-    if isinstance(expected, Redirect | OneOf):
-        return expected.check(response, url, ctx)
-    if response.status_code != expected:
-        where = f" → {response['Location']}" if response.has_header("Location") else ""
-        return f"expected {expected}, got {response.status_code}{where}"
-    return None
-
-
-LOGIN = Redirect("account_login", next_is_request=True)  # the portal's sign-in redirect
-TO_LOGIN = Redirect("account_login")  # allauth's own redirect (no pending sign-in)
-HOME = Redirect("home")
-# allauth asks for the password again before changing second factors: force_login
-# does not record a fresh authentication in the session.
-REAUTH = Redirect("account_reauthenticate")
-
-
-def expect(*, anonymous=LOGIN, signed_in=200, managers=None, **per_role) -> dict:
-    table = {"anonymous": anonymous}
-    table.update(dict.fromkeys(SIGNED_IN, signed_in))
-    if managers is not None:
-        table.update(dict.fromkeys(MANAGERS, managers))
-    unknown = set(per_role) - set(ROLES)
-    assert not unknown, unknown
-    table.update(per_role)
-    return table
-
-
-PUBLIC = expect(anonymous=200, signed_in=200)
-SIGNED_IN_ONLY = expect()
-MANAGERS_ONLY = expect(signed_in=403, managers=200)
-POST_ONLY = expect(signed_in=405)
+from ..urlmap import ADMIN_MODEL_VIEW, Route, all_routes, build_url, object_for
 
 # --- GET ---------------------------------------------------------------------------------------
 EXPECTED: dict[str, dict] = {
@@ -171,7 +107,34 @@ EXPECTED: dict[str, dict] = {
 
 def _admin_change_of(ctx: dict, route: Route) -> str:
     app, model = route.route.split("/")[1:3]
-    return f"/admin/{app}/{model}/{ctx['objects'][(app, model)].pk}/change/"
+    obj = object_for(ctx, app, model)
+    return f"/admin/{app}/{model}/{obj.pk if obj else 0}/change/"
+
+
+def _model_admin_refuses(route: Route) -> bool:
+    """A ModelAdmin that switches off adding or deleting (e.g. rows only code may write)
+    answers the admin with 403 there: the rule follows what the ModelAdmin allows."""
+    m = ADMIN_MODEL_VIEW.match(route.key)
+    if not m or m["view"] not in ("add", "delete"):
+        return False
+    from django.contrib import admin as django_admin
+    from django.test import RequestFactory
+
+    model_admin = django_admin.site._registry[apps.get_model(m["app"], m["model"])]
+    request = RequestFactory().get("/")
+    request.user = _Superuser()
+    if m["view"] == "add":
+        return not model_admin.has_add_permission(request)
+    return not model_admin.has_delete_permission(request)
+
+
+class _Superuser:
+    """Enough of a user for ModelAdmin.has_*_permission: one who may do everything."""
+
+    is_active = is_staff = is_superuser = is_authenticated = True
+
+    def has_perm(self, perm, obj=None) -> bool:
+        return True
 
 
 # The admin (every "admin:" route, named or not, is enumerated and checked by this rule):
@@ -188,7 +151,7 @@ ADMIN_ROUTE_EXCEPTIONS: dict[str, dict] = {
 
 def admin_rule(route: Route) -> dict:
     special = ADMIN_ROUTE_EXCEPTIONS.get(route.key, {})
-    admin = special.get("admin", 200)
+    admin = special.get("admin", 403 if _model_admin_refuses(route) else 200)
     if route.name is None and "<path:object_id>" in route.route:
         # "/admin/<app>/<model>/<id>/" redirects to the change page.
         admin = Redirect(lambda ctx, route=route: _admin_change_of(ctx, route))
@@ -285,6 +248,43 @@ POST_EXPECTED: dict[str, dict] = {
     "history": GET_ONLY,
 }
 
+
+# --- Other apps' entries: tests/<app>/matrix.py ------------------------------------------------
+def _extensions() -> list:
+    """Each app's ``tests/<app>/matrix.py``, if it has one, adds to the matrix:
+
+    ``EXPECTED`` and ``POST_EXPECTED`` (qualified URL name → ``expect(...)``, see
+    tests/authz.py), ``POST_DATA`` (name → ctx → form data), ``URL_KWARGS``
+    (name → ctx → reverse() kwargs) and ``add_objects(ctx)``, which creates the
+    app's objects once per run of this module (``ctx`` has ``registry``,
+    ``personas`` and ``objects``, the admin's (app_label, model) → instance).
+    """
+    found = []
+    for info in pkgutil.iter_modules(tests_path):
+        if not info.ispkg:
+            continue
+        name = f"tests.{info.name}.matrix"
+        try:
+            found.append(importlib.import_module(name))
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+    return found
+
+
+EXTENSIONS = _extensions()
+URL_KWARGS: dict[str, Callable[[dict], dict]] = {}
+for _ext in EXTENSIONS:
+    for _own, _theirs in (
+        (EXPECTED, getattr(_ext, "EXPECTED", {})),
+        (POST_EXPECTED, getattr(_ext, "POST_EXPECTED", {})),
+        (POST_DATA, getattr(_ext, "POST_DATA", {})),
+        (URL_KWARGS, getattr(_ext, "URL_KWARGS", {})),
+    ):
+        _clash = set(_own) & set(_theirs)
+        assert not _clash, f"{_ext.__name__} repeats entries: {sorted(_clash)}"
+        _own.update(_theirs)
+
 ROUTES = all_routes()
 PORTAL_ROUTES = [
     r for r in ROUTES if r.name in POST_EXPECTED or r.callback_module == "partnership.views"
@@ -315,6 +315,8 @@ def _matrix_ctx(registry, personas) -> dict:
     }
     return {
         "objects": objects,
+        "registry": registry,
+        "url_kwargs": URL_KWARGS,
         "personas": personas,
         "user": user,
         "partner": registry.partner,
@@ -332,7 +334,19 @@ def world(django_db_setup, django_db_blocker):
     for this module (about 150 tests); each test's writes are rolled back."""
     with shared_data(django_db_blocker):
         registry = make_registry()
-        yield _matrix_ctx(registry, make_personas(registry))
+        ctx = _matrix_ctx(registry, make_personas(registry))
+        for extension in EXTENSIONS:
+            if hasattr(extension, "add_objects"):
+                extension.add_objects(ctx)
+        # One session per persona for the whole module (signing in for each of the ~3,500
+        # requests cost a quarter of the time); each request starts from that cookie alone.
+        ctx["session_cookies"] = {}
+        for role, person in ctx["personas"].items():
+            if person is not None:
+                signed_in = Client()
+                signed_in.force_login(person)
+                ctx["session_cookies"][role] = signed_in.cookies[settings.SESSION_COOKIE_NAME].value
+        yield ctx
 
 
 # An admin URL for an object of a model the test data has no row of (another app's
@@ -351,7 +365,9 @@ def _run(client, ctx, route: Route, table: dict, method: str, data=None) -> list
     for role in ROLES:
         # Each role starts from the same data: the request's writes are rolled back.
         with transaction.atomic():
-            log_in(client, ctx["personas"][role])
+            client.cookies.clear()
+            if role in ctx["session_cookies"]:
+                client.cookies[settings.SESSION_COOKIE_NAME] = ctx["session_cookies"][role]
             if method == "get":
                 response = client.get(url)
             else:
@@ -376,8 +392,13 @@ def test_no_stale_expectations():
     assert not stale, f"EXPECTED names URLs the resolver does not know: {stale}"
 
 
+def _unqualified(name: str) -> str:
+    """The middleware compares ``resolve().url_name``, which has no namespace."""
+    return name.rsplit(":", 1)[-1]
+
+
 def test_public_url_names_exist():
-    names = {r.name for r in ROUTES}
+    names = {_unqualified(r.name) for r in ROUTES if r.name}
     assert not PUBLIC_URL_NAMES - names, (
         f"PUBLIC_URL_NAMES not in the URLconf: {PUBLIC_URL_NAMES - names}"
     )
@@ -388,12 +409,12 @@ def test_anonymous_is_sent_to_sign_in_except_on_public_pages():
     wrong = [
         key
         for key, table in EXPECTED.items()
-        if key not in PUBLIC_URL_NAMES and table["anonymous"] != LOGIN
+        if _unqualified(key) not in PUBLIC_URL_NAMES and table["anonymous"] != LOGIN
     ]
     wrong += [
         key
         for key, table in EXPECTED.items()
-        if key in PUBLIC_URL_NAMES and table["anonymous"] == LOGIN
+        if _unqualified(key) in PUBLIC_URL_NAMES and table["anonymous"] == LOGIN
     ]
     assert not wrong, wrong
 

@@ -1,0 +1,440 @@
+"""Forms for the meetings pages: they parse and validate input; the services decide.
+
+Times are entered in Norwegian wall time (``datetime-local``) and made aware in
+Europe/Oslo here, so the services only ever see aware datetimes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.forms.fields import BaseTemporalField
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from partnership.forms import DateInput
+from partnership.models import Body, Membership, Person
+
+from .models import (
+    OSLO,
+    AgendaItem,
+    AgendaTemplate,
+    Attendance,
+    Decision,
+    FollowUp,
+    Meeting,
+    Minutes,
+)
+
+MAX_TEXT = 20_000
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+    def format_value(self, value):
+        if isinstance(value, dt.datetime) and timezone.is_aware(value):
+            value = value.astimezone(OSLO)
+        return super().format_value(value)
+
+
+class OsloDateTimeField(forms.DateTimeField):
+    """A ``datetime-local`` value read as Europe/Oslo wall time.
+
+    A time that does not exist (the hour skipped when summer time starts) is refused
+    with a message, not guessed.
+    """
+
+    widget = DateTimeLocalInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("input_formats", ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"])
+        super().__init__(**kwargs)
+
+    def strptime(self, value, format):
+        return dt.datetime.strptime(value, format)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.datetime):
+            naive = timezone.make_naive(value, OSLO) if timezone.is_aware(value) else value
+        else:
+            # Parse without Django's own time-zone step, to say what is wrong in our words.
+            naive = BaseTemporalField.to_python(self, str(value).strip())
+        aware = naive.replace(tzinfo=OSLO)
+        # zoneinfo accepts non-existent wall times; a round trip through UTC shows them.
+        if aware.astimezone(dt.UTC).astimezone(OSLO).replace(tzinfo=None) != naive:
+            raise forms.ValidationError(
+                _("Klokkeslettet finnes ikke denne dagen (overgang til sommertid)."),
+                code="nonexistent",
+            )
+        return aware
+
+
+def _no_model_validation(form_class):
+    """ModelForms here leave model validation to the services, which report per field."""
+    form_class._post_clean = lambda self: None
+    return form_class
+
+
+# --- Meetings ---------------------------------------------------------------------------------
+@_no_model_validation
+class MeetingForm(forms.ModelForm):
+    starts_at = OsloDateTimeField(label=_("Starter"))
+    ends_at = OsloDateTimeField(label=_("Slutter"))
+    confirm_overlap = forms.BooleanField(
+        label=_("Jeg vet at møtene overlapper. Lagre likevel."), required=False
+    )
+
+    class Meta:
+        model = Meeting
+        fields = ["body", "kind", "title", "starts_at", "ends_at", "place", "video_url"]
+        help_texts = {"video_url": _("For eksempel en Teams-lenke.")}
+
+    def __init__(self, *args, bodies=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["body"]
+        else:
+            self.fields["body"].queryset = bodies.order_by("kind", "name")
+        # The overlap confirmation is only offered once the warning has been shown.
+        self.overlaps: list[Meeting] = []
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("Møtet kan ikke slutte før det begynner."))
+        return cleaned
+
+    def calendar_fields(self) -> dict:
+        return {
+            name: self.cleaned_data[name]
+            for name in ("kind", "title", "starts_at", "ends_at", "place", "video_url")
+        }
+
+
+class MeetingMoveForm(forms.Form):
+    starts_at = OsloDateTimeField(label=_("Ny start"))
+    ends_at = OsloDateTimeField(label=_("Ny slutt"))
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("Møtet kan ikke slutte før det begynner."))
+        return cleaned
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Begrunnelse"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("Begrunnelsen står i kalenderen til alle som er invitert."),
+    )
+
+
+class YearPlanForm(forms.Form):
+    year = forms.IntegerField(label=_("År"), min_value=2000, max_value=2100)
+    bodies = forms.ModelMultipleChoiceField(
+        label=_("Organer"),
+        queryset=Body.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Velg minst ett organ.")},
+        help_text=_(
+            "Partnermøtet planlegges først, så arbeidsgruppene kan få et møte uka før hvert "
+            "partnermøte."
+        ),
+    )
+
+    def __init__(self, *args, bodies=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["bodies"].queryset = bodies.order_by("kind", "name")
+
+
+# --- Agenda -----------------------------------------------------------------------------------
+@_no_model_validation
+class AgendaItemForm(forms.ModelForm):
+    class Meta:
+        model = AgendaItem
+        fields = ["kind", "title", "background", "proposed_decision", "exempt", "legal_basis"]
+        widgets = {
+            "background": forms.Textarea(attrs={"rows": 3}),
+            "proposed_decision": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "exempt": _("Bare organets medlemmer og sekretariatet ser saken."),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("exempt") and not (cleaned.get("legal_basis") or "").strip():
+            self.add_error(
+                "legal_basis",
+                _("Oppgi hjemmel for å unnta saken fra offentlighet, for eksempel «offl. § 14»."),
+            )
+        return cleaned
+
+
+class TemplateApplyForm(forms.Form):
+    template = forms.ModelChoiceField(
+        label=_("Saksliste-mal"),
+        queryset=AgendaTemplate.objects.order_by("name"),
+        empty_label=_("Velg mal"),
+    )
+
+
+class AgendaMoveForm(forms.Form):
+    direction = forms.ChoiceField(choices=[("up", "up"), ("down", "down")])
+
+
+# --- Proposals --------------------------------------------------------------------------------
+class ProposalForm(forms.Form):
+    target_meeting = forms.ModelChoiceField(
+        label=_("Møte"),
+        queryset=Meeting.objects.none(),
+        empty_label=_("Velg møte"),
+        help_text=_(
+            "Møter i Partnermøtet og Gruppeledermøtet der fristen for saksforslag ikke har gått ut."
+        ),
+    )
+    on_behalf_of = forms.ModelChoiceField(
+        label=_("På vegne av"),
+        queryset=Body.objects.none(),
+        required=False,
+        empty_label=_("Meg selv"),
+    )
+    title = forms.CharField(label=_("Tittel"), max_length=300)
+    background = forms.CharField(
+        label=_("Bakgrunn"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        max_length=MAX_TEXT,
+    )
+    proposed_decision = forms.CharField(
+        label=_("Forslag til vedtak"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=MAX_TEXT,
+    )
+
+    def __init__(self, *args, meetings, open_meetings, bodies, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["target_meeting"]
+        # Any upcoming meeting validates (so a late proposal reaches the service and its
+        # message with the deadline), but only those still open are offered.
+        field.queryset = meetings
+        self.open_meetings = list(open_meetings)
+        field.widget.choices = [("", field.empty_label)] + [
+            (m.pk, f"{m} ({m.body.short_name})") for m in self.open_meetings
+        ]
+        self.fields["on_behalf_of"].queryset = bodies
+
+
+class ProposalReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Begrunnelse"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+class ProposalDeferForm(forms.Form):
+    to_meeting = forms.ModelChoiceField(
+        label=_("Utsett til møte"), queryset=Meeting.objects.none(), empty_label=_("Velg møte")
+    )
+
+    def __init__(self, *args, meetings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_meeting"].queryset = meetings
+
+
+# --- Attendance and minutes -------------------------------------------------------------------
+class AttendanceForm(forms.Form):
+    person = forms.ModelChoiceField(queryset=Person.objects.all(), widget=forms.HiddenInput)
+    status = forms.ChoiceField(label=_("Oppmøte"), choices=Attendance.Status.choices)
+    deputy = forms.ModelChoiceField(
+        label=_("Vara som møter"),
+        queryset=Person.objects.none(),
+        required=False,
+        empty_label=_("Ingen"),
+    )
+    note = forms.CharField(label=_("Merknad"), max_length=300, required=False)
+
+    def __init__(self, *args, deputies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deputy"].queryset = deputies
+
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("status")
+        if status == Attendance.Status.DEPUTY_ATTENDING and not cleaned.get("deputy"):
+            self.add_error("deputy", _("Oppgi hvem som møter som vara."))
+        if status != Attendance.Status.DEPUTY_ATTENDING:
+            cleaned["deputy"] = None
+        return cleaned
+
+
+class StepAsideForm(forms.Form):
+    agenda_item = forms.ModelChoiceField(label=_("Sak"), queryset=AgendaItem.objects.none())
+    person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.none())
+    reason = forms.CharField(label=_("Grunn"), max_length=500)
+
+    def __init__(self, *args, items, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agenda_item"].queryset = items
+        self.fields["person"].queryset = people
+
+
+class MinutesEntryForm(forms.Form):
+    summary = forms.CharField(
+        label=_("Referat"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=MAX_TEXT,
+    )
+    decision_text = forms.CharField(
+        label=_("Vedtak"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=MAX_TEXT,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class MinutesApproveForm(forms.Form):
+    how = forms.ChoiceField(
+        label=_("Hvordan er referatet godkjent?"),
+        choices=Minutes.ApprovedHow.choices,
+        widget=forms.RadioSelect,
+    )
+    at_meeting = forms.ModelChoiceField(
+        label=_("Godkjent i møte"),
+        queryset=Meeting.objects.none(),
+        required=False,
+        empty_label=_("Velg møte"),
+        help_text=_("Bare når referatet er godkjent i neste møte."),
+    )
+
+    def __init__(self, *args, meetings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["at_meeting"].queryset = meetings
+
+
+class FollowUpForm(forms.Form):
+    what = forms.CharField(
+        label=_("Hva skal følges opp?"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+    responsible_person = forms.ModelChoiceField(
+        label=_("Ansvarlig person"),
+        queryset=Person.objects.none(),
+        required=False,
+        empty_label=_("Ingen"),
+    )
+    responsible_body = forms.ModelChoiceField(
+        label=_("Ansvarlig organ"),
+        queryset=Body.objects.none(),
+        required=False,
+        empty_label=_("Ingen"),
+    )
+    due_on = forms.DateField(label=_("Frist"), widget=DateInput())
+
+    def __init__(self, *args, people, bodies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible_person"].queryset = people
+        self.fields["responsible_body"].queryset = bodies
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("responsible_person") and not cleaned.get("responsible_body"):
+            self.add_error(
+                "responsible_person", _("Oppgi en ansvarlig person eller et ansvarlig organ.")
+            )
+        return cleaned
+
+
+class FollowUpStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=FollowUp.Status.choices)
+
+
+# --- The decision register --------------------------------------------------------------------
+class DecisionSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Søk i vedtakene"),
+        required=False,
+        max_length=200,
+        widget=forms.SearchInput,
+        help_text=_("Ord fra tittel eller tekst, eller et vedtaksnummer som «7/2026»."),
+    )
+    body = forms.ModelChoiceField(
+        label=_("Organ"), queryset=Body.objects.none(), required=False, empty_label=_("Alle")
+    )
+    year = forms.IntegerField(
+        label=_("År"),
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args, bodies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].queryset = bodies
+
+    def filters(self) -> dict:
+        """The valid filters; an invalid one is left out (and shown as an error)."""
+        if not self.is_bound:
+            return {"q": "", "body": None, "year": None}
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {"q": data.get("q") or "", "body": data.get("body"), "year": data.get("year")}
+
+
+# --- Governing documents ----------------------------------------------------------------------
+class DocumentVersionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Tekst"), widget=forms.Textarea(attrs={"rows": 16}), max_length=200_000, strip=False
+    )
+    change_note = forms.CharField(label=_("Hva er endret"), max_length=300, required=False)
+
+
+class AdoptForm(forms.Form):
+    decision = forms.ModelChoiceField(
+        label=_("Vedtak"), queryset=Decision.objects.none(), empty_label=_("Velg vedtak")
+    )
+
+    def __init__(self, *args, decisions, offered, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["decision"]
+        # Any decision the user may see validates, so the service can say why another body's
+        # decision cannot adopt the document; the responsible body's are offered.
+        field.queryset = decisions
+        field.widget.choices = [("", field.empty_label)] + [(d.pk, str(d)) for d in offered]
+
+
+# --- Calendar ---------------------------------------------------------------------------------
+class CalendarFilterForm(forms.Form):
+    body = forms.ModelChoiceField(
+        label=_("Organ"),
+        queryset=Body.objects.none(),
+        required=False,
+        empty_label=_("Alle organer"),
+    )
+
+    def __init__(self, *args, bodies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].queryset = bodies.order_by("kind", "name")
+
+    def selected_body(self) -> Body | None:
+        return self.cleaned_data.get("body") if self.is_valid() else None
+
+
+def people_of_body(body: Body, day: dt.date):
+    """People holding a seat in the body on the day (choices for responsible persons)."""
+    return Person.objects.filter(
+        pk__in=Membership.objects.active_on(day).filter(body=body).values("person_id")
+    ).order_by("full_name")

@@ -1,0 +1,429 @@
+"""Who gets which meeting e-mail, and what it says (issue 3 §3 notice, §7 reminders).
+
+Every message goes through the outbox (``partnership.outbox``): it is written in the
+transaction of the change it tells about and sent by a worker afterwards.
+
+- ``send_notice``: the notice (innkalling) of a meeting to the body's members and
+  deputies, with the secretariat on copy for working groups (R5), in one transaction
+  with the status change.
+- ``schedule_reminders`` (beat, every five minutes): notice due, proposal deadline
+  approaching, minutes not approved, follow-ups due and overdue. Each reminder has an
+  idempotency key, so running it again creates nothing new.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import DateTimeField, ExpressionWrapper, F, QuerySet, Value
+from django.db.models.functions import Coalesce
+from django.template.defaultfilters import slugify
+from django.template.loader import render_to_string
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from partnership import outbox
+from partnership.models import Body, Membership, NotificationKind, Person
+
+from . import selectors, services
+from .models import OSLO, FollowUp, Meeting, MeetingSettings
+
+Kind = NotificationKind
+
+# Everyone seated in the body on the meeting date gets the notice: members and deputies,
+# observers and the secretary too (issue 3 §3).
+NOTICE_ROLES = tuple(Membership.Role.values)
+# Reminders before a deadline or after a meeting (issue 3 §7).
+PROPOSAL_REMINDER_DAYS = 3
+FOLLOW_UP_REMINDER_DAYS = 3
+# Reminders that follow a calendar day (follow-ups) are sent from this hour (Oslo), not at night.
+REMINDER_HOUR = 7
+# Reminders are not made for what fell due longer ago than this: when the feature is switched
+# on, or after an outage, old meetings and follow-ups do not flood anyone's inbox.
+LOOKBACK = dt.timedelta(days=30)
+
+
+# --- Small helpers ----------------------------------------------------------------------------
+def meeting_url(meeting: Meeting) -> str:
+    return outbox.absolute_url("meetings:meeting_detail", meeting.pk)
+
+
+class When:
+    """When a meeting is ("lørdag 12. desember 2026 kl. 10:00–12:00"), rendered by the portal's
+    own ``meetings/_when.html`` when the e-mail is rendered, so in the recipient's language."""
+
+    def __init__(self, meeting: Meeting):
+        self.meeting = meeting
+
+    def __str__(self) -> str:
+        return render_to_string("meetings/_when.html", {"meeting": self.meeting}).strip()
+
+
+def _meeting_context(meeting: Meeting, **extra) -> dict:
+    return {"meeting": meeting, "when": When(meeting), "meeting_url": meeting_url(meeting), **extra}
+
+
+def _date(moment: dt.datetime | dt.date) -> str:
+    if isinstance(moment, dt.datetime):
+        moment = moment.astimezone(OSLO)
+    return formats.date_format(moment, "DATE_FORMAT")
+
+
+def _people(memberships: QuerySet[Membership]) -> list[Person]:
+    """Active people holding the memberships, each once, by name."""
+    return list(
+        Person.objects.filter(is_active=True, pk__in=memberships.values("person_id")).order_by(
+            "full_name", "pk"
+        )
+    )
+
+
+def secretariat_people() -> list[Person]:
+    """Everyone seated in a Sekretariat body today."""
+    return _people(Membership.objects.active_on().filter(body__kind=Body.Kind.SECRETARIAT))
+
+
+def body_leaders(body: Body, day: dt.date | None = None) -> list[Person]:
+    return _people(Membership.objects.active_on(day).filter(body=body, role=Membership.Role.LEADER))
+
+
+def working_group_leaders() -> list[Person]:
+    return _people(
+        Membership.objects.active_on().filter(
+            body__kind=Body.Kind.WORKING_GROUP, role=Membership.Role.LEADER
+        )
+    )
+
+
+class Audience:
+    """Who holds which seat today, each looked up once per scheduling run (a run may ask for
+    the secretariat or a body's leader for many meetings)."""
+
+    def __init__(self):
+        self._secretariat: list[Person] | None = None
+        self._group_leaders: list[Person] | None = None
+        self._leaders: dict[int, list[Person]] = {}
+
+    def secretariat(self) -> list[Person]:
+        if self._secretariat is None:
+            self._secretariat = secretariat_people()
+        return self._secretariat
+
+    def working_group_leaders(self) -> list[Person]:
+        if self._group_leaders is None:
+            self._group_leaders = working_group_leaders()
+        return self._group_leaders
+
+    def leaders(self, body: Body) -> list[Person]:
+        if body.pk not in self._leaders:
+            self._leaders[body.pk] = body_leaders(body)
+        return self._leaders[body.pk]
+
+    def meeting_managers(self, meeting: Meeting) -> list[Person]:
+        """Who is reminded to call a meeting or to have its minutes approved.
+
+        The secretariat, and for a working group its leader too (leaders manage their group's
+        meetings). The state actors' group is run by its own members (R7): its leader only,
+        so nobody outside the group learns of its meetings.
+        """
+        if meeting.body.kind == Body.Kind.STATE_GROUP:
+            return self.leaders(meeting.body)
+        people = {p.pk: p for p in self.secretariat()}
+        if meeting.body.kind == Body.Kind.WORKING_GROUP:
+            people.update({p.pk: p for p in self.leaders(meeting.body)})
+        return sorted(people.values(), key=lambda p: (p.full_name, p.pk))
+
+
+# --- The notice (innkalling) ------------------------------------------------------------------
+@outbox.attachment_renderer
+def notice_pdf_attachment(*, meeting_id: int, language: str) -> outbox.Attachment | None:
+    """The notice as PDF (``meetings.pdf.notice_pdf``), made when the e-mail is sent."""
+    try:
+        from .pdf import notice_pdf
+    except ImportError:  # the PDF module is optional for the e-mail
+        return None
+    meeting = Meeting.objects.select_related("body").filter(pk=meeting_id).first()
+    if meeting is None:
+        return None
+    with translation.override(language):
+        name = slugify(f"{_('innkalling')} {meeting.body.short_name} {meeting.local_date:%Y-%m-%d}")
+    content = notice_pdf(meeting=meeting, language=language)
+    return outbox.Attachment(f"{name}.pdf", content, "application/pdf")
+
+
+@dataclass(frozen=True)
+class NoticeRecipient:
+    person: Person
+    copy: bool  # the secretariat's copy of a working group's notice (R5)
+
+
+def notice_recipients(meeting: Meeting) -> list[NoticeRecipient]:
+    """Members and deputies (every role) seated in the body on the meeting date; for a working
+    group, everyone in the secretariat today on copy (R5). Each person once."""
+    members = _people(
+        Membership.objects.active_on(meeting.local_date).filter(
+            body_id=meeting.body_id, role__in=NOTICE_ROLES
+        )
+    )
+    recipients = [NoticeRecipient(p, copy=False) for p in members]
+    if meeting.body.kind == Body.Kind.WORKING_GROUP:
+        seen = {p.pk for p in members}
+        recipients += [
+            NoticeRecipient(p, copy=True) for p in secretariat_people() if p.pk not in seen
+        ]
+    return recipients
+
+
+def notice_drafts(meeting: Meeting) -> list[outbox.Draft]:
+    """One notice per recipient, in each recipient's language.
+
+    The agenda is the whole agenda: every recipient is a member of the body or in the
+    secretariat, who may see exempt items (``meetings.access``). An exempt item shows only its
+    number, title and legal basis; its papers stay behind the portal's login.
+    """
+    items = selectors.meeting_agenda(meeting=meeting)
+    attachment = outbox.attachment_spec(notice_pdf_attachment, meeting_id=meeting.pk)
+    drafts = []
+    for r in notice_recipients(meeting):
+
+        def subject(copy=r.copy) -> str:
+            values = {"meeting": meeting.display_title, "date": _date(meeting.starts_at)}
+            if copy:
+                return _("Kopi av innkalling: %(meeting)s %(date)s") % values
+            return _("Innkalling: %(meeting)s %(date)s") % values
+
+        drafts.append(
+            outbox.compose(
+                kind=Kind.MEETING_NOTICE,
+                # The sequence rises with every status change: a meeting cancelled and called
+                # again gets a new notice, a double click on "send" does not.
+                idempotency_key=(
+                    f"meeting_notice:meeting:{meeting.pk}:v{meeting.sequence}:person:{r.person.pk}"
+                ),
+                template="meetings/email/notice",
+                context=_meeting_context(meeting, items=items, copy=r.copy),
+                subject=subject,
+                recipient=r.person,
+                attachment=attachment,
+            )
+        )
+    return drafts
+
+
+@transaction.atomic
+def send_notice(*, meeting: Meeting, by: Person | None = None) -> Meeting:
+    """Send the notice of a meeting: the status becomes "notice sent" and one e-mail per
+    recipient is queued, all in one transaction (a rollback queues nothing).
+
+    Refused with a clear message (``ValidationError``) for a meeting in the past or one whose
+    status does not allow it (``services.meeting_send_notice``).
+    """
+    meeting = services.meeting_send_notice(meeting=meeting, by=by)
+    outbox.enqueue(notice_drafts(meeting))
+    return meeting
+
+
+# --- Reminders --------------------------------------------------------------------------------
+@dataclass
+class Candidate:
+    """A reminder that is due, before it is rendered."""
+
+    kind: str
+    key: str
+    person: Person
+    template: str
+    context: dict
+    subject: object  # a callable, evaluated in the recipient's language
+
+
+def _annotate_days(qs: QuerySet[Meeting], setting: str, base: str, sign: int) -> QuerySet[Meeting]:
+    """``moment`` = the meeting's ``base`` time ± the body's ``setting`` in days (its default when
+    the body has no settings row), computed in SQL."""
+    default = MeetingSettings._meta.get_field(setting).default
+    days = Coalesce(F(f"body__meeting_settings__{setting}"), Value(default)) * Value(
+        dt.timedelta(days=1)
+    )
+    moment = F(base) + days if sign > 0 else F(base) - days
+    return qs.annotate(moment=ExpressionWrapper(moment, output_field=DateTimeField()))
+
+
+def _notice_due(now: dt.datetime, audience: Audience) -> Iterable[Candidate]:
+    """Meetings still "planned" whose notice should have gone out (``notice_days`` before)."""
+    meetings = _annotate_days(
+        Meeting.objects.select_related("body").filter(
+            status=Meeting.Status.PLANNED, starts_at__gt=now
+        ),
+        "notice_days",
+        "starts_at",
+        -1,
+    ).filter(moment__lte=now)
+    for meeting in meetings:
+        for person in audience.meeting_managers(meeting):
+            yield Candidate(
+                kind=Kind.NOTICE_DUE,
+                key=f"notice_due:meeting:{meeting.pk}:person:{person.pk}:{meeting.starts_at:%Y%m%d%H%M}",
+                person=person,
+                template="meetings/email/notice_due",
+                context=_meeting_context(meeting),
+                subject=lambda m=meeting: (
+                    _("Påminnelse: send innkalling til %(meeting)s %(date)s")
+                    % {"meeting": m.display_title, "date": _date(m.starts_at)}
+                ),
+            )
+
+
+def _proposal_deadlines(now: dt.datetime, audience: Audience) -> Iterable[Candidate]:
+    """Meetings open for proposals whose deadline is less than three days away: to the
+    working groups' leaders, who propose items for their groups."""
+    soon = [
+        m
+        for m in selectors.meetings_open_for_proposals(now=now)
+        if m.proposal_deadline - dt.timedelta(days=PROPOSAL_REMINDER_DAYS) <= now
+    ]
+    if not soon:
+        return
+    leaders = audience.working_group_leaders()
+    for meeting in soon:
+        deadline = meeting.proposal_deadline
+        for person in leaders:
+            yield Candidate(
+                kind=Kind.PROPOSAL_DEADLINE,
+                key=f"proposal_deadline:meeting:{meeting.pk}:person:{person.pk}:{deadline:%Y%m%d%H%M}",
+                person=person,
+                template="meetings/email/proposal_deadline",
+                context=_meeting_context(
+                    meeting,
+                    deadline=deadline,
+                    propose_url=outbox.absolute_url("meetings:proposal_create"),
+                ),
+                subject=lambda m=meeting, d=deadline: (
+                    _("Frist for saksforslag %(deadline)s: %(meeting)s")
+                    % {"deadline": _date(d), "meeting": m.display_title}
+                ),
+            )
+
+
+def _minutes_not_approved(now: dt.datetime, audience: Audience) -> Iterable[Candidate]:
+    """Held meetings whose minutes are not approved ``minutes_reminder_days`` after the end."""
+    meetings = _annotate_days(
+        Meeting.objects.select_related("body").filter(
+            status__in=(Meeting.Status.HELD, Meeting.Status.MINUTES_DRAFT)
+        ),
+        "minutes_reminder_days",
+        "ends_at",
+        +1,
+    ).filter(moment__lte=now, moment__gte=now - LOOKBACK)
+    for meeting in meetings:
+        days = (now - meeting.ends_at).days
+        for person in audience.meeting_managers(meeting):
+            yield Candidate(
+                kind=Kind.MINUTES_NOT_APPROVED,
+                key=f"minutes_not_approved:meeting:{meeting.pk}:person:{person.pk}",
+                person=person,
+                template="meetings/email/minutes_not_approved",
+                context=_meeting_context(
+                    meeting,
+                    days=days,
+                    minutes_url=outbox.absolute_url(
+                        "meetings:minutes", meeting.pk, fallback=meeting_url(meeting)
+                    ),
+                ),
+                subject=lambda m=meeting: (
+                    _("Referatet fra %(meeting)s %(date)s er ikke godkjent")
+                    % {"meeting": m.display_title, "date": _date(m.starts_at)}
+                ),
+            )
+
+
+def _follow_up_people(follow_up: FollowUp, audience: Audience) -> list[Person]:
+    """The person responsible; for an item given to a body, that body's leader."""
+    person = follow_up.responsible_person
+    if person is not None:
+        return [person] if person.is_active else []
+    if follow_up.responsible_body is not None:
+        return audience.leaders(follow_up.responsible_body)
+    return []
+
+
+def _follow_ups(now: dt.datetime, audience: Audience) -> Iterable[Candidate]:
+    """Open follow-ups due within three days, and those one day or more past their due date
+    (each reminder once per due date; a new due date gets new reminders). From 07:00."""
+    local = now.astimezone(OSLO)
+    if local.hour < REMINDER_HOUR:
+        return
+    day = local.date()
+    follow_ups = (
+        selectors.follow_ups_due(on_or_before=day + dt.timedelta(days=FOLLOW_UP_REMINDER_DAYS))
+        .filter(due_on__gte=day - dt.timedelta(days=LOOKBACK.days))
+        .select_related("minutes_entry__minutes__meeting__body", "minutes_entry__agenda_item__body")
+    )
+    list_url = outbox.absolute_url("meetings:my_follow_ups")
+    for follow_up in follow_ups:
+        if follow_up.due_on >= day:
+            kind, template = Kind.FOLLOW_UP_DUE, "meetings/email/follow_up_due"
+
+            def subject(f=follow_up) -> str:
+                return _("Oppfølgingspunkt med frist %(date)s") % {"date": _date(f.due_on)}
+        else:
+            kind, template = Kind.FOLLOW_UP_OVERDUE, "meetings/email/follow_up_overdue"
+
+            def subject(f=follow_up) -> str:
+                return _("Fristen %(date)s er passert for et oppfølgingspunkt") % {
+                    "date": _date(f.due_on)
+                }
+
+        meeting = follow_up.minutes_entry.minutes.meeting
+        for person in _follow_up_people(follow_up, audience):
+            yield Candidate(
+                kind=kind,
+                key=f"{kind}:followup:{follow_up.pk}:person:{person.pk}:{follow_up.due_on:%Y%m%d}",
+                person=person,
+                template=template,
+                context=_meeting_context(
+                    meeting,
+                    follow_up=follow_up,
+                    agenda_item=follow_up.minutes_entry.agenda_item,
+                    follow_ups_url=list_url,
+                ),
+                subject=subject,
+            )
+
+
+def due_reminders(*, now: dt.datetime | None = None) -> list[Candidate]:
+    now = now or timezone.now()
+    audience = Audience()
+    return [
+        *_notice_due(now, audience),
+        *_proposal_deadlines(now, audience),
+        *_minutes_not_approved(now, audience),
+        *_follow_ups(now, audience),
+    ]
+
+
+def schedule_reminders(*, now: dt.datetime | None = None) -> int:
+    """Queue every reminder that is due and not queued before; returns how many were new.
+
+    Idempotent: each reminder has a key (kind, object, recipient and the date it follows), so a
+    second run, or two runs at once, add nothing. Only new reminders are rendered.
+    """
+    candidates = due_reminders(now=now)
+    seen = outbox.existing_keys(c.key for c in candidates)
+    drafts = []
+    for c in candidates:
+        if c.key in seen:
+            continue
+        seen.add(c.key)
+        drafts.append(
+            outbox.compose(
+                kind=c.kind,
+                idempotency_key=c.key,
+                template=c.template,
+                context={**c.context, "person": c.person},
+                subject=c.subject,
+                recipient=c.person,
+            )
+        )
+    return outbox.enqueue(drafts)

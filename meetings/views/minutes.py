@@ -1,0 +1,436 @@
+"""Attendance, stepping aside, the minutes (with optimistic locking) and follow-up items."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from partnership.models import Body, Membership, Person
+
+from .. import access, selectors, services
+from ..forms import (
+    AttendanceForm,
+    FollowUpForm,
+    FollowUpStatusForm,
+    MinutesApproveForm,
+    MinutesEntryForm,
+    StepAsideForm,
+    people_of_body,
+)
+from ..models import Attendance, FollowUp, Meeting, MinutesEntry, StepAside
+from ..services import ConflictError
+from .common import apply_validation_error, done, error_text, with_message
+
+
+# --- Attendance ---------------------------------------------------------------------------------
+def _attendance_context(meeting: Meeting, **extra) -> dict:
+    rows = selectors.attendance_sheet(meeting=meeting)
+    deputies = [p for m, p, _a in rows if m is not None and m.role == Membership.Role.DEPUTY]
+    agenda = selectors.meeting_agenda(meeting=meeting)
+    context = {
+        "meeting": meeting,
+        "rows": rows,
+        "deputies": deputies,
+        "statuses": Attendance.Status.choices,
+        "quorum": selectors.quorum(meeting=meeting),
+        "agenda": agenda,
+        "editable": meeting.status
+        not in (Meeting.Status.CANCELLED, Meeting.Status.MINUTES_APPROVED),
+        "people": [p for _m, p, _a in rows],
+        "row_errors": {},
+    }
+    context.update(extra)
+    return context
+
+
+@require_http_methods(["GET", "POST"])
+def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    """The attendance sheet: one select per member; each row saves on its own (htmx)."""
+    meeting = access.meeting_for_user(request.user, pk, action="manage")
+    if request.method == "GET":
+        return render(request, "meetings/attendance.html", _attendance_context(meeting))
+    rows = selectors.attendance_sheet(meeting=meeting)
+    people = {p.pk: p for _m, p, _a in rows}
+    deputy_ids = [p.pk for m, p, _a in rows if m is not None and m.role == Membership.Role.DEPUTY]
+    form = AttendanceForm(
+        request.POST,
+        deputies=Person.objects.filter(pk__in=deputy_ids),
+    )
+    person_id = None
+    if form.is_valid():
+        person = form.cleaned_data["person"]
+        person_id = person.pk
+        if person.pk not in people:
+            form.add_error(None, _("Personen er ikke medlem av organet."))
+        else:
+            try:
+                services.attendance_record(
+                    meeting=meeting,
+                    person=person,
+                    status=form.cleaned_data["status"],
+                    deputy=form.cleaned_data["deputy"],
+                    note=form.cleaned_data["note"],
+                    by=request.user,
+                )
+            except ValidationError as exc:
+                apply_validation_error(form, exc)
+    else:
+        raw = request.POST.get("person", "")
+        person_id = int(raw) if raw.isdigit() and int(raw) in people else None
+    ok = not form.errors
+    errors = {name: errs for name, errs in form.errors.items() if name != "__all__"}
+    errors["general"] = form.non_field_errors()
+    context = _attendance_context(meeting, row_errors={person_id: errors} if not ok else {})
+    if not request.htmx:
+        if ok:
+            return done(request, _("Oppmøtet er lagret."), "meetings:attendance", pk)
+        return render(request, "meetings/attendance.html", context, status=400)
+    row = next((r for r in context["rows"] if r[1].pk == person_id), None)
+    if row is None:
+        response = render(request, "meetings/attendance.html#sheet", context, status=400)
+        return response
+    html = render_to_string("meetings/attendance.html#row", {**context, "row": row}, request)
+    html += render_to_string("meetings/attendance.html#quorum", {**context, "oob": True}, request)
+    response = HttpResponse(html, status=200 if ok else 400)
+    if ok:
+        with_message(response, _("Oppmøtet for %(person)s er lagret.") % {"person": row[1]})
+    return response
+
+
+@require_POST
+def step_aside_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record that someone steps aside on an item (conflict of interest)."""
+    meeting = access.meeting_for_user(request.user, pk, action="manage")
+    context = _attendance_context(meeting)
+    form = StepAsideForm(
+        request.POST,
+        items=meeting.agenda_items.all(),
+        people=Person.objects.filter(pk__in=[p.pk for p in context["people"]]),
+    )
+    if form.is_valid():
+        try:
+            step = services.step_aside_record(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            message = _("%(person)s fratrer i %(item)s.") % {
+                "person": step.person,
+                "item": step.agenda_item.label,
+            }
+            return _step_asides_response(request, meeting, message=message)
+    return _step_asides_response(request, meeting, form=form, status=400)
+
+
+def _step_asides_response(
+    request: HttpRequest, meeting: Meeting, *, message: str = "", form=None, status: int = 200
+) -> HttpResponse:
+    if not request.htmx:
+        if status == 200:
+            return done(request, message, "meetings:attendance", meeting.pk)
+        return render(
+            request,
+            "meetings/attendance.html",
+            _attendance_context(meeting, step_form=form),
+            status=status,
+        )
+    context = _attendance_context(meeting, step_form=form)
+    html = render_to_string("meetings/attendance.html#step-asides", context, request)
+    html += render_to_string("meetings/attendance.html#quorum", {**context, "oob": True}, request)
+    response = HttpResponse(html, status=status)
+    return with_message(response, message) if message else response
+
+
+@require_POST
+def step_aside_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    step = get_object_or_404(StepAside.objects.select_related("person"), pk=pk)
+    item = access.agenda_item_for_user(request.user, step.agenda_item_id, action="manage")
+    try:
+        services.step_aside_remove(step_aside=step, by=request.user)
+    except ValidationError as exc:
+        form = StepAsideForm(items=item.meeting.agenda_items.all(), people=Person.objects.none())
+        form.add_error(None, exc)
+        return _step_asides_response(request, item.meeting, form=form, status=400)
+    message = _("Fratredenen til %(person)s er fjernet.") % {"person": step.person}
+    return _step_asides_response(request, item.meeting, message=message)
+
+
+# --- Minutes ------------------------------------------------------------------------------------
+def _entry_context(
+    entry: MinutesEntry, quorums: dict, *, form=None, conflict=None, follow_up_form=None
+) -> dict:
+    return {
+        "entry": entry,
+        "item": entry.agenda_item,
+        "quorum": quorums.get(entry.agenda_item_id),
+        "form": form
+        or MinutesEntryForm(
+            initial={
+                "summary": entry.summary,
+                "decision_text": entry.decision_text,
+                "version": entry.version,
+            },
+            auto_id=f"entry-{entry.pk}-%s",
+        ),
+        "conflict": conflict,
+        "error": " ".join(form.non_field_errors()) if form is not None else "",
+        "follow_up_form": follow_up_form,
+        "follow_ups": list(entry.follow_ups.all()),
+    }
+
+
+def _minutes_context(
+    request: HttpRequest, meeting: Meeting, *, replace: dict | None = None, **extra
+) -> dict:
+    """The minutes page; ``replace`` maps an entry id to its context (a form with errors)."""
+    can_manage = access.can_manage_body_meetings(request.user, meeting.body)
+    minutes = selectors.minutes_for_meeting(meeting=meeting)
+    quorums = selectors.quorum_per_item(meeting=meeting) if minutes else {}
+    visible = {item.pk for item in selectors.meeting_agenda(meeting=meeting, user=request.user)}
+    entries = []
+    if minutes is not None and (can_manage or minutes.is_approved):
+        for entry in minutes.entries.all():
+            if entry.agenda_item_id not in visible:
+                continue
+            entries.append((replace or {}).get(entry.pk) or _entry_context(entry, quorums))
+    editable = can_manage and minutes is not None and not minutes.is_approved
+    context = {
+        "meeting": meeting,
+        "minutes": minutes,
+        "entries": entries,
+        "can_manage": can_manage,
+        "editable": editable,
+        "quorum": selectors.quorum(meeting=meeting) if minutes else None,
+        "people": list(people_of_body(meeting.body, meeting.local_date)),
+        "bodies": list(Body.objects.order_by("kind", "name")),
+        "can_start": can_manage
+        and minutes is None
+        and meeting.status in (Meeting.Status.NOTICE_SENT, Meeting.Status.HELD),
+        "started": meeting.starts_at <= timezone.now(),
+    }
+    if editable:
+        later = (
+            Meeting.objects.filter(body=meeting.body, starts_at__gt=meeting.starts_at)
+            .exclude(status=Meeting.Status.CANCELLED)
+            .order_by("starts_at")[:10]
+        )
+        context["approve_form"] = MinutesApproveForm(meetings=later)
+    context.update(extra)
+    return context
+
+
+@require_GET
+def minutes(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = access.meeting_for_user(request.user, pk)
+    return render(request, "meetings/minutes.html", _minutes_context(request, meeting))
+
+
+@require_POST
+def minutes_start(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = access.meeting_for_user(request.user, pk, action="manage")
+    try:
+        services.minutes_start(meeting=meeting, by=request.user)
+    except ValidationError as exc:
+        meeting.refresh_from_db()
+        return render(
+            request,
+            "meetings/minutes.html",
+            _minutes_context(request, meeting, page_error=error_text(exc)),
+            status=400,
+        )
+    return done(request, _("Referatet er opprettet med et punkt per sak."), "meetings:minutes", pk)
+
+
+def _entry_for_manager(request: HttpRequest, pk: int) -> MinutesEntry:
+    entry = get_object_or_404(
+        MinutesEntry.objects.select_related("minutes", "agenda_item__body", "updated_by"), pk=pk
+    )
+    access.meeting_for_user(request.user, entry.minutes.meeting_id, action="manage")
+    return entry
+
+
+def _entry_response(
+    request: HttpRequest, entry: MinutesEntry, *, status: int = 200, message: str = "", **kwargs
+) -> HttpResponse:
+    meeting = Meeting.objects.select_related("body").get(pk=entry.minutes.meeting_id)
+    if not request.htmx:
+        if status == 200:
+            messages.success(request, message)
+            return redirect(reverse("meetings:minutes", args=[meeting.pk]) + f"#entry-{entry.pk}")
+        quorums = selectors.quorum_per_item(meeting=meeting)
+        replace = {entry.pk: _entry_context(entry, quorums, **kwargs)}
+        return render(
+            request,
+            "meetings/minutes.html",
+            _minutes_context(request, meeting, replace=replace),
+            status=status,
+        )
+    if not kwargs:  # saved: show what is stored now
+        entry = MinutesEntry.objects.select_related("minutes", "agenda_item__body").get(pk=entry.pk)
+    context = _minutes_context(request, meeting)
+    context["e"] = _entry_context(entry, selectors.quorum_per_item(meeting=meeting), **kwargs)
+    response = render(request, "meetings/minutes.html#entry", context, status=status)
+    return with_message(response, message) if message else response
+
+
+@require_POST
+def minutes_entry_save(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save one item's summary and decision text; a stale version is refused and both texts
+    (the one saved meanwhile and yours) are shown, so neither is lost."""
+    entry = _entry_for_manager(request, pk)
+    form = MinutesEntryForm(request.POST, auto_id=f"entry-{entry.pk}-%s")
+    if form.is_valid():
+        try:
+            entry = services.minutes_entry_save(entry=entry, by=request.user, **form.cleaned_data)
+        except ConflictError as conflict:
+            # Keep the user's text in the form, now against the version they have seen.
+            data = {**conflict.yours, "version": conflict.current_version}
+            form = MinutesEntryForm(data, auto_id=f"entry-{entry.pk}-%s")
+            form.is_valid()
+            entry.refresh_from_db()
+            return _entry_response(request, entry, status=400, form=form, conflict=conflict)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            return _entry_response(
+                request,
+                entry,
+                message=_("Referatet for %(item)s er lagret.") % {"item": entry.agenda_item.label},
+            )
+    return _entry_response(request, entry, status=400, form=form)
+
+
+@require_POST
+def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = access.meeting_for_user(request.user, pk, action="manage")
+    minutes = selectors.minutes_for_meeting(meeting=meeting)
+    later = Meeting.objects.filter(body=meeting.body, starts_at__gt=meeting.starts_at).exclude(
+        status=Meeting.Status.CANCELLED
+    )
+    form = MinutesApproveForm(request.POST, meetings=later)
+    if minutes is None:
+        form.add_error(None, _("Møtet har ikke noe referat ennå."))
+    elif form.is_valid():
+        try:
+            services.minutes_approve(
+                minutes=minutes,
+                how=form.cleaned_data["how"],
+                at_meeting=form.cleaned_data["at_meeting"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            _queue_minutes_pdf(meeting)
+            return done(
+                request,
+                _("Referatet er godkjent. Vedtakene står i vedtaksregisteret."),
+                "meetings:minutes",
+                pk,
+            )
+    meeting.refresh_from_db()
+    return render(
+        request,
+        "meetings/minutes.html",
+        _minutes_context(request, meeting, approve_form=form),
+        status=400,
+    )
+
+
+def _queue_minutes_pdf(meeting: Meeting) -> None:
+    """Have the PDF of the approved minutes made ahead of the first download (when the PDF
+    module and a worker are there; the download view renders it otherwise)."""
+    try:
+        from ..pdf import minutes_pdf_task
+    except ImportError:  # pragma: no cover - the PDF module is built in parallel
+        return
+    try:
+        minutes_pdf_task.delay_on_commit(meeting_id=meeting.pk)
+    except Exception:  # noqa: BLE001 - a missing broker must not undo an approval
+        return
+
+
+@require_POST
+def follow_up_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """A follow-up item from the minutes (what, who, by when)."""
+    entry = _entry_for_manager(request, pk)
+    meeting = Meeting.objects.select_related("body").get(pk=entry.minutes.meeting_id)
+    form = FollowUpForm(
+        request.POST,
+        people=people_of_body(meeting.body, meeting.local_date),
+        bodies=Body.objects.all(),
+        auto_id=f"fu-{entry.pk}-%s",
+    )
+    if form.is_valid():
+        try:
+            services.follow_up_create(
+                minutes_entry=entry, created_by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            return _entry_response(request, entry, message=_("Oppfølgingspunktet er lagt til."))
+    return _entry_response(request, entry, status=400, follow_up_form=form)
+
+
+# --- My follow-ups ------------------------------------------------------------------------------
+@require_GET
+def my_follow_ups(request: HttpRequest) -> HttpResponse:
+    include_closed = request.GET.get("alle") == "1"
+    return render(
+        request,
+        "meetings/my_follow_ups.html",
+        {
+            "follow_ups": selectors.my_follow_ups(request.user, include_closed=include_closed),
+            "include_closed": include_closed,
+            "statuses": FollowUp.Status.choices,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_POST
+def follow_up_status(request: HttpRequest, pk: int) -> HttpResponse:
+    follow_up = access.follow_up_for_user(request.user, pk, action="update")
+    form = FollowUpStatusForm(request.POST)
+    error = ""
+    if form.is_valid():
+        try:
+            services.follow_up_set_status(
+                follow_up=follow_up, status=form.cleaned_data["status"], by=request.user
+            )
+        except ValidationError as exc:
+            error = error_text(exc)
+    else:
+        error = _("Velg en gyldig status.")
+    message = "" if error else _("Statusen er endret.")
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, message)
+        return redirect("meetings:my_follow_ups")
+    row = FollowUp.objects.select_related(
+        "responsible_person",
+        "responsible_body",
+        "minutes_entry__agenda_item__body",
+        "minutes_entry__minutes__meeting__body",
+    ).get(pk=follow_up.pk)
+    response = render(
+        request,
+        "meetings/my_follow_ups.html#row",
+        {
+            "follow_up": row,
+            "statuses": FollowUp.Status.choices,
+            "row_error": error,
+            "today": timezone.localdate(),
+        },
+        status=400 if error else 200,
+    )
+    return with_message(response, message) if message else response

@@ -1,0 +1,198 @@
+"""The calendar (month and list), the meeting page and the decision register run the same
+number of queries with 2 rows as with 30.
+
+Rows are written with ``bulk_create`` (what the pages show does not depend on how the rows
+were written, and the services would make the suite slow). A count that grows with the data
+is an N+1; the failure prints the SQL of both runs. The counts are pinned too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from itertools import count
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from meetings.models import OSLO, AgendaItem, Decision, Meeting, Proposal, StepAside
+
+SMALL, LARGE = 2, 30
+_numbers = count(1)
+
+
+def _sql(ctx: CaptureQueriesContext) -> str:
+    return "\n".join(f"  {i + 1}. {q['sql']}" for i, q in enumerate(ctx.captured_queries))
+
+
+def _render(client, url: str, params=None) -> CaptureQueriesContext:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, params or {})
+    assert response.status_code == 200, (url, response.status_code)
+    return ctx
+
+
+def assert_constant_queries(client, url: str, grow, pinned: int, params=None) -> None:
+    grow(SMALL)
+    client.get(url, params or {})  # warm per-process caches (content types, translations)
+    small = _render(client, url, params)
+    grow(LARGE)
+    large = _render(client, url, params)
+    assert len(small) == len(large), (
+        f"{url}: {len(small)} queries with {SMALL} rows, {len(large)} with {LARGE}.\n"
+        f"With {SMALL}:\n{_sql(small)}\n\nWith {LARGE}:\n{_sql(large)}"
+    )
+    assert len(large) == pinned, (
+        f"{url}: expected {pinned} queries, got {len(large)}:\n{_sql(large)}"
+    )
+
+
+def _topped_up(make):
+    """``grow(n)`` makes rows until there are n (``make(k)`` makes k at once)."""
+    made = {"n": 0}
+
+    def grow(n: int) -> None:
+        if n > made["n"]:
+            make(n - made["n"])
+            made["n"] = n
+
+    return grow
+
+
+def _meetings(body, year: int, month: int, k: int, **extra) -> list[Meeting]:
+    rows = []
+    for _ in range(k):
+        i = next(_numbers)
+        starts = dt.datetime(year, month, 1 + i % 27, 9 + i % 8, tzinfo=OSLO)
+        rows.append(
+            Meeting(
+                body=body,
+                starts_at=starts,
+                ends_at=starts + dt.timedelta(hours=1),
+                title=f"Møte {i}",
+                status=(Meeting.Status.CANCELLED if i % 5 == 0 else Meeting.Status.PLANNED),
+                cancellation_reason="Avlyst" if i % 5 == 0 else "",
+                **extra,
+            )
+        )
+    return Meeting.objects.bulk_create(rows)
+
+
+@pytest.fixture
+def next_year():
+    return timezone.localdate().year + 1
+
+
+@pytest.mark.parametrize("view", ["month", "list"])
+def test_calendar(view, client, login, registry, secretariat, next_year):
+    def make(k):
+        # Partnermøte meetings bring proposal deadlines, all of them notice dates.
+        _meetings(registry.partners_meeting, next_year, 3, k)
+        _meetings(registry.wg_local, next_year, 3, k)
+
+    login(secretariat)
+    assert_constant_queries(
+        client,
+        reverse("meetings:calendar"),
+        _topped_up(make),
+        pinned=11,
+        params={"year": next_year, "month": 3, "view": view},
+    )
+
+
+def test_meeting_detail(client, login, registry, secretariat, partner_rep, wg_member):
+    meeting = Meeting.objects.create(
+        body=registry.partners_meeting,
+        starts_at=timezone.now() + dt.timedelta(days=30),
+        ends_at=timezone.now() + dt.timedelta(days=30, hours=2),
+    )
+    year = meeting.local_date.year
+
+    def make(k):
+        items = AgendaItem.objects.bulk_create(
+            [
+                AgendaItem(
+                    meeting=meeting,
+                    body=meeting.body,
+                    year=year,
+                    number=next(_numbers),
+                    position=next(_numbers),
+                    title=f"Sak {n}",
+                    responsible=partner_rep,
+                    exempt=n % 3 == 0,
+                    legal_basis="offl. § 14" if n % 3 == 0 else "",
+                )
+                for n in range(k)
+            ]
+        )
+        StepAside.objects.bulk_create(
+            [StepAside(agenda_item=item, person=partner_rep, reason="Inhabil") for item in items]
+        )
+        Decision.objects.bulk_create(
+            [
+                Decision(
+                    body=meeting.body,
+                    meeting=meeting,
+                    agenda_item=item,
+                    year=year,
+                    number=next(_numbers),
+                    decided_on=meeting.local_date,
+                    text="Vedtatt.",
+                )
+                for item in items
+            ]
+        )
+        Proposal.objects.bulk_create(
+            [
+                Proposal(
+                    proposed_by=wg_member,
+                    on_behalf_of=registry.wg_local,
+                    target_body=meeting.body,
+                    target_meeting=meeting,
+                    title=f"Forslag {n}",
+                    status=Proposal.Status.ACCEPTED if n % 2 else Proposal.Status.SUBMITTED,
+                    agenda_item=items[n] if n % 2 else None,
+                )
+                for n in range(k)
+            ]
+        )
+
+    login(secretariat)
+    assert_constant_queries(
+        client, reverse("meetings:meeting_detail", args=[meeting.pk]), _topped_up(make), pinned=16
+    )
+
+
+@pytest.mark.parametrize("q", ["", "budsjett"])
+def test_decision_search(q, client, login, registry, user):
+    starts = timezone.now() - dt.timedelta(days=10)
+    meeting = Meeting.objects.create(
+        body=registry.partners_meeting, starts_at=starts, ends_at=starts + dt.timedelta(hours=2)
+    )
+
+    def make(k):
+        Decision.objects.bulk_create(
+            [
+                Decision(
+                    body=meeting.body,
+                    meeting=meeting,
+                    year=2026,
+                    number=next(_numbers),
+                    decided_on=dt.date(2026, 3, 1),
+                    title=f"Budsjett {n}",
+                    text="Partnermøtet vedtar budsjettet.",
+                )
+                for n in range(k)
+            ]
+        )
+
+    login(user)
+    assert_constant_queries(
+        client,
+        reverse("meetings:decision_search"),
+        _topped_up(make),
+        pinned=9,
+        params={"q": q} if q else None,
+    )

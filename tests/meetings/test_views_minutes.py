@@ -1,0 +1,262 @@
+"""Attendance (htmx per row), stepping aside, minutes with optimistic locking, approval,
+follow-up items and "Mine oppfølgingspunkter"."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from django.urls import reverse
+
+from meetings import services
+from meetings.models import Attendance, Decision, FollowUp, Minutes, MinutesEntry, StepAside
+from partnership.models import Membership
+
+from ..factories import MembershipFactory, PersonFactory
+from .factories import MeetingFactory, held_meeting
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def meeting(registry, partner_rep):
+    return held_meeting(body=registry.partners_meeting, items=2)
+
+
+@pytest.fixture
+def minutes(meeting):
+    return services.minutes_start(meeting=meeting)
+
+
+# --- Attendance --------------------------------------------------------------------------------
+def test_attendance_rows_save_in_place(client, login, secretariat, partner_rep, meeting):
+    login(secretariat)
+    url = reverse("meetings:attendance", args=[meeting.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert f'id="att-{partner_rep.pk}"' in page.text
+    response = client.post(
+        url, {"person": partner_rep.pk, "status": "present", "deputy": "", "note": ""}, **HTMX
+    )
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith(f'<tr id="att-{partner_rep.pk}"')
+    assert 'hx-swap-oob="true"' in response.text  # the quorum box is updated too
+    assert "Møtet er vedtaksført." in response.text
+    assert Attendance.objects.get(person=partner_rep).status == "present"
+
+
+def test_deputy_attending_needs_a_deputy(client, login, secretariat, partner_rep, meeting):
+    login(secretariat)
+    response = client.post(
+        reverse("meetings:attendance", args=[meeting.pk]),
+        {"person": partner_rep.pk, "status": "deputy_attending", "deputy": ""},
+        **HTMX,
+    )
+    assert response.status_code == 400
+    assert "Oppgi hvem som møter som vara." in response.text
+    assert not Attendance.objects.exists()
+
+
+def test_a_deputy_attends_for_a_member(client, login, registry, secretariat, partner_rep, meeting):
+    deputy = PersonFactory(full_name="Vera Vara")
+    MembershipFactory(
+        person=deputy,
+        body=registry.partners_meeting,
+        partner=registry.partner,
+        role=Membership.Role.DEPUTY,
+        starts_on=meeting.local_date,
+    )
+    login(secretariat)
+    response = client.post(
+        reverse("meetings:attendance", args=[meeting.pk]),
+        {"person": partner_rep.pk, "status": "deputy_attending", "deputy": deputy.pk},
+        **HTMX,
+    )
+    assert response.status_code == 200
+    assert Attendance.objects.get(person=partner_rep).deputy == deputy
+
+
+def test_attendance_is_for_managers(client, login, partner_rep, meeting):
+    login(partner_rep)
+    assert client.get(reverse("meetings:attendance", args=[meeting.pk])).status_code == 403
+
+
+def test_step_aside_on_an_item(client, login, secretariat, partner_rep, meeting):
+    item = meeting.agenda_items.first()
+    login(secretariat)
+    url = reverse("meetings:step_aside_add", args=[meeting.pk])
+    bad = client.post(url, {"agenda_item": item.pk, "person": partner_rep.pk, "reason": ""}, **HTMX)
+    assert bad.status_code == 400
+    ok = client.post(
+        url,
+        {
+            "agenda_item": item.pk,
+            "person": partner_rep.pk,
+            "reason": "Styreleder i søkerorganisasjonen",
+        },
+        **HTMX,
+    )
+    assert ok.status_code == 200
+    step = StepAside.objects.get()
+    assert "Styreleder i søkerorganisasjonen" in ok.text
+    removed = client.post(reverse("meetings:step_aside_remove", args=[step.pk]), **HTMX)
+    assert removed.status_code == 200
+    assert not StepAside.objects.exists()
+
+
+# --- Minutes -----------------------------------------------------------------------------------
+def test_start_the_minutes(client, login, secretariat, meeting):
+    login(secretariat)
+    page = client.get(reverse("meetings:minutes", args=[meeting.pk]))
+    assert "Start referatet" in page.text
+    response = client.post(reverse("meetings:minutes_start", args=[meeting.pk]))
+    assert response.status_code == 302
+    assert Minutes.objects.get(meeting=meeting).entries.count() == 2
+
+
+def test_minutes_cannot_start_before_the_meeting(client, login, registry, secretariat):
+    upcoming = MeetingFactory(body=registry.partners_meeting)
+    login(secretariat)
+    response = client.post(reverse("meetings:minutes_start", args=[upcoming.pk]))
+    assert response.status_code == 400
+    assert "Referat kan skrives når møtet er avholdt." in response.text
+    assert not Minutes.objects.exists()
+
+
+def test_save_an_entry_with_htmx(client, login, secretariat, minutes):
+    entry = minutes.entries.first()
+    login(secretariat)
+    response = client.post(
+        reverse("meetings:minutes_entry_save", args=[entry.pk]),
+        {"summary": "Godt møte.", "decision_text": "Vedtatt.", "version": entry.version},
+        **HTMX,
+    )
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith(f'<li id="entry-{entry.pk}"')
+    entry.refresh_from_db()
+    assert (entry.summary, entry.version) == ("Godt møte.", 2)
+    assert "er lagret" in json.loads(response["HX-Trigger"])["portal:message"]
+
+
+def test_two_people_editing_the_same_entry_neither_text_is_lost(
+    client, login, registry, secretariat, admin, minutes
+):
+    entry = minutes.entries.first()
+    opened = entry.version
+    url = reverse("meetings:minutes_entry_save", args=[entry.pk])
+    login(admin)
+    first = client.post(
+        url, {"summary": "Adas tekst", "decision_text": "Vedtatt.", "version": opened}, **HTMX
+    )
+    assert first.status_code == 200
+    login(secretariat)
+    second = client.post(
+        url, {"summary": "Siris tekst", "decision_text": "Utsatt.", "version": opened}, **HTMX
+    )
+    assert second.status_code == 400
+    text = second.text
+    assert "Ada Admin lagret en endring" in text
+    assert "Adas tekst" in text and "Siris tekst" in text  # both texts on the page
+    assert f'name="version" value="{opened + 1}"' in text  # the form now carries the new version
+    entry.refresh_from_db()
+    assert entry.summary == "Adas tekst"
+    # Siri merges and saves against the version she has now seen.
+    merged = client.post(
+        url,
+        {"summary": "Adas og Siris tekst", "decision_text": "Vedtatt.", "version": opened + 1},
+        **HTMX,
+    )
+    assert merged.status_code == 200
+    entry.refresh_from_db()
+    assert entry.summary == "Adas og Siris tekst"
+    # Without htmx the whole page comes back with the conflict.
+    page = client.post(url, {"summary": "Gammel", "decision_text": "", "version": opened})
+    assert page.status_code == 400
+    assert "<h1" in page.text and "Adas og Siris tekst" in page.text
+
+
+def test_approve_minutes_then_they_are_read_only(client, login, secretariat, partner_rep, minutes):
+    entry = minutes.entries.order_by("agenda_item__position").first()
+    services.minutes_entry_save(
+        entry=entry, summary="", decision_text="Budsjettet vedtas.", version=entry.version
+    )
+    url = reverse("meetings:minutes_approve", args=[minutes.meeting_id])
+    login(partner_rep)
+    assert client.post(url, {"how": "circulation"}).status_code == 403
+    login(secretariat)
+    bad = client.post(url, {"how": "next_meeting"})
+    assert bad.status_code == 400
+    assert "Velg møtet som godkjente referatet." in bad.text
+    ok = client.post(url, {"how": "circulation"})
+    assert ok.status_code == 302
+    minutes.refresh_from_db()
+    assert minutes.is_approved
+    assert Decision.objects.get().text == "Budsjettet vedtas."
+    entry.refresh_from_db()
+    refused = client.post(
+        reverse("meetings:minutes_entry_save", args=[entry.pk]),
+        {"summary": "Endret", "decision_text": "", "version": entry.version},
+        **HTMX,
+    )
+    assert refused.status_code == 400
+    assert "Referatet er godkjent og kan ikke endres" in refused.text
+    entry.refresh_from_db()
+    assert entry.summary == ""
+    # Members read approved minutes.
+    login(partner_rep)
+    page = client.get(reverse("meetings:minutes", args=[minutes.meeting_id]))
+    assert page.status_code == 200 and "Budsjettet vedtas." in page.text
+
+
+def test_members_do_not_read_draft_minutes(client, login, partner_rep, minutes):
+    MinutesEntry.objects.filter(minutes=minutes).update(summary="Hemmelig utkast")
+    login(partner_rep)
+    page = client.get(reverse("meetings:minutes", args=[minutes.meeting_id]))
+    assert page.status_code == 200
+    assert "Hemmelig utkast" not in page.text
+
+
+# --- Follow-ups --------------------------------------------------------------------------------
+def test_follow_up_from_the_minutes_and_my_follow_ups(
+    client, login, secretariat, partner_rep, minutes
+):
+    entry = minutes.entries.first()
+    login(secretariat)
+    url = reverse("meetings:follow_up_create", args=[entry.pk])
+    bad = client.post(url, {"what": "Send budsjettet", "due_on": "2030-01-10"}, **HTMX)
+    assert bad.status_code == 400
+    assert "Oppgi en ansvarlig person eller et ansvarlig organ." in bad.text
+    ok = client.post(
+        url,
+        {"what": "Send budsjettet", "responsible_person": partner_rep.pk, "due_on": "2030-01-10"},
+        **HTMX,
+    )
+    assert ok.status_code == 200
+    follow_up = FollowUp.objects.get()
+    assert follow_up.responsible_person == partner_rep
+
+    login(partner_rep)
+    page = client.get(reverse("meetings:my_follow_ups"))
+    assert "Send budsjettet" in page.text
+    status_url = reverse("meetings:follow_up_status", args=[follow_up.pk])
+    response = client.post(status_url, {"status": "done"}, **HTMX)
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith(f'<tr id="follow-up-{follow_up.pk}"')
+    follow_up.refresh_from_db()
+    assert follow_up.status == "done"
+    assert client.post(status_url, {"status": "nonsense"}, **HTMX).status_code == 400
+    assert "Send budsjettet" not in client.get(reverse("meetings:my_follow_ups")).text
+    assert "Send budsjettet" in client.get(reverse("meetings:my_follow_ups"), {"alle": "1"}).text
+
+
+def test_others_cannot_change_a_follow_up(client, login, wg_member, partner_rep, minutes):
+    entry = minutes.entries.first()
+    follow_up = services.follow_up_create(
+        minutes_entry=entry, what="Noe", due_on=dt.date(2030, 1, 1), responsible_person=partner_rep
+    )
+    login(wg_member)
+    response = client.post(
+        reverse("meetings:follow_up_status", args=[follow_up.pk]), {"status": "done"}
+    )
+    assert response.status_code == 403
