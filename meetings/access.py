@@ -281,13 +281,6 @@ def bodies_managed_by(user):
     return Body.objects.filter(q)
 
 
-def require_secretariat(user) -> None:
-    """Year planning for all bodies, governing documents: the secretariat's work."""
-    _require_signed_in(user)
-    if not is_secretariat(user):
-        raise PermissionDenied
-
-
 def may_propose_q(user) -> Q:
     """Meetings the user may propose items to (the rule of ``meeting_for_user(action="propose")``
     as a condition, for the list of meetings the proposal form offers)."""

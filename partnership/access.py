@@ -60,7 +60,9 @@ def person_for_user(user, pk: int, action: str = "view") -> Person:
 
 
 def body_for_user(user, pk: int, action: str = "view") -> Body:
-    body = get_object_or_404(Body.objects.select_related("chairing_partner", "delegated_from"), pk=pk)
+    body = get_object_or_404(
+        Body.objects.select_related("chairing_partner", "delegated_from"), pk=pk
+    )
     if action == "view":
         return body
     if action == "view_papers":

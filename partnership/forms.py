@@ -18,11 +18,23 @@ class DateInput(forms.DateInput):
 class PartnerForm(forms.ModelForm):
     class Meta:
         model = Partner
-        fields = ["name", "short_name", "kind", "organisation_number", "website", "contact_email",
-                  "active_from", "active_to"]
-        widgets = {"active_from": DateInput(), "active_to": DateInput(),
-                   "organisation_number": forms.TextInput(attrs={"inputmode": "numeric",
-                                                                 "autocomplete": "off"})}
+        fields = [
+            "name",
+            "short_name",
+            "kind",
+            "organisation_number",
+            "website",
+            "contact_email",
+            "active_from",
+            "active_to",
+        ]
+        widgets = {
+            "active_from": DateInput(),
+            "active_to": DateInput(),
+            "organisation_number": forms.TextInput(
+                attrs={"inputmode": "numeric", "autocomplete": "off"}
+            ),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -46,9 +58,13 @@ class MembershipAddForm(forms.ModelForm):
         queryset=Person.objects.filter(is_active=True),
         to_field_name="email",
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
-        help_text=_("Finn adressen i personkatalogen. Er personen ikke i portalen, send en invitasjon først."),
+        help_text=_(
+            "Finn adressen i personkatalogen. Er personen ikke i portalen, send en invitasjon først."
+        ),
         error_messages={
-            "invalid_choice": _("Fant ingen aktiv person med denne e-postadressen. Send en invitasjon først."),
+            "invalid_choice": _(
+                "Fant ingen aktiv person med denne e-postadressen. Send en invitasjon først."
+            ),
         },
     )
 
@@ -89,8 +105,10 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = Person
         fields = ["full_name", "title", "phone", "preferred_language"]
-        widgets = {"phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
-                   "full_name": forms.TextInput(attrs={"autocomplete": "name"})}
+        widgets = {
+            "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+            "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
+        }
 
     def _post_clean(self):
         pass
@@ -123,11 +141,17 @@ class InvitationForm(forms.ModelForm):
 
 
 class InvitationAcceptForm(forms.Form):
-    password1 = forms.CharField(label=_("Velg passord"), strip=False,
-                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-                                help_text=_("Minst 10 tegn. Ikke bare tall, og ikke et vanlig passord."))
-    password2 = forms.CharField(label=_("Gjenta passordet"), strip=False,
-                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password1 = forms.CharField(
+        label=_("Velg passord"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Minst 10 tegn. Ikke bare tall, og ikke et vanlig passord."),
+    )
+    password2 = forms.CharField(
+        label=_("Gjenta passordet"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
     def __init__(self, *args, invitation=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -31,8 +31,11 @@ def governance_checks(day: dt.date | None = None) -> list[Check]:
     """Run all checks on ``day`` with three queries, whatever the size of the registry."""
     day = day or today()
     partners = list(Partner.objects.active_on(day).order_by("name"))
-    bodies = list(Body.objects.filter(kind__in=[Body.Kind.WORKING_GROUP, Body.Kind.PARTNERS,
-                                                 Body.Kind.LEADERS]).order_by("name"))
+    bodies = list(
+        Body.objects.filter(
+            kind__in=[Body.Kind.WORKING_GROUP, Body.Kind.PARTNERS, Body.Kind.LEADERS]
+        ).order_by("name")
+    )
     memberships = list(
         Membership.objects.active_on(day)
         .filter(body__in=bodies)
@@ -48,17 +51,26 @@ def governance_checks(day: dt.date | None = None) -> list[Check]:
 
 
 def _every_partner_in_a_working_group(partners, memberships, body_kind) -> Check:
-    check = Check("partners_in_groups", gettext_lazy("Alle partnere er med i minst én arbeidsgruppe"), "R4")
+    check = Check(
+        "partners_in_groups", gettext_lazy("Alle partnere er med i minst én arbeidsgruppe"), "R4"
+    )
     in_group = {p for b, p, _r in memberships if body_kind[b] == Body.Kind.WORKING_GROUP}
     for partner in partners:
         if partner.pk not in in_group:
-            check.problems.append(_("%(partner)s er ikke med i noen arbeidsgruppe.") % {"partner": partner})
+            check.problems.append(
+                _("%(partner)s er ikke med i noen arbeidsgruppe.") % {"partner": partner}
+            )
     return check
 
 
 def _working_group_roles(bodies, memberships) -> Check:
-    check = Check("group_roles", gettext_lazy(
-        "Hver arbeidsgruppe har én leder, én økonomiansvarlig og én kommunikasjonsansvarlig"), "R4")
+    check = Check(
+        "group_roles",
+        gettext_lazy(
+            "Hver arbeidsgruppe har én leder, én økonomiansvarlig og én kommunikasjonsansvarlig"
+        ),
+        "R4",
+    )
     counts: dict[tuple[int, str], int] = defaultdict(int)
     for body_id, _p, role in memberships:
         counts[(body_id, role)] += 1
@@ -76,7 +88,9 @@ def _working_group_roles(bodies, memberships) -> Check:
 
 
 def _partner_meeting_representatives(partners, memberships, body_kind) -> Check:
-    check = Check("pm_representatives", gettext_lazy("1–2 representanter per partner i Partnermøtet"), "R2")
+    check = Check(
+        "pm_representatives", gettext_lazy("1–2 representanter per partner i Partnermøtet"), "R2"
+    )
     seats = (Membership.Role.MEMBER, Membership.Role.LEADER, Membership.Role.DEPUTY_LEADER)
     counts: dict[int, int] = defaultdict(int)
     for body_id, partner_id, role in memberships:
@@ -101,5 +115,7 @@ def _leaders_meeting_complete(partners, bodies, memberships) -> Check:
     present = {p for b, p, _r in memberships if b in leaders_bodies}
     for partner in partners:
         if partner.pk not in present:
-            check.problems.append(_("%(partner)s har ingen leder i Ledermøtet.") % {"partner": partner})
+            check.problems.append(
+                _("%(partner)s har ingen leder i Ledermøtet.") % {"partner": partner}
+            )
     return check

@@ -8,39 +8,54 @@ from django.utils import translation
 
 from .roles import roles_for
 
-# URL names that anonymous visitors may open (issue 2: sign-in, password reset,
-# invitation acceptance, language switch, accessibility statement).
-PUBLIC_URL_NAMES = frozenset({
-    "account_login",
-    "account_reset_password",
-    "account_reset_password_done",
-    "account_reset_password_from_key",
-    "account_reset_password_from_key_done",
-    "account_confirm_email",
-    "account_email_verification_sent",
-    "account_logout",
-    "account_signup",  # allauth answers "closed" (no open sign-up)
-    "account_inactive",
-    "account_confirm_login_code",
-    "mfa_authenticate",
-    "invitation_accept",
-    "set_language",
-    "accessibility",
-    "healthz",
-    "calendar_feed",  # meetings: the private iCal feed; the token in the URL is the key
-})
+# URL names (with their namespace) that anonymous visitors may open (issue 2: sign-in,
+# password reset, invitation acceptance, language switch, accessibility statement).
+PUBLIC_URL_NAMES = frozenset(
+    {
+        "account_login",
+        "account_reset_password",
+        "account_reset_password_done",
+        "account_reset_password_from_key",
+        "account_reset_password_from_key_done",
+        "account_confirm_email",
+        "account_email_verification_sent",
+        "account_logout",
+        "account_signup",  # allauth answers "closed" (no open sign-up)
+        "account_inactive",
+        "account_confirm_login_code",
+        "mfa_authenticate",
+        "invitation_accept",
+        "set_language",
+        "accessibility",
+        "healthz",
+        "meetings:calendar_feed",  # the private iCal feed; the token in the URL is the key
+    }
+)
 
 # Pages a secretariat member without a second factor may still reach.
-MFA_SETUP_URL_NAMES = frozenset({
-    "mfa_index", "mfa_activate_totp", "mfa_add_webauthn", "mfa_generate_recovery_codes",
-    "mfa_view_recovery_codes", "mfa_download_recovery_codes", "mfa_reauthenticate",
-    "account_reauthenticate", "account_logout", "set_language", "accessibility", "healthz",
-})
+MFA_SETUP_URL_NAMES = frozenset(
+    {
+        "mfa_index",
+        "mfa_activate_totp",
+        "mfa_add_webauthn",
+        "mfa_generate_recovery_codes",
+        "mfa_view_recovery_codes",
+        "mfa_download_recovery_codes",
+        "mfa_reauthenticate",
+        "account_reauthenticate",
+        "account_logout",
+        "set_language",
+        "accessibility",
+        "healthz",
+    }
+)
 
 
 def _url_name(request) -> str | None:
+    """The namespaced name ("meetings:calendar_feed"), so another app's URL that happens
+    to share a public page's short name does not become public too."""
     try:
-        return resolve(request.path_info).url_name
+        return resolve(request.path_info).view_name
     except Exception:  # 404s are answered by the view layer
         return None
 

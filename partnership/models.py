@@ -80,7 +80,9 @@ class Partner(models.Model):
     active_from = models.DateField(_("partner fra"))
     active_to = models.DateField(_("partner til"), null=True, blank=True)
     is_demo = models.BooleanField(_("demodata"), default=False)
-    group = models.OneToOneField(Group, on_delete=models.PROTECT, null=True, blank=True, editable=False)
+    group = models.OneToOneField(
+        Group, on_delete=models.PROTECT, null=True, blank=True, editable=False
+    )
 
     history = HistoricalRecords()
     objects = PartnerQuerySet.as_manager()
@@ -233,20 +235,34 @@ class Body(models.Model):
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
     level = models.CharField(_("nivå"), max_length=10, choices=Level.choices, blank=True)
     chairing_partner = models.ForeignKey(
-        Partner, verbose_name=_("leder-partner"), on_delete=models.PROTECT, null=True, blank=True,
+        Partner,
+        verbose_name=_("leder-partner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="chaired_bodies",
     )
     mandate = models.TextField(_("mandat"), blank=True)
     delegated_from = models.ForeignKey(
-        "self", verbose_name=_("delegert fra"), on_delete=models.PROTECT, null=True, blank=True,
+        "self",
+        verbose_name=_("delegert fra"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="delegates",
     )
-    required_meetings_per_year = models.PositiveSmallIntegerField(_("påkrevde møter per år"), default=0)
+    required_meetings_per_year = models.PositiveSmallIntegerField(
+        _("påkrevde møter per år"), default=0
+    )
     term_years = models.PositiveSmallIntegerField(
-        _("periode (år)"), null=True, blank=True,
+        _("periode (år)"),
+        null=True,
+        blank=True,
         help_text=_("Arbeidsgrupper oppnevnes for to år av gangen."),
     )
-    group = models.OneToOneField(Group, on_delete=models.PROTECT, null=True, blank=True, editable=False)
+    group = models.OneToOneField(
+        Group, on_delete=models.PROTECT, null=True, blank=True, editable=False
+    )
 
     history = HistoricalRecords()
 
@@ -312,12 +328,18 @@ class Membership(models.Model):
     # Roles of which a working group has exactly one per term (R4).
     UNIQUE_WORKING_GROUP_ROLES = (Role.LEADER, Role.FINANCE_LEAD, Role.COMMUNICATION_LEAD)
 
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships",
-                               verbose_name=_("person"))
-    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="memberships",
-                             verbose_name=_("organ"))
-    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="memberships",
-                                verbose_name=_("representerer"))
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("person")
+    )
+    body = models.ForeignKey(
+        Body, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("organ")
+    )
+    partner = models.ForeignKey(
+        Partner,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        verbose_name=_("representerer"),
+    )
     role = models.CharField(_("rolle"), max_length=20, choices=Role.choices, default=Role.MEMBER)
     starts_on = models.DateField(_("fra"))
     ends_on = models.DateField(_("til"), null=True, blank=True)
@@ -350,7 +372,9 @@ class Membership(models.Model):
                     ),
                 ],
                 condition=Q(role__in=["leader", "finance_lead", "communication_lead"]),
-                violation_error_message=_("Organet har allerede en person i denne rollen i perioden."),
+                violation_error_message=_(
+                    "Organet har allerede en person i denne rollen i perioden."
+                ),
             ),
         ]
         indexes = [models.Index(fields=["body", "role", "starts_on"])]
@@ -400,17 +424,23 @@ class Invitation(models.Model):
 
     email = models.EmailField(_("e-post"))
     full_name = models.CharField(_("navn"), max_length=200)
-    partner = models.ForeignKey(Partner, verbose_name=_("partner"), on_delete=models.SET_NULL,
-                                null=True, blank=True)
-    language = models.CharField(_("språk"), max_length=5, default="nb",
-                                choices=[("nb", "Norsk bokmål"), ("nn", "Norsk nynorsk"), ("en", "English")])
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("partner"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    language = models.CharField(
+        _("språk"),
+        max_length=5,
+        default="nb",
+        choices=[("nb", "Norsk bokmål"), ("nn", "Norsk nynorsk"), ("en", "English")],
+    )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+")
+    accepted_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -422,7 +452,9 @@ class Invitation(models.Model):
                 fields=["email"],
                 condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
                 name="invitation_one_open_per_email",
-                violation_error_message=_("Det finnes allerede en åpen invitasjon til denne adressen."),
+                violation_error_message=_(
+                    "Det finnes allerede en åpen invitasjon til denne adressen."
+                ),
             ),
         ]
 
@@ -464,8 +496,12 @@ class NotificationKind(models.TextChoices):
 
 # Always sent: a person cannot turn off a meeting notice (a formal call to a meeting) or an
 # invitation (the recipient has no account yet).
-MANDATORY_NOTIFICATION_KINDS = frozenset({NotificationKind.INVITATION, NotificationKind.MEETING_NOTICE})
-OPTIONAL_NOTIFICATION_KINDS = tuple(k for k in NotificationKind if k not in MANDATORY_NOTIFICATION_KINDS)
+MANDATORY_NOTIFICATION_KINDS = frozenset(
+    {NotificationKind.INVITATION, NotificationKind.MEETING_NOTICE}
+)
+OPTIONAL_NOTIFICATION_KINDS = tuple(
+    k for k in NotificationKind if k not in MANDATORY_NOTIFICATION_KINDS
+)
 
 
 class OutboxMessage(models.Model):
@@ -488,7 +524,11 @@ class OutboxMessage(models.Model):
     kind = models.CharField(_("type"), max_length=40)
     # Empty for an address without an account (an invitation).
     recipient = models.ForeignKey(
-        Person, verbose_name=_("mottaker"), on_delete=models.SET_NULL, null=True, blank=True,
+        Person,
+        verbose_name=_("mottaker"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="outbox_messages",
     )
     to_email = models.EmailField(_("til"))
@@ -503,7 +543,9 @@ class OutboxMessage(models.Model):
     idempotency_key = models.CharField(_("nøkkel"), max_length=200, unique=True)
     created_at = models.DateTimeField(_("opprettet"), default=timezone.now)
     due_at = models.DateTimeField(_("skal sendes"), default=timezone.now)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
     attempts = models.PositiveSmallIntegerField(_("forsøk"), default=0)
     claimed_at = models.DateTimeField(null=True, blank=True)
     claimed_by = models.CharField(max_length=100, blank=True)
@@ -527,8 +569,12 @@ class OutboxMessage(models.Model):
         indexes = [
             # The dispatcher's two claim queries: due pending rows in due order, and rows whose
             # sender's lease has run out. Partial, so they stay small as sent rows pile up.
-            models.Index(fields=["due_at", "id"], condition=Q(status="pending"), name="outbox_pending_due"),
-            models.Index(fields=["claimed_at"], condition=Q(status="sending"), name="outbox_sending_lease"),
+            models.Index(
+                fields=["due_at", "id"], condition=Q(status="pending"), name="outbox_pending_due"
+            ),
+            models.Index(
+                fields=["claimed_at"], condition=Q(status="sending"), name="outbox_sending_lease"
+            ),
             models.Index(fields=["recipient", "-created_at"], name="outbox_recipient_recent"),
         ]
 
@@ -545,9 +591,12 @@ class OutboxMessage(models.Model):
 class NotificationPreference(models.Model):
     """A person's choice for one optional kind of e-mail; no row means the kind is on."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="notification_preferences")
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
     kind = models.CharField(
-        _("varsel"), max_length=40,
+        _("varsel"),
+        max_length=40,
         choices=[(k.value, k.label) for k in OPTIONAL_NOTIFICATION_KINDS],
     )
     enabled = models.BooleanField(_("på"), default=True)
@@ -557,7 +606,9 @@ class NotificationPreference(models.Model):
         verbose_name = _("varslingsvalg")
         verbose_name_plural = _("varslingsvalg")
         constraints = [
-            models.UniqueConstraint(fields=["person", "kind"], name="notificationpreference_unique"),
+            models.UniqueConstraint(
+                fields=["person", "kind"], name="notificationpreference_unique"
+            ),
         ]
 
     def __str__(self) -> str:

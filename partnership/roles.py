@@ -64,9 +64,7 @@ def roles_for(user) -> Roles:
         .filter(person_id=user.pk)
         .values_list("body_id", "body__kind", "role", "partner_id")
     )
-    affiliated = frozenset(
-        user.affiliations.active_on().values_list("partner_id", flat=True)
-    )
+    affiliated = frozenset(user.affiliations.active_on().values_list("partner_id", flat=True))
     kinds = Body.Kind
     roles = Roles(
         is_authenticated=True,
@@ -79,11 +77,15 @@ def roles_for(user) -> Roles:
         body_ids=frozenset(b for b, _, _, _ in rows),
         working_group_ids=frozenset(b for b, k, _, _ in rows if k == kinds.WORKING_GROUP),
         led_working_group_ids=frozenset(
-            b for b, k, r, _ in rows
-            if k == kinds.WORKING_GROUP and r in (Membership.Role.LEADER, Membership.Role.DEPUTY_LEADER)
+            b
+            for b, k, r, _ in rows
+            if k == kinds.WORKING_GROUP
+            and r in (Membership.Role.LEADER, Membership.Role.DEPUTY_LEADER)
         ),
         finance_working_group_ids=frozenset(
-            b for b, k, r, _ in rows if k == kinds.WORKING_GROUP and r == Membership.Role.FINANCE_LEAD
+            b
+            for b, k, r, _ in rows
+            if k == kinds.WORKING_GROUP and r == Membership.Role.FINANCE_LEAD
         ),
     )
     user._portal_roles = roles

@@ -20,14 +20,17 @@ def partner_list(*, q: str = "", include_inactive: bool = False) -> QuerySet[Par
 
 def partner_memberships(*, partner: Partner, day: dt.date | None = None) -> QuerySet[Membership]:
     return (
-        Membership.objects.active_on(day).filter(partner=partner)
-        .select_related("person", "body").order_by("body__name", "role", "person__full_name")
+        Membership.objects.active_on(day)
+        .filter(partner=partner)
+        .select_related("person", "body")
+        .order_by("body__name", "role", "person__full_name")
     )
 
 
 def partner_people(*, partner: Partner, day: dt.date | None = None) -> QuerySet[Person]:
     return Person.objects.filter(
-        is_active=True, pk__in=Affiliation.objects.active_on(day).filter(partner=partner).values("person")
+        is_active=True,
+        pk__in=Affiliation.objects.active_on(day).filter(partner=partner).values("person"),
     ).order_by("full_name")
 
 
@@ -39,14 +42,17 @@ def person_list(*, q: str = "", partner_id: int | None = None) -> QuerySet[Perso
     if q:
         qs = qs.filter(Q(full_name__icontains=q) | Q(email__icontains=q) | Q(title__icontains=q))
     if partner_id:
-        qs = qs.filter(pk__in=Affiliation.objects.active_on().filter(partner_id=partner_id).values("person"))
+        qs = qs.filter(
+            pk__in=Affiliation.objects.active_on().filter(partner_id=partner_id).values("person")
+        )
     return qs.order_by("full_name", "pk")
 
 
 def person_memberships(*, person: Person) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(person=person)
-        .select_related("body", "partner").order_by("-starts_on", "body__name")
+        .select_related("body", "partner")
+        .order_by("-starts_on", "body__name")
     )
 
 
@@ -80,22 +86,29 @@ def body_members(*, body: Body, day: dt.date | None = None) -> list[Membership]:
     return rows
 
 
-def body_past_members(*, body: Body, day: dt.date | None = None, limit: int = 50) -> QuerySet[Membership]:
+def body_past_members(
+    *, body: Body, day: dt.date | None = None, limit: int = 50
+) -> QuerySet[Membership]:
     day = day or today()
     return (
         Membership.objects.filter(body=body, ends_on__lt=day)
-        .select_related("person", "partner").order_by("-ends_on")[:limit]
+        .select_related("person", "partner")
+        .order_by("-ends_on")[:limit]
     )
 
 
 def invitation_list() -> QuerySet[Invitation]:
-    return Invitation.objects.select_related("partner", "invited_by", "accepted_by").order_by("-created_at")
+    return Invitation.objects.select_related("partner", "invited_by", "accepted_by").order_by(
+        "-created_at"
+    )
 
 
 def my_memberships(*, person: Person) -> QuerySet[Membership]:
     return (
-        Membership.objects.active_on().filter(person=person)
-        .select_related("body", "partner").order_by("body__name")
+        Membership.objects.active_on()
+        .filter(person=person)
+        .select_related("body", "partner")
+        .order_by("body__name")
     )
 
 
@@ -125,7 +138,9 @@ def registry_history(*, limit: int = 100) -> list:
     for table, ids in wanted.items():
         model = HISTORY_MODELS[table]
         related = HISTORY_LABEL_RELATED.get(model, ())
-        for row in model.history.select_related("history_user", *related).filter(history_id__in=ids):
+        for row in model.history.select_related("history_user", *related).filter(
+            history_id__in=ids
+        ):
             obj = row.history_object
             for name in related:
                 value = getattr(row, name)

@@ -71,9 +71,9 @@ def ensure_partner_group(*, partner: Partner) -> Group:
 
 def _managed_group_ids() -> set[int]:
     return set(
-        Group.objects.filter(Q(name__startswith="body:") | Q(name__startswith="partner:")).values_list(
-            "pk", flat=True
-        )
+        Group.objects.filter(
+            Q(name__startswith="body:") | Q(name__startswith="partner:")
+        ).values_list("pk", flat=True)
     )
 
 
@@ -88,7 +88,9 @@ def sync_person_rights(*, person: Person, day: dt.date | None = None) -> None:
     memberships = list(Membership.objects.filter(person=person).select_related("body", "partner"))
     active = [m for m in memberships if m.is_active_on(day)]
     affiliated_partners = list(
-        Partner.objects.filter(pk__in=Affiliation.objects.filter(person=person).active_on(day).values("partner"))
+        Partner.objects.filter(
+            pk__in=Affiliation.objects.filter(person=person).active_on(day).values("partner")
+        )
     )
     wanted_groups: set[int] = set()
     for m in active:
@@ -103,9 +105,7 @@ def sync_person_rights(*, person: Person, day: dt.date | None = None) -> None:
     person.groups.add(*(wanted_groups - current))
 
     wanted_perms = {
-        (codename, m.body_id)
-        for m in active
-        for codename in ROLE_BODY_PERMISSIONS.get(m.role, ())
+        (codename, m.body_id) for m in active for codename in ROLE_BODY_PERMISSIONS.get(m.role, ())
     }
     existing = {
         (row.permission.codename, row.content_object_id): row
@@ -132,7 +132,9 @@ def sync_person_rights(*, person: Person, day: dt.date | None = None) -> None:
 def sync_due_memberships(*, day: dt.date | None = None) -> int:
     """Daily job: apply rights for memberships that started or ended since the last sync."""
     day = day or today()
-    started = Q(rights_active=False, starts_on__lte=day) & (Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+    started = Q(rights_active=False, starts_on__lte=day) & (
+        Q(ends_on__isnull=True) | Q(ends_on__gte=day)
+    )
     ended = Q(rights_active=True) & (Q(ends_on__lt=day) | Q(starts_on__gt=day))
     person_ids = set(Membership.objects.filter(started | ended).values_list("person_id", flat=True))
     for person in Person.objects.filter(pk__in=person_ids):
@@ -141,8 +143,16 @@ def sync_due_memberships(*, day: dt.date | None = None) -> int:
 
 
 # --- Partners -------------------------------------------------------------------------
-PARTNER_FIELDS = ("name", "short_name", "kind", "organisation_number", "website", "contact_email",
-                  "active_from", "active_to")
+PARTNER_FIELDS = (
+    "name",
+    "short_name",
+    "kind",
+    "organisation_number",
+    "website",
+    "contact_email",
+    "active_from",
+    "active_to",
+)
 
 
 @transaction.atomic
@@ -166,8 +176,9 @@ def partner_update(*, partner: Partner, **fields) -> Partner:
 
 # --- People --------------------------------------------------------------------------------
 @transaction.atomic
-def person_update_profile(*, person: Person, full_name: str, title: str, phone: str,
-                          preferred_language: str) -> Person:
+def person_update_profile(
+    *, person: Person, full_name: str, title: str, phone: str, preferred_language: str
+) -> Person:
     person.full_name = full_name
     person.title = title
     person.phone = phone
@@ -178,8 +189,9 @@ def person_update_profile(*, person: Person, full_name: str, title: str, phone: 
 
 
 @transaction.atomic
-def affiliation_start(*, person: Person, partner: Partner, starts_on: dt.date,
-                      ends_on: dt.date | None = None) -> Affiliation:
+def affiliation_start(
+    *, person: Person, partner: Partner, starts_on: dt.date, ends_on: dt.date | None = None
+) -> Affiliation:
     affiliation = Affiliation(person=person, partner=partner, starts_on=starts_on, ends_on=ends_on)
     affiliation.full_clean()
     affiliation.save()
@@ -220,10 +232,15 @@ def _check_unique_role(membership: Membership) -> None:
     if clash:
         raise ValidationError(
             {
-                "role": _("%(body)s har allerede %(role)s i perioden: %(person)s. "
-                          "Avslutt det medlemskapet først.")
-                % {"body": membership.body, "role": membership.get_role_display().lower(),
-                   "person": clash.person}
+                "role": _(
+                    "%(body)s har allerede %(role)s i perioden: %(person)s. "
+                    "Avslutt det medlemskapet først."
+                )
+                % {
+                    "body": membership.body,
+                    "role": membership.get_role_display().lower(),
+                    "person": clash.person,
+                }
             }
         )
 
@@ -233,14 +250,22 @@ def _lock_body(body: Body) -> Body:
 
 
 @transaction.atomic
-def membership_start(*, person: Person, body: Body, partner: Partner, role: str,
-                     starts_on: dt.date, ends_on: dt.date | None = None) -> Membership:
+def membership_start(
+    *,
+    person: Person,
+    body: Body,
+    partner: Partner,
+    role: str,
+    starts_on: dt.date,
+    ends_on: dt.date | None = None,
+) -> Membership:
     """Seat a person in a body; working-group seats default to the 2-year term."""
     body = _lock_body(body)
     if ends_on is None:
         ends_on = _term_end(body, starts_on)
-    membership = Membership(person=person, body=body, partner=partner, role=role,
-                            starts_on=starts_on, ends_on=ends_on)
+    membership = Membership(
+        person=person, body=body, partner=partner, role=role, starts_on=starts_on, ends_on=ends_on
+    )
     # The clear message on "role" (naming who holds it) before the generic one of the
     # exclusion constraint, which full_clean() would otherwise raise first.
     membership.full_clean(validate_constraints=False)
@@ -252,8 +277,14 @@ def membership_start(*, person: Person, body: Body, partner: Partner, role: str,
 
 
 @transaction.atomic
-def membership_change(*, membership: Membership, role: str, partner: Partner,
-                      starts_on: dt.date, ends_on: dt.date | None) -> Membership:
+def membership_change(
+    *,
+    membership: Membership,
+    role: str,
+    partner: Partner,
+    starts_on: dt.date,
+    ends_on: dt.date | None,
+) -> Membership:
     _lock_body(membership.body)
     membership.role = role
     membership.partner = partner
@@ -288,25 +319,43 @@ def _hash_token(token: str) -> str:
 
 
 @transaction.atomic
-def invitation_create(*, invited_by: Person, email: str, full_name: str,
-                      partner: Partner | None = None, language: str = "nb") -> tuple[Invitation, str]:
+def invitation_create(
+    *,
+    invited_by: Person,
+    email: str,
+    full_name: str,
+    partner: Partner | None = None,
+    language: str = "nb",
+) -> tuple[Invitation, str]:
     """Create an invitation and send its link once the transaction commits.
 
     Only a hash of the token is stored; the link itself is the secret.
     """
     email = email.strip().lower()
     if Person.objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": _("Det finnes allerede en person med denne e-postadressen.")})
+        raise ValidationError(
+            {"email": _("Det finnes allerede en person med denne e-postadressen.")}
+        )
     now = timezone.now()
     # An expired, unused invitation to the same address is closed so a new one can be sent.
-    Invitation.objects.filter(email=email, accepted_at__isnull=True, revoked_at__isnull=True,
-                              expires_at__lte=now).update(revoked_at=now)
-    if Invitation.objects.filter(email=email, accepted_at__isnull=True, revoked_at__isnull=True).exists():
-        raise ValidationError({"email": _("Det finnes allerede en åpen invitasjon til denne adressen.")})
+    Invitation.objects.filter(
+        email=email, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__lte=now
+    ).update(revoked_at=now)
+    if Invitation.objects.filter(
+        email=email, accepted_at__isnull=True, revoked_at__isnull=True
+    ).exists():
+        raise ValidationError(
+            {"email": _("Det finnes allerede en åpen invitasjon til denne adressen.")}
+        )
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
-        email=email, full_name=full_name, partner=partner, language=language,
-        token_hash=_hash_token(token), invited_by=invited_by, created_at=now,
+        email=email,
+        full_name=full_name,
+        partner=partner,
+        language=language,
+        token_hash=_hash_token(token),
+        invited_by=invited_by,
+        created_at=now,
         expires_at=now + dt.timedelta(days=settings.INVITATION_VALID_DAYS),
     )
     invitation.full_clean()
@@ -321,8 +370,11 @@ def invitation_url(token: str) -> str:
 
 
 def _send_invitation(invitation: Invitation, token: str) -> None:
-    context = {"invitation": invitation, "url": invitation_url(token),
-               "valid_days": settings.INVITATION_VALID_DAYS}
+    context = {
+        "invitation": invitation,
+        "url": invitation_url(token),
+        "valid_days": settings.INVITATION_VALID_DAYS,
+    }
     draft = outbox.compose(
         kind=NotificationKind.INVITATION,
         # One message per invitation; a new invitation to the same address is a new row.
@@ -371,8 +423,11 @@ def invitation_accept(*, token: str, password: str) -> Person:
     invitation = invitation_for_token(token, lock=True)
     if Person.objects.filter(email__iexact=invitation.email).exists():
         raise InvitationInvalid("accepted")
-    person = Person(email=invitation.email, full_name=invitation.full_name,
-                    preferred_language=invitation.language)
+    person = Person(
+        email=invitation.email,
+        full_name=invitation.full_name,
+        preferred_language=invitation.language,
+    )
     person.set_password(password)
     person.full_clean(exclude=["password"])
     person.save()

@@ -44,8 +44,12 @@ if PRODUCTION:
     DEFAULT_FROM_EMAIL = _required("DEFAULT_FROM_EMAIL")
     DEBUG = False
 else:
-    SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-not-for-production-use-0123456789")
-    ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
+    SECRET_KEY = env.str(
+        "SECRET_KEY", default="dev-only-insecure-key-not-for-production-use-0123456789"
+    )
+    ALLOWED_HOSTS = env.list(
+        "ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"]
+    )
     try:
         DATABASE_URL = env.str("DATABASE_URL")
         REDIS_URL = env.str("REDIS_URL")
@@ -56,7 +60,9 @@ else:
             "PostgreSQL and Redis and sets them."
         ) from exc
     EMAIL_URL = env.str("EMAIL_URL", default="consolemail://")
-    DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Partnerskap mot mobbing <portal@example.org>")
+    DEFAULT_FROM_EMAIL = env.str(
+        "DEFAULT_FROM_EMAIL", default="Partnerskap mot mobbing <portal@example.org>"
+    )
     DEBUG = env.bool("DEBUG", default=not TESTING)
 
 SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
@@ -149,7 +155,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -284,7 +293,9 @@ CONTENT_SECURITY_POLICY = {
 # Kombu spells a Unix socket "redis+socket://"; redis-py (the cache) spells it "unix://".
 CELERY_BROKER_URL = env.str(
     "CELERY_BROKER_URL",
-    default=REDIS_URL.replace("unix://", "redis+socket://", 1) if REDIS_URL.startswith("unix://") else REDIS_URL,
+    default=REDIS_URL.replace("unix://", "redis+socket://", 1)
+    if REDIS_URL.startswith("unix://")
+    else REDIS_URL,
 )
 CELERY_RESULT_BACKEND = None
 CELERY_TIMEZONE = TIME_ZONE

@@ -15,7 +15,9 @@ def organisation_number_is_valid(value: str) -> bool:
 
 def validate_organisation_number(value: str) -> None:
     if len(value) != 9 or not value.isdigit():
-        raise ValidationError(_("Organisasjonsnummeret må ha nøyaktig 9 sifre."), code="orgnr_format")
+        raise ValidationError(
+            _("Organisasjonsnummeret må ha nøyaktig 9 sifre."), code="orgnr_format"
+        )
     if not organisation_number_is_valid(value):
         raise ValidationError(
             _("Organisasjonsnummeret er ikke gyldig (kontrollsifferet stemmer ikke)."),

@@ -84,19 +84,31 @@ def partner_list(request: HttpRequest) -> HttpResponse:
     template = "partnership/partner_list.html"
     if request.htmx:
         template += "#results"
-    return render(request, template, {"page": page, "q": q, "include_inactive": include_inactive,
-                                      "can_manage": access.can_manage_registry(request.user)})
+    return render(
+        request,
+        template,
+        {
+            "page": page,
+            "q": q,
+            "include_inactive": include_inactive,
+            "can_manage": access.can_manage_registry(request.user),
+        },
+    )
 
 
 @require_GET
 def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
     partner = access.partner_for_user(request.user, pk)
-    return render(request, "partnership/partner_detail.html", {
-        "partner": partner,
-        "memberships": selectors.partner_memberships(partner=partner),
-        "people": selectors.partner_people(partner=partner),
-        "can_manage": access.can_manage_registry(request.user),
-    })
+    return render(
+        request,
+        "partnership/partner_detail.html",
+        {
+            "partner": partner,
+            "memberships": selectors.partner_memberships(partner=partner),
+            "people": selectors.partner_people(partner=partner),
+            "can_manage": access.can_manage_registry(request.user),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -111,8 +123,12 @@ def partner_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Partneren er lagt til."))
             return redirect("partner_detail", pk=partner.pk)
-    return render(request, "partnership/partner_form.html", {"form": form, "partner": None},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "partnership/partner_form.html",
+        {"form": form, "partner": None},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -127,8 +143,12 @@ def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Endringene er lagret."))
             return redirect("partner_detail", pk=partner.pk)
-    return render(request, "partnership/partner_form.html", {"form": form, "partner": partner},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "partnership/partner_form.html",
+        {"form": form, "partner": partner},
+        status=400 if form.errors else 200,
+    )
 
 
 # --- People -------------------------------------------------------------------------------
@@ -144,21 +164,31 @@ def person_list(request: HttpRequest) -> HttpResponse:
     template = "partnership/person_list.html"
     if request.htmx:
         template += "#results"
-    return render(request, template, {
-        "page": page, "q": q, "partner_id": partner_id,
-        "partners": selectors.partner_list().only("pk", "name"),
-    })
+    return render(
+        request,
+        template,
+        {
+            "page": page,
+            "q": q,
+            "partner_id": partner_id,
+            "partners": selectors.partner_list().only("pk", "name"),
+        },
+    )
 
 
 @require_GET
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = access.person_for_user(request.user, pk)
-    return render(request, "partnership/person_detail.html", {
-        "person": person,
-        "memberships": selectors.person_memberships(person=person),
-        "affiliations": selectors.person_affiliations(person=person),
-        "today": today(),
-    })
+    return render(
+        request,
+        "partnership/person_detail.html",
+        {
+            "person": person,
+            "memberships": selectors.person_memberships(person=person),
+            "affiliations": selectors.person_affiliations(person=person),
+            "today": today(),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -172,7 +202,9 @@ def profile(request: HttpRequest) -> HttpResponse:
         try:
             with transaction.atomic():  # the profile and the notification choices together
                 services.person_update_profile(person=person, **form.cleaned_data)
-                outbox.notification_preferences_update(person=person, enabled=notify_form.cleaned_data)
+                outbox.notification_preferences_update(
+                    person=person, enabled=notify_form.cleaned_data
+                )
         except ValidationError as exc:
             _apply_validation_error(form, exc)
         else:
@@ -181,14 +213,23 @@ def profile(request: HttpRequest) -> HttpResponse:
             # The chosen language applies at once in this browser.
             from django.conf import settings
 
-            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, person.preferred_language,
-                                samesite="Lax", secure=settings.LANGUAGE_COOKIE_SECURE)
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                person.preferred_language,
+                samesite="Lax",
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+            )
             return response
-    return render(request, "partnership/profile.html", {
-        "form": form,
-        "notify_form": notify_form,
-        "memberships": selectors.person_memberships(person=person),
-    }, status=400 if form.errors or notify_form.errors else 200)
+    return render(
+        request,
+        "partnership/profile.html",
+        {
+            "form": form,
+            "notify_form": notify_form,
+            "memberships": selectors.person_memberships(person=person),
+        },
+        status=400 if form.errors or notify_form.errors else 200,
+    )
 
 
 # --- Bodies and memberships ---------------------------------------------------------------------
@@ -218,10 +259,15 @@ def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "partnership/body_detail.html", _body_context(request, body))
 
 
-def _members_fragment(request: HttpRequest, body: Body, *, status: int = 200,
-                      message: str = "", **extra) -> HttpResponse:
-    response = render(request, "partnership/body_detail.html#members",
-                      _body_context(request, body, **extra), status=status)
+def _members_fragment(
+    request: HttpRequest, body: Body, *, status: int = 200, message: str = "", **extra
+) -> HttpResponse:
+    response = render(
+        request,
+        "partnership/body_detail.html#members",
+        _body_context(request, body, **extra),
+        status=status,
+    )
     if message:
         response["HX-Trigger"] = json.dumps({"portal:message": message})
     return response
@@ -238,14 +284,20 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
             _apply_validation_error(form, exc)
         else:
             message = _("%(person)s er lagt til som %(role)s.") % {
-                "person": membership.person, "role": membership.get_role_display().lower()}
+                "person": membership.person,
+                "role": membership.get_role_display().lower(),
+            }
             if not request.htmx:
                 messages.success(request, message)
                 return redirect("body_detail", pk=body.pk)
             return _members_fragment(request, body, message=message)
     if not request.htmx:
-        return render(request, "partnership/body_detail.html",
-                      _body_context(request, body, add_form=form), status=400)
+        return render(
+            request,
+            "partnership/body_detail.html",
+            _body_context(request, body, add_form=form),
+            status=400,
+        )
     return _members_fragment(request, body, status=400, add_form=form)
 
 
@@ -255,8 +307,9 @@ def membership_edit(request: HttpRequest, pk: int) -> HttpResponse:
     membership = access.membership_for_user(request.user, pk, action="change")
     body = membership.body
     # Own ids, so the row's fields do not clash with the add-member form on the body page.
-    form = MembershipChangeForm(request.POST or None, instance=membership,
-                                auto_id=f"membership-{membership.pk}-%s")
+    form = MembershipChangeForm(
+        request.POST or None, instance=membership, auto_id=f"membership-{membership.pk}-%s"
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_change(membership=membership, **form.cleaned_data)
@@ -303,7 +356,9 @@ def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.htmx:
         messages.error(request, error)
         return redirect("body_detail", pk=body.pk)
-    return _members_fragment(request, body, status=400, end_error=error, end_error_for=membership.pk)
+    return _members_fragment(
+        request, body, status=400, end_error=error, end_error_for=membership.pk
+    )
 
 
 # --- Invitations ----------------------------------------------------------------------------------
@@ -313,28 +368,42 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
     form = InvitationForm(request.POST or None, initial={"language": "nb"})
     if request.method == "POST" and form.is_valid():
         try:
-            invitation, _token = services.invitation_create(invited_by=request.user, **form.cleaned_data)
+            invitation, _token = services.invitation_create(
+                invited_by=request.user, **form.cleaned_data
+            )
         except ValidationError as exc:
             _apply_validation_error(form, exc)
         else:
-            messages.success(request, _("Invitasjonen er sendt til %(email)s.") % {"email": invitation.email})
+            messages.success(
+                request, _("Invitasjonen er sendt til %(email)s.") % {"email": invitation.email}
+            )
             return redirect("invitation_list")
-    return render(request, "partnership/invitation_list.html", {
-        "form": form, "page": _page(request, selectors.invitation_list()),
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "partnership/invitation_list.html",
+        {
+            "form": form,
+            "page": _page(request, selectors.invitation_list()),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @require_POST
 def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = access.invitation_for_user(request.user, pk, action="revoke")
     services.invitation_revoke(invitation=invitation)
-    messages.success(request, _("Invitasjonen til %(email)s er trukket tilbake.") % {"email": invitation.email})
+    messages.success(
+        request, _("Invitasjonen til %(email)s er trukket tilbake.") % {"email": invitation.email}
+    )
     return redirect("invitation_list")
 
 
 INVITATION_PROBLEMS = {
     "unknown": _("Lenken er ikke gyldig. Sjekk at du har kopiert hele lenken fra e-posten."),
-    "accepted": _("Denne invitasjonen er allerede brukt. Logg inn med e-postadressen og passordet ditt."),
+    "accepted": _(
+        "Denne invitasjonen er allerede brukt. Logg inn med e-postadressen og passordet ditt."
+    ),
     "revoked": _("Denne invitasjonen er trukket tilbake. Kontakt sekretariatet for en ny."),
     "expired": _("Denne invitasjonen er utløpt. Kontakt sekretariatet for en ny."),
 }
@@ -347,21 +416,34 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     try:
         invitation = services.invitation_for_token(token)
     except services.InvitationInvalid as exc:
-        return TemplateResponse(request, "partnership/invitation_invalid.html",
-                                {"problem": str(INVITATION_PROBLEMS[exc.reason])}, status=410
-                                if exc.reason != "unknown" else 404)
+        return TemplateResponse(
+            request,
+            "partnership/invitation_invalid.html",
+            {"problem": str(INVITATION_PROBLEMS[exc.reason])},
+            status=410 if exc.reason != "unknown" else 404,
+        )
     form = InvitationAcceptForm(request.POST or None, invitation=invitation)
     if request.method == "POST" and form.is_valid():
         try:
-            person = services.invitation_accept(token=token, password=form.cleaned_data["password1"])
+            person = services.invitation_accept(
+                token=token, password=form.cleaned_data["password1"]
+            )
         except services.InvitationInvalid as exc:
-            return TemplateResponse(request, "partnership/invitation_invalid.html",
-                                    {"problem": str(INVITATION_PROBLEMS[exc.reason])}, status=410)
+            return TemplateResponse(
+                request,
+                "partnership/invitation_invalid.html",
+                {"problem": str(INVITATION_PROBLEMS[exc.reason])},
+                status=410,
+            )
         login(request, person, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Velkommen! Kontoen din er klar."))
         return redirect("home")
-    return render(request, "partnership/invitation_accept.html", {"form": form, "invitation": invitation},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "partnership/invitation_accept.html",
+        {"form": form, "invitation": invitation},
+        status=400 if form.errors else 200,
+    )
 
 
 # --- Audit trail ----------------------------------------------------------------------------------

@@ -98,10 +98,25 @@ def start_redis() -> tuple[str, bool]:
     if not redis_running():
         subprocess.run(
             [
-                str(_redis_bin()), "--port", "0", "--unixsocket", str(sock), "--unixsocketperm", "700",
-                "--dir", str(REDIS_DIR), "--daemonize", "yes",
-                "--pidfile", str(REDIS_DIR / "redis.pid"), "--logfile", str(REDIS_DIR / "redis.log"),
-                "--appendonly", "yes", "--save", "60 1",
+                str(_redis_bin()),
+                "--port",
+                "0",
+                "--unixsocket",
+                str(sock),
+                "--unixsocketperm",
+                "700",
+                "--dir",
+                str(REDIS_DIR),
+                "--daemonize",
+                "yes",
+                "--pidfile",
+                str(REDIS_DIR / "redis.pid"),
+                "--logfile",
+                str(REDIS_DIR / "redis.log"),
+                "--appendonly",
+                "yes",
+                "--save",
+                "60 1",
             ],
             check=True,
         )
@@ -168,12 +183,49 @@ def cmd_run() -> int:
             marker.write_text(time.strftime("%Y-%m-%d %H:%M:%S\n"))
         else:
             log("Demo data already loaded (delete .data/demo-seeded to reload)")
-        procs.append(subprocess.Popen([PY, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-                                      env=env, cwd=ROOT))
-        procs.append(subprocess.Popen([PY, "-m", "celery", "-A", "partnership", "worker", "-l", "info",
-                                       "-Q", "default,pdf", "--concurrency", "2"], env=env, cwd=ROOT))
-        procs.append(subprocess.Popen([PY, "-m", "celery", "-A", "partnership", "beat", "-l", "info",
-                                       "--schedule", str(DATA / "celerybeat-schedule")], env=env, cwd=ROOT))
+        procs.append(
+            subprocess.Popen(
+                [PY, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"], env=env, cwd=ROOT
+            )
+        )
+        procs.append(
+            subprocess.Popen(
+                [
+                    PY,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "partnership",
+                    "worker",
+                    "-l",
+                    "info",
+                    "-Q",
+                    "default,pdf",
+                    "--concurrency",
+                    "2",
+                ],
+                env=env,
+                cwd=ROOT,
+            )
+        )
+        procs.append(
+            subprocess.Popen(
+                [
+                    PY,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "partnership",
+                    "beat",
+                    "-l",
+                    "info",
+                    "--schedule",
+                    str(DATA / "celerybeat-schedule"),
+                ],
+                env=env,
+                cwd=ROOT,
+            )
+        )
         time.sleep(2)
         manage(env, "demo_logins", "--url", f"http://localhost:{port}/")
         log("Press Ctrl-C to stop the web server, the worker, beat and the embedded services.")

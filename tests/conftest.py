@@ -47,10 +47,13 @@ PASSWORD = "korrekt-hest-batteri-stift"
 # --- Isolation: cache (rate limits, used TOTP codes) and uploads --------------------------
 @pytest.fixture(scope="session", autouse=True)
 def _cache_prefix_per_worker():
-    """xdist workers share one Redis: give each its own key prefix so clearing is local."""
+    """xdist workers (and other test runs) share one Redis: each process gets its own key
+    prefix, so clearing between tests is local."""
     from django.conf import settings
 
-    worker_id = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    # The process id too: another pytest run (the lead's, on its own database) may share
+    # this Redis, and its per-test clearing must not wipe this run's rate-limit counters.
+    worker_id = f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}"
 
     caches = {name: dict(conf) for name, conf in settings.CACHES.items()}
     caches["default"]["KEY_PREFIX"] = f"test-{worker_id}"

@@ -13,404 +13,1185 @@ import partnership.validators
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         # btree_gist lets the membership exclusion constraint compare body and role.
         BtreeGistExtension(),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('email', models.EmailField(error_messages={'unique': 'Det finnes allerede en person med denne e-postadressen.'}, max_length=254, unique=True, verbose_name='e-post')),
-                ('full_name', models.CharField(max_length=200, verbose_name='navn')),
-                ('title', models.CharField(blank=True, max_length=200, verbose_name='stilling')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='telefon')),
-                ('preferred_language', models.CharField(choices=[('nb', 'Norsk bokmål'), ('nn', 'Norsk nynorsk'), ('en', 'English')], default='nb', max_length=5, verbose_name='foretrukket språk')),
-                ('is_active', models.BooleanField(default=True, verbose_name='aktiv')),
-                ('is_staff', models.BooleanField(default=False, verbose_name='administrator')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='demodata')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='opprettet')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "email",
+                    models.EmailField(
+                        error_messages={
+                            "unique": "Det finnes allerede en person med denne e-postadressen."
+                        },
+                        max_length=254,
+                        unique=True,
+                        verbose_name="e-post",
+                    ),
+                ),
+                ("full_name", models.CharField(max_length=200, verbose_name="navn")),
+                ("title", models.CharField(blank=True, max_length=200, verbose_name="stilling")),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="telefon")),
+                (
+                    "preferred_language",
+                    models.CharField(
+                        choices=[
+                            ("nb", "Norsk bokmål"),
+                            ("nn", "Norsk nynorsk"),
+                            ("en", "English"),
+                        ],
+                        default="nb",
+                        max_length=5,
+                        verbose_name="foretrukket språk",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="aktiv")),
+                ("is_staff", models.BooleanField(default=False, verbose_name="administrator")),
+                ("is_demo", models.BooleanField(default=False, verbose_name="demodata")),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="opprettet"
+                    ),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'person',
-                'verbose_name_plural': 'personer',
-                'ordering': ['full_name', 'email'],
-                'permissions': [('manage_registry', 'Kan forvalte partnerregisteret'), ('invite_people', 'Kan invitere personer'), ('view_history', 'Kan lese endringshistorikken')],
+                "verbose_name": "person",
+                "verbose_name_plural": "personer",
+                "ordering": ["full_name", "email"],
+                "permissions": [
+                    ("manage_registry", "Kan forvalte partnerregisteret"),
+                    ("invite_people", "Kan invitere personer"),
+                    ("view_history", "Kan lese endringshistorikken"),
+                ],
             },
             managers=[
-                ('objects', partnership.models.PersonManager()),
+                ("objects", partnership.models.PersonManager()),
             ],
         ),
         migrations.CreateModel(
-            name='Body',
+            name="Body",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='navn')),
-                ('short_name', models.CharField(max_length=20, unique=True, verbose_name='kortnavn')),
-                ('kind', models.CharField(choices=[('leaders', 'Ledermøte'), ('partners', 'Partnermøte'), ('au', 'Arbeidsutvalg'), ('working_group', 'Arbeidsgruppe'), ('group_leaders', 'Gruppeledermøte'), ('secretariat', 'Sekretariat'), ('state_group', 'Arbeidsgruppe for statlige aktører')], max_length=20, verbose_name='type')),
-                ('level', models.CharField(blank=True, choices=[('local', 'Lokalt nivå'), ('national', 'Nasjonalt nivå')], max_length=10, verbose_name='nivå')),
-                ('mandate', models.TextField(blank=True, verbose_name='mandat')),
-                ('required_meetings_per_year', models.PositiveSmallIntegerField(default=0, verbose_name='påkrevde møter per år')),
-                ('term_years', models.PositiveSmallIntegerField(blank=True, help_text='Arbeidsgrupper oppnevnes for to år av gangen.', null=True, verbose_name='periode (år)')),
-                ('delegated_from', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='delegates', to='partnership.body', verbose_name='delegert fra')),
-                ('group', models.OneToOneField(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, to='auth.group')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="navn")),
+                (
+                    "short_name",
+                    models.CharField(max_length=20, unique=True, verbose_name="kortnavn"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("leaders", "Ledermøte"),
+                            ("partners", "Partnermøte"),
+                            ("au", "Arbeidsutvalg"),
+                            ("working_group", "Arbeidsgruppe"),
+                            ("group_leaders", "Gruppeledermøte"),
+                            ("secretariat", "Sekretariat"),
+                            ("state_group", "Arbeidsgruppe for statlige aktører"),
+                        ],
+                        max_length=20,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        blank=True,
+                        choices=[("local", "Lokalt nivå"), ("national", "Nasjonalt nivå")],
+                        max_length=10,
+                        verbose_name="nivå",
+                    ),
+                ),
+                ("mandate", models.TextField(blank=True, verbose_name="mandat")),
+                (
+                    "required_meetings_per_year",
+                    models.PositiveSmallIntegerField(
+                        default=0, verbose_name="påkrevde møter per år"
+                    ),
+                ),
+                (
+                    "term_years",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Arbeidsgrupper oppnevnes for to år av gangen.",
+                        null=True,
+                        verbose_name="periode (år)",
+                    ),
+                ),
+                (
+                    "delegated_from",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="delegates",
+                        to="partnership.body",
+                        verbose_name="delegert fra",
+                    ),
+                ),
+                (
+                    "group",
+                    models.OneToOneField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="auth.group",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organ',
-                'verbose_name_plural': 'organer',
-                'ordering': ['kind', 'name'],
-                'permissions': [('view_body_papers', 'Kan lese organets møtepapirer'), ('lead_body', 'Kan lede organet'), ('manage_body_finances', 'Er økonomiansvarlig for organet')],
+                "verbose_name": "organ",
+                "verbose_name_plural": "organer",
+                "ordering": ["kind", "name"],
+                "permissions": [
+                    ("view_body_papers", "Kan lese organets møtepapirer"),
+                    ("lead_body", "Kan lede organet"),
+                    ("manage_body_finances", "Er økonomiansvarlig for organet"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalPartner',
+            name="HistoricalPartner",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(db_index=True, max_length=200, verbose_name='navn')),
-                ('short_name', models.CharField(db_index=True, max_length=40, verbose_name='kortnavn')),
-                ('kind', models.CharField(choices=[('state', 'Departement eller direktorat'), ('municipal', 'Kommunesektoren'), ('union', 'Arbeidstakerorganisasjon'), ('parents', 'Foreldreorgan'), ('pupils', 'Elev- og studentorgan'), ('civil', 'Idrett, kultur og frivillighet'), ('other', 'Annet')], max_length=20, verbose_name='type')),
-                ('organisation_number', models.CharField(db_index=True, error_messages={'unique': 'En partner med dette organisasjonsnummeret finnes allerede.'}, max_length=9, validators=[partnership.validators.validate_organisation_number], verbose_name='organisasjonsnummer')),
-                ('website', models.URLField(blank=True, verbose_name='nettsted')),
-                ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='kontakt-e-post')),
-                ('active_from', models.DateField(verbose_name='partner fra')),
-                ('active_to', models.DateField(blank=True, null=True, verbose_name='partner til')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='demodata')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('group', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='auth.group')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(db_index=True, max_length=200, verbose_name="navn")),
+                (
+                    "short_name",
+                    models.CharField(db_index=True, max_length=40, verbose_name="kortnavn"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("state", "Departement eller direktorat"),
+                            ("municipal", "Kommunesektoren"),
+                            ("union", "Arbeidstakerorganisasjon"),
+                            ("parents", "Foreldreorgan"),
+                            ("pupils", "Elev- og studentorgan"),
+                            ("civil", "Idrett, kultur og frivillighet"),
+                            ("other", "Annet"),
+                        ],
+                        max_length=20,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "organisation_number",
+                    models.CharField(
+                        db_index=True,
+                        error_messages={
+                            "unique": "En partner med dette organisasjonsnummeret finnes allerede."
+                        },
+                        max_length=9,
+                        validators=[partnership.validators.validate_organisation_number],
+                        verbose_name="organisasjonsnummer",
+                    ),
+                ),
+                ("website", models.URLField(blank=True, verbose_name="nettsted")),
+                (
+                    "contact_email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="kontakt-e-post"),
+                ),
+                ("active_from", models.DateField(verbose_name="partner fra")),
+                ("active_to", models.DateField(blank=True, null=True, verbose_name="partner til")),
+                ("is_demo", models.BooleanField(default=False, verbose_name="demodata")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="auth.group",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical partner',
-                'verbose_name_plural': 'historical partnere',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalPeriod',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('agreement', 'Partnerskapsavtale'), ('action_plan', 'Handlingsplan')], max_length=20, verbose_name='type')),
-                ('title', models.CharField(max_length=200, verbose_name='tittel')),
-                ('starts_on', models.DateField(verbose_name='fra')),
-                ('ends_on', models.DateField(verbose_name='til')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'historical periode',
-                'verbose_name_plural': 'historical perioder',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalPerson',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('email', models.EmailField(db_index=True, error_messages={'unique': 'Det finnes allerede en person med denne e-postadressen.'}, max_length=254, verbose_name='e-post')),
-                ('full_name', models.CharField(max_length=200, verbose_name='navn')),
-                ('title', models.CharField(blank=True, max_length=200, verbose_name='stilling')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='telefon')),
-                ('preferred_language', models.CharField(choices=[('nb', 'Norsk bokmål'), ('nn', 'Norsk nynorsk'), ('en', 'English')], default='nb', max_length=5, verbose_name='foretrukket språk')),
-                ('is_active', models.BooleanField(default=True, verbose_name='aktiv')),
-                ('is_staff', models.BooleanField(default=False, verbose_name='administrator')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='demodata')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='opprettet')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'historical person',
-                'verbose_name_plural': 'historical personer',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='Partner',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='navn')),
-                ('short_name', models.CharField(max_length=40, unique=True, verbose_name='kortnavn')),
-                ('kind', models.CharField(choices=[('state', 'Departement eller direktorat'), ('municipal', 'Kommunesektoren'), ('union', 'Arbeidstakerorganisasjon'), ('parents', 'Foreldreorgan'), ('pupils', 'Elev- og studentorgan'), ('civil', 'Idrett, kultur og frivillighet'), ('other', 'Annet')], max_length=20, verbose_name='type')),
-                ('organisation_number', models.CharField(error_messages={'unique': 'En partner med dette organisasjonsnummeret finnes allerede.'}, max_length=9, unique=True, validators=[partnership.validators.validate_organisation_number], verbose_name='organisasjonsnummer')),
-                ('website', models.URLField(blank=True, verbose_name='nettsted')),
-                ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='kontakt-e-post')),
-                ('active_from', models.DateField(verbose_name='partner fra')),
-                ('active_to', models.DateField(blank=True, null=True, verbose_name='partner til')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='demodata')),
-                ('group', models.OneToOneField(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, to='auth.group')),
-            ],
-            options={
-                'verbose_name': 'partner',
-                'verbose_name_plural': 'partnere',
-                'ordering': ['name'],
-                'permissions': [('act_for_partner', 'Kan handle på vegne av partneren')],
-            },
-        ),
-        migrations.CreateModel(
-            name='Membership',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('leader', 'Leder'), ('deputy_leader', 'Nestleder'), ('finance_lead', 'Økonomiansvarlig'), ('communication_lead', 'Kommunikasjonsansvarlig'), ('member', 'Medlem'), ('deputy', 'Vara'), ('observer', 'Observatør'), ('secretary', 'Sekretær')], default='member', max_length=20, verbose_name='rolle')),
-                ('starts_on', models.DateField(verbose_name='fra')),
-                ('ends_on', models.DateField(blank=True, null=True, verbose_name='til')),
-                ('rights_active', models.BooleanField(default=False, editable=False)),
-                ('body', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='partnership.body', verbose_name='organ')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to=settings.AUTH_USER_MODEL, verbose_name='person')),
-                ('partner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='partnership.partner', verbose_name='representerer')),
-            ],
-            options={
-                'verbose_name': 'medlemskap',
-                'verbose_name_plural': 'medlemskap',
-                'ordering': ['body', 'role', 'person__full_name'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Invitation',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254, verbose_name='e-post')),
-                ('full_name', models.CharField(max_length=200, verbose_name='navn')),
-                ('language', models.CharField(choices=[('nb', 'Norsk bokmål'), ('nn', 'Norsk nynorsk'), ('en', 'English')], default='nb', max_length=5, verbose_name='språk')),
-                ('token_hash', models.CharField(editable=False, max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('expires_at', models.DateTimeField()),
-                ('accepted_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('accepted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('invited_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('partner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='partnership.partner', verbose_name='partner')),
-            ],
-            options={
-                'verbose_name': 'invitasjon',
-                'verbose_name_plural': 'invitasjoner',
-                'ordering': ['-created_at'],
-            },
-        ),
-        migrations.CreateModel(
-            name='HistoricalMembership',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('role', models.CharField(choices=[('leader', 'Leder'), ('deputy_leader', 'Nestleder'), ('finance_lead', 'Økonomiansvarlig'), ('communication_lead', 'Kommunikasjonsansvarlig'), ('member', 'Medlem'), ('deputy', 'Vara'), ('observer', 'Observatør'), ('secretary', 'Sekretær')], default='member', max_length=20, verbose_name='rolle')),
-                ('starts_on', models.DateField(verbose_name='fra')),
-                ('ends_on', models.DateField(blank=True, null=True, verbose_name='til')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('body', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='partnership.body', verbose_name='organ')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='person')),
-                ('partner', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='partnership.partner', verbose_name='representerer')),
-            ],
-            options={
-                'verbose_name': 'historical medlemskap',
-                'verbose_name_plural': 'historical medlemskap',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical partner",
+                "verbose_name_plural": "historical partnere",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalBody',
+            name="HistoricalPeriod",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(db_index=True, max_length=200, verbose_name='navn')),
-                ('short_name', models.CharField(db_index=True, max_length=20, verbose_name='kortnavn')),
-                ('kind', models.CharField(choices=[('leaders', 'Ledermøte'), ('partners', 'Partnermøte'), ('au', 'Arbeidsutvalg'), ('working_group', 'Arbeidsgruppe'), ('group_leaders', 'Gruppeledermøte'), ('secretariat', 'Sekretariat'), ('state_group', 'Arbeidsgruppe for statlige aktører')], max_length=20, verbose_name='type')),
-                ('level', models.CharField(blank=True, choices=[('local', 'Lokalt nivå'), ('national', 'Nasjonalt nivå')], max_length=10, verbose_name='nivå')),
-                ('mandate', models.TextField(blank=True, verbose_name='mandat')),
-                ('required_meetings_per_year', models.PositiveSmallIntegerField(default=0, verbose_name='påkrevde møter per år')),
-                ('term_years', models.PositiveSmallIntegerField(blank=True, help_text='Arbeidsgrupper oppnevnes for to år av gangen.', null=True, verbose_name='periode (år)')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('delegated_from', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='partnership.body', verbose_name='delegert fra')),
-                ('group', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='auth.group')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('chairing_partner', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='partnership.partner', verbose_name='leder-partner')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("agreement", "Partnerskapsavtale"),
+                            ("action_plan", "Handlingsplan"),
+                        ],
+                        max_length=20,
+                        verbose_name="type",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="tittel")),
+                ("starts_on", models.DateField(verbose_name="fra")),
+                ("ends_on", models.DateField(verbose_name="til")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical organ',
-                'verbose_name_plural': 'historical organer',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical periode",
+                "verbose_name_plural": "historical perioder",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalAffiliation',
+            name="HistoricalPerson",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('starts_on', models.DateField(verbose_name='fra')),
-                ('ends_on', models.DateField(blank=True, null=True, verbose_name='til')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('partner', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='partnership.partner')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "email",
+                    models.EmailField(
+                        db_index=True,
+                        error_messages={
+                            "unique": "Det finnes allerede en person med denne e-postadressen."
+                        },
+                        max_length=254,
+                        verbose_name="e-post",
+                    ),
+                ),
+                ("full_name", models.CharField(max_length=200, verbose_name="navn")),
+                ("title", models.CharField(blank=True, max_length=200, verbose_name="stilling")),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="telefon")),
+                (
+                    "preferred_language",
+                    models.CharField(
+                        choices=[
+                            ("nb", "Norsk bokmål"),
+                            ("nn", "Norsk nynorsk"),
+                            ("en", "English"),
+                        ],
+                        default="nb",
+                        max_length=5,
+                        verbose_name="foretrukket språk",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="aktiv")),
+                ("is_staff", models.BooleanField(default=False, verbose_name="administrator")),
+                ("is_demo", models.BooleanField(default=False, verbose_name="demodata")),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="opprettet"
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical tilknytning',
-                'verbose_name_plural': 'historical tilknytninger',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical person",
+                "verbose_name_plural": "historical personer",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="Partner",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="navn")),
+                (
+                    "short_name",
+                    models.CharField(max_length=40, unique=True, verbose_name="kortnavn"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("state", "Departement eller direktorat"),
+                            ("municipal", "Kommunesektoren"),
+                            ("union", "Arbeidstakerorganisasjon"),
+                            ("parents", "Foreldreorgan"),
+                            ("pupils", "Elev- og studentorgan"),
+                            ("civil", "Idrett, kultur og frivillighet"),
+                            ("other", "Annet"),
+                        ],
+                        max_length=20,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "organisation_number",
+                    models.CharField(
+                        error_messages={
+                            "unique": "En partner med dette organisasjonsnummeret finnes allerede."
+                        },
+                        max_length=9,
+                        unique=True,
+                        validators=[partnership.validators.validate_organisation_number],
+                        verbose_name="organisasjonsnummer",
+                    ),
+                ),
+                ("website", models.URLField(blank=True, verbose_name="nettsted")),
+                (
+                    "contact_email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="kontakt-e-post"),
+                ),
+                ("active_from", models.DateField(verbose_name="partner fra")),
+                ("active_to", models.DateField(blank=True, null=True, verbose_name="partner til")),
+                ("is_demo", models.BooleanField(default=False, verbose_name="demodata")),
+                (
+                    "group",
+                    models.OneToOneField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="auth.group",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "partner",
+                "verbose_name_plural": "partnere",
+                "ordering": ["name"],
+                "permissions": [("act_for_partner", "Kan handle på vegne av partneren")],
+            },
+        ),
+        migrations.CreateModel(
+            name="Membership",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("leader", "Leder"),
+                            ("deputy_leader", "Nestleder"),
+                            ("finance_lead", "Økonomiansvarlig"),
+                            ("communication_lead", "Kommunikasjonsansvarlig"),
+                            ("member", "Medlem"),
+                            ("deputy", "Vara"),
+                            ("observer", "Observatør"),
+                            ("secretary", "Sekretær"),
+                        ],
+                        default="member",
+                        max_length=20,
+                        verbose_name="rolle",
+                    ),
+                ),
+                ("starts_on", models.DateField(verbose_name="fra")),
+                ("ends_on", models.DateField(blank=True, null=True, verbose_name="til")),
+                ("rights_active", models.BooleanField(default=False, editable=False)),
+                (
+                    "body",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="partnership.body",
+                        verbose_name="organ",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="person",
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="partnership.partner",
+                        verbose_name="representerer",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "medlemskap",
+                "verbose_name_plural": "medlemskap",
+                "ordering": ["body", "role", "person__full_name"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Invitation",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254, verbose_name="e-post")),
+                ("full_name", models.CharField(max_length=200, verbose_name="navn")),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[
+                            ("nb", "Norsk bokmål"),
+                            ("nn", "Norsk nynorsk"),
+                            ("en", "English"),
+                        ],
+                        default="nb",
+                        max_length=5,
+                        verbose_name="språk",
+                    ),
+                ),
+                ("token_hash", models.CharField(editable=False, max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("expires_at", models.DateTimeField()),
+                ("accepted_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "accepted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "invited_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="partnership.partner",
+                        verbose_name="partner",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "invitasjon",
+                "verbose_name_plural": "invitasjoner",
+                "ordering": ["-created_at"],
+            },
+        ),
+        migrations.CreateModel(
+            name="HistoricalMembership",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("leader", "Leder"),
+                            ("deputy_leader", "Nestleder"),
+                            ("finance_lead", "Økonomiansvarlig"),
+                            ("communication_lead", "Kommunikasjonsansvarlig"),
+                            ("member", "Medlem"),
+                            ("deputy", "Vara"),
+                            ("observer", "Observatør"),
+                            ("secretary", "Sekretær"),
+                        ],
+                        default="member",
+                        max_length=20,
+                        verbose_name="rolle",
+                    ),
+                ),
+                ("starts_on", models.DateField(verbose_name="fra")),
+                ("ends_on", models.DateField(blank=True, null=True, verbose_name="til")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "body",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="partnership.body",
+                        verbose_name="organ",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="person",
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="partnership.partner",
+                        verbose_name="representerer",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical medlemskap",
+                "verbose_name_plural": "historical medlemskap",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalBody",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(db_index=True, max_length=200, verbose_name="navn")),
+                (
+                    "short_name",
+                    models.CharField(db_index=True, max_length=20, verbose_name="kortnavn"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("leaders", "Ledermøte"),
+                            ("partners", "Partnermøte"),
+                            ("au", "Arbeidsutvalg"),
+                            ("working_group", "Arbeidsgruppe"),
+                            ("group_leaders", "Gruppeledermøte"),
+                            ("secretariat", "Sekretariat"),
+                            ("state_group", "Arbeidsgruppe for statlige aktører"),
+                        ],
+                        max_length=20,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        blank=True,
+                        choices=[("local", "Lokalt nivå"), ("national", "Nasjonalt nivå")],
+                        max_length=10,
+                        verbose_name="nivå",
+                    ),
+                ),
+                ("mandate", models.TextField(blank=True, verbose_name="mandat")),
+                (
+                    "required_meetings_per_year",
+                    models.PositiveSmallIntegerField(
+                        default=0, verbose_name="påkrevde møter per år"
+                    ),
+                ),
+                (
+                    "term_years",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Arbeidsgrupper oppnevnes for to år av gangen.",
+                        null=True,
+                        verbose_name="periode (år)",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "delegated_from",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="partnership.body",
+                        verbose_name="delegert fra",
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="auth.group",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "chairing_partner",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="partnership.partner",
+                        verbose_name="leder-partner",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical organ",
+                "verbose_name_plural": "historical organer",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalAffiliation",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("starts_on", models.DateField(verbose_name="fra")),
+                ("ends_on", models.DateField(blank=True, null=True, verbose_name="til")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="partnership.partner",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical tilknytning",
+                "verbose_name_plural": "historical tilknytninger",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddField(
-            model_name='body',
-            name='chairing_partner',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='chaired_bodies', to='partnership.partner', verbose_name='leder-partner'),
+            model_name="body",
+            name="chairing_partner",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="chaired_bodies",
+                to="partnership.partner",
+                verbose_name="leder-partner",
+            ),
         ),
         migrations.CreateModel(
-            name='Affiliation',
+            name="Affiliation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_on', models.DateField(verbose_name='fra')),
-                ('ends_on', models.DateField(blank=True, null=True, verbose_name='til')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='affiliations', to=settings.AUTH_USER_MODEL)),
-                ('partner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='affiliations', to='partnership.partner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("starts_on", models.DateField(verbose_name="fra")),
+                ("ends_on", models.DateField(blank=True, null=True, verbose_name="til")),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="affiliations",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="affiliations",
+                        to="partnership.partner",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tilknytning',
-                'verbose_name_plural': 'tilknytninger',
-                'ordering': ['-starts_on'],
+                "verbose_name": "tilknytning",
+                "verbose_name_plural": "tilknytninger",
+                "ordering": ["-starts_on"],
             },
         ),
         migrations.CreateModel(
-            name='PartnerGroupObjectPermission',
+            name="PartnerGroupObjectPermission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='partnership.partner')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.group')),
-                ('permission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.permission')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "content_object",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="partnership.partner"
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="auth.group"),
+                ),
+                (
+                    "permission",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="auth.permission"
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='PartnerUserObjectPermission',
+            name="PartnerUserObjectPermission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='partnership.partner')),
-                ('permission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.permission')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "content_object",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="partnership.partner"
+                    ),
+                ),
+                (
+                    "permission",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="auth.permission"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Period',
+            name="Period",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('agreement', 'Partnerskapsavtale'), ('action_plan', 'Handlingsplan')], max_length=20, verbose_name='type')),
-                ('title', models.CharField(max_length=200, verbose_name='tittel')),
-                ('starts_on', models.DateField(verbose_name='fra')),
-                ('ends_on', models.DateField(verbose_name='til')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("agreement", "Partnerskapsavtale"),
+                            ("action_plan", "Handlingsplan"),
+                        ],
+                        max_length=20,
+                        verbose_name="type",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="tittel")),
+                ("starts_on", models.DateField(verbose_name="fra")),
+                ("ends_on", models.DateField(verbose_name="til")),
             ],
             options={
-                'verbose_name': 'periode',
-                'verbose_name_plural': 'perioder',
-                'ordering': ['kind', '-starts_on'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='period_ordered', violation_error_message='Sluttdatoen kan ikke være før startdatoen.'), models.UniqueConstraint(fields=('kind', 'starts_on'), name='period_unique_start')],
+                "verbose_name": "periode",
+                "verbose_name_plural": "perioder",
+                "ordering": ["kind", "-starts_on"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("ends_on__gte", models.F("starts_on"))),
+                        name="period_ordered",
+                        violation_error_message="Sluttdatoen kan ikke være før startdatoen.",
+                    ),
+                    models.UniqueConstraint(
+                        fields=("kind", "starts_on"), name="period_unique_start"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='BodyGroupObjectPermission',
+            name="BodyGroupObjectPermission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='partnership.body')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.group')),
-                ('permission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.permission')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "content_object",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="partnership.body"
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="auth.group"),
+                ),
+                (
+                    "permission",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="auth.permission"
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
-                'unique_together': {('group', 'permission', 'content_object')},
+                "abstract": False,
+                "unique_together": {("group", "permission", "content_object")},
             },
         ),
         migrations.CreateModel(
-            name='BodyUserObjectPermission',
+            name="BodyUserObjectPermission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='partnership.body')),
-                ('permission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.permission')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "content_object",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="partnership.body"
+                    ),
+                ),
+                (
+                    "permission",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="auth.permission"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
-                'unique_together': {('user', 'permission', 'content_object')},
+                "abstract": False,
+                "unique_together": {("user", "permission", "content_object")},
             },
         ),
         migrations.AddConstraint(
-            model_name='partner',
-            constraint=models.CheckConstraint(condition=models.Q(('active_to__isnull', True), ('active_to__gte', models.F('active_from')), _connector='OR'), name='partner_active_period_ordered', violation_error_message='Sluttdatoen kan ikke være før startdatoen.'),
+            model_name="partner",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("active_to__isnull", True),
+                    ("active_to__gte", models.F("active_from")),
+                    _connector="OR",
+                ),
+                name="partner_active_period_ordered",
+                violation_error_message="Sluttdatoen kan ikke være før startdatoen.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='partner',
-            constraint=models.CheckConstraint(condition=models.Q(('organisation_number__regex', '^[0-9]{9}$')), name='partner_orgnr_nine_digits'),
+            model_name="partner",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("organisation_number__regex", "^[0-9]{9}$")),
+                name="partner_orgnr_nine_digits",
+            ),
         ),
         migrations.AddIndex(
-            model_name='membership',
-            index=models.Index(fields=['body', 'role', 'starts_on'], name='partnership_body_id_75fe46_idx'),
+            model_name="membership",
+            index=models.Index(
+                fields=["body", "role", "starts_on"], name="partnership_body_id_75fe46_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__isnull', True), ('ends_on__gte', models.F('starts_on')), _connector='OR'), name='membership_period_ordered', violation_error_message='Medlemskapet kan ikke slutte før det begynner.'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ends_on__isnull", True),
+                    ("ends_on__gte", models.F("starts_on")),
+                    _connector="OR",
+                ),
+                name="membership_period_ordered",
+                violation_error_message="Medlemskapet kan ikke slutte før det begynner.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=django.contrib.postgres.constraints.ExclusionConstraint(condition=models.Q(('role__in', ['leader', 'finance_lead', 'communication_lead'])), expressions=[('body', '='), ('role', '='), (partnership.models.DateRangeSpan('starts_on', 'ends_on'), '&&')], name='membership_one_holder_per_unique_role', violation_error_message='Organet har allerede en person i denne rollen i perioden.'),
+            model_name="membership",
+            constraint=django.contrib.postgres.constraints.ExclusionConstraint(
+                condition=models.Q(("role__in", ["leader", "finance_lead", "communication_lead"])),
+                expressions=[
+                    ("body", "="),
+                    ("role", "="),
+                    (partnership.models.DateRangeSpan("starts_on", "ends_on"), "&&"),
+                ],
+                name="membership_one_holder_per_unique_role",
+                violation_error_message="Organet har allerede en person i denne rollen i perioden.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invitation',
-            constraint=models.UniqueConstraint(condition=models.Q(('accepted_at__isnull', True), ('revoked_at__isnull', True)), fields=('email',), name='invitation_one_open_per_email', violation_error_message='Det finnes allerede en åpen invitasjon til denne adressen.'),
+            model_name="invitation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("accepted_at__isnull", True), ("revoked_at__isnull", True)),
+                fields=("email",),
+                name="invitation_one_open_per_email",
+                violation_error_message="Det finnes allerede en åpen invitasjon til denne adressen.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='body',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'working_group'), ('level__in', ['local', 'national'])), models.Q(models.Q(('kind', 'working_group'), _negated=True), ('level', '')), _connector='OR'), name='body_level_only_for_working_groups', violation_error_message='Bare arbeidsgrupper har nivå, og de må ha det.'),
+            model_name="body",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "working_group"), ("level__in", ["local", "national"])),
+                    models.Q(models.Q(("kind", "working_group"), _negated=True), ("level", "")),
+                    _connector="OR",
+                ),
+                name="body_level_only_for_working_groups",
+                violation_error_message="Bare arbeidsgrupper har nivå, og de må ha det.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='affiliation',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__isnull', True), ('ends_on__gte', models.F('starts_on')), _connector='OR'), name='affiliation_period_ordered', violation_error_message='Sluttdatoen kan ikke være før startdatoen.'),
+            model_name="affiliation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ends_on__isnull", True),
+                    ("ends_on__gte", models.F("starts_on")),
+                    _connector="OR",
+                ),
+                name="affiliation_period_ordered",
+                violation_error_message="Sluttdatoen kan ikke være før startdatoen.",
+            ),
         ),
         migrations.AlterUniqueTogether(
-            name='partnergroupobjectpermission',
-            unique_together={('group', 'permission', 'content_object')},
+            name="partnergroupobjectpermission",
+            unique_together={("group", "permission", "content_object")},
         ),
         migrations.AlterUniqueTogether(
-            name='partneruserobjectpermission',
-            unique_together={('user', 'permission', 'content_object')},
+            name="partneruserobjectpermission",
+            unique_together={("user", "permission", "content_object")},
         ),
     ]

@@ -7,56 +7,158 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('partnership', '0001_initial'),
+        ("partnership", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='NotificationPreference',
+            name="NotificationPreference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('notice_due', 'Påminnelse om å sende innkalling'), ('proposal_deadline', 'Fristen for saksforslag nærmer seg'), ('minutes_not_approved', 'Referat som ennå ikke er godkjent'), ('follow_up_due', 'Oppfølgingspunkter med frist om kort tid'), ('follow_up_overdue', 'Oppfølgingspunkter som har passert fristen')], max_length=40, verbose_name='varsel')),
-                ('enabled', models.BooleanField(default=True, verbose_name='på')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notification_preferences', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("notice_due", "Påminnelse om å sende innkalling"),
+                            ("proposal_deadline", "Fristen for saksforslag nærmer seg"),
+                            ("minutes_not_approved", "Referat som ennå ikke er godkjent"),
+                            ("follow_up_due", "Oppfølgingspunkter med frist om kort tid"),
+                            ("follow_up_overdue", "Oppfølgingspunkter som har passert fristen"),
+                        ],
+                        max_length=40,
+                        verbose_name="varsel",
+                    ),
+                ),
+                ("enabled", models.BooleanField(default=True, verbose_name="på")),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notification_preferences",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'varslingsvalg',
-                'verbose_name_plural': 'varslingsvalg',
-                'ordering': ['person', 'kind'],
-                'constraints': [models.UniqueConstraint(fields=('person', 'kind'), name='notificationpreference_unique')],
+                "verbose_name": "varslingsvalg",
+                "verbose_name_plural": "varslingsvalg",
+                "ordering": ["person", "kind"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("person", "kind"), name="notificationpreference_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='OutboxMessage',
+            name="OutboxMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=40, verbose_name='type')),
-                ('to_email', models.EmailField(max_length=254, verbose_name='til')),
-                ('language', models.CharField(default='nb', max_length=5, verbose_name='språk')),
-                ('subject', models.CharField(max_length=300, verbose_name='emne')),
-                ('body_text', models.TextField(verbose_name='tekst')),
-                ('body_html', models.TextField(blank=True, verbose_name='HTML')),
-                ('attachment', models.JSONField(blank=True, null=True, verbose_name='vedlegg')),
-                ('scrub_after_send', models.BooleanField(default=False, editable=False)),
-                ('idempotency_key', models.CharField(max_length=200, unique=True, verbose_name='nøkkel')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='opprettet')),
-                ('due_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='skal sendes')),
-                ('status', models.CharField(choices=[('pending', 'Venter'), ('sending', 'Sendes'), ('sent', 'Sendt'), ('failed', 'Feilet'), ('cancelled', 'Avbrutt'), ('suppressed', 'Slått av av mottakeren')], default='pending', max_length=20, verbose_name='status')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='forsøk')),
-                ('claimed_at', models.DateTimeField(blank=True, null=True)),
-                ('claimed_by', models.CharField(blank=True, max_length=100)),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sendt')),
-                ('last_error', models.TextField(blank=True, verbose_name='siste feil')),
-                ('recipient', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='outbox_messages', to=settings.AUTH_USER_MODEL, verbose_name='mottaker')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=40, verbose_name="type")),
+                ("to_email", models.EmailField(max_length=254, verbose_name="til")),
+                ("language", models.CharField(default="nb", max_length=5, verbose_name="språk")),
+                ("subject", models.CharField(max_length=300, verbose_name="emne")),
+                ("body_text", models.TextField(verbose_name="tekst")),
+                ("body_html", models.TextField(blank=True, verbose_name="HTML")),
+                ("attachment", models.JSONField(blank=True, null=True, verbose_name="vedlegg")),
+                ("scrub_after_send", models.BooleanField(default=False, editable=False)),
+                (
+                    "idempotency_key",
+                    models.CharField(max_length=200, unique=True, verbose_name="nøkkel"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="opprettet"
+                    ),
+                ),
+                (
+                    "due_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="skal sendes"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Venter"),
+                            ("sending", "Sendes"),
+                            ("sent", "Sendt"),
+                            ("failed", "Feilet"),
+                            ("cancelled", "Avbrutt"),
+                            ("suppressed", "Slått av av mottakeren"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="forsøk")),
+                ("claimed_at", models.DateTimeField(blank=True, null=True)),
+                ("claimed_by", models.CharField(blank=True, max_length=100)),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sendt")),
+                ("last_error", models.TextField(blank=True, verbose_name="siste feil")),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="outbox_messages",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="mottaker",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'utgående e-post',
-                'verbose_name_plural': 'utgående e-poster',
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(condition=models.Q(('status', 'pending')), fields=['due_at', 'id'], name='outbox_pending_due'), models.Index(condition=models.Q(('status', 'sending')), fields=['claimed_at'], name='outbox_sending_lease'), models.Index(fields=['recipient', '-created_at'], name='outbox_recipient_recent')],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('status', 'sent'), _negated=True), ('sent_at__isnull', False), _connector='OR'), name='outboxmessage_sent_has_time'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'sending'), _negated=True), ('claimed_at__isnull', False), _connector='OR'), name='outboxmessage_sending_is_claimed')],
+                "verbose_name": "utgående e-post",
+                "verbose_name_plural": "utgående e-poster",
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("status", "pending")),
+                        fields=["due_at", "id"],
+                        name="outbox_pending_due",
+                    ),
+                    models.Index(
+                        condition=models.Q(("status", "sending")),
+                        fields=["claimed_at"],
+                        name="outbox_sending_lease",
+                    ),
+                    models.Index(
+                        fields=["recipient", "-created_at"], name="outbox_recipient_recent"
+                    ),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "sent"), _negated=True),
+                            ("sent_at__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="outboxmessage_sent_has_time",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "sending"), _negated=True),
+                            ("claimed_at__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="outboxmessage_sending_is_claimed",
+                    ),
+                ],
             },
         ),
     ]

@@ -255,9 +255,12 @@ def private_redis(tmp_path_factory) -> Iterator[PrivateRedis]:
     server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def _publish_to_private_redis(private_redis) -> Iterator[None]:
-    """This process publishes tasks to the private Redis instead of running them eagerly."""
+    """This process publishes tasks to the private Redis instead of running them eagerly.
+
+    Per test, not per session: later tests in the same xdist worker run tasks eagerly again.
+    """
     from partnership.celery import app
 
     saved = (app.conf.broker_url, app.conf.task_always_eager)

@@ -11,9 +11,15 @@ def sign_in_with_cookie(page, live_server, user) -> None:
     client = Client()
     client.force_login(user)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{
-        "name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url,
-    }])
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": cookie.value,
+                "url": live_server.url,
+            }
+        ]
+    )
 
 
 def totp_code(user) -> str:

@@ -46,7 +46,10 @@ def _pages(registry, secretariat, invitation_token) -> dict[str, str]:
 
 
 ALLAUTH_PAGES = [
-    "mfa_index", "mfa_generate_recovery_codes", "usersessions_list", "account_email",
+    "mfa_index",
+    "mfa_generate_recovery_codes",
+    "usersessions_list",
+    "account_email",
     "account_change_password",
 ]
 ANONYMOUS_ALLAUTH_PAGES = ["account_login", "account_reset_password"]
@@ -60,9 +63,21 @@ def test_every_portal_page_is_swept():
 
 
 _PAGE_NAMES = [
-    "home", "accessibility", "partner_list", "partner_create", "partner_detail", "partner_edit",
-    "person_list", "person_detail", "profile", "body_list", "body_detail", "membership_edit",
-    "invitation_list", "invitation_accept", "history",
+    "home",
+    "accessibility",
+    "partner_list",
+    "partner_create",
+    "partner_detail",
+    "partner_edit",
+    "person_list",
+    "person_detail",
+    "profile",
+    "body_list",
+    "body_detail",
+    "membership_edit",
+    "invitation_list",
+    "invitation_accept",
+    "history",
 ]
 
 
@@ -70,7 +85,8 @@ def test_axe_on_every_page_as_secretariat(page, live_server, registry, secretari
     from partnership import services
 
     _invitation, token = services.invitation_create(
-        invited_by=secretariat, email="axe@example.org", full_name="Axel Axe")
+        invited_by=secretariat, email="axe@example.org", full_name="Axel Axe"
+    )
     pages = _pages(registry, secretariat, token)
     assert sorted(pages) == sorted(_PAGE_NAMES)
     anonymous_only = {"invitation_accept"}
@@ -99,9 +115,14 @@ def test_axe_on_every_page_as_secretariat(page, live_server, registry, secretari
 def test_axe_on_pages_as_other_roles(page, live_server, request, registry, role):
     person = request.getfixturevalue(role)
     sign_in_with_cookie(page, live_server, person)
-    for url in [reverse("home"), reverse("partner_list"), reverse("body_list"),
-                reverse("body_detail", args=[registry.wg_local.pk]), reverse("person_list"),
-                reverse("profile")]:
+    for url in [
+        reverse("home"),
+        reverse("partner_list"),
+        reverse("body_list"),
+        reverse("body_detail", args=[registry.wg_local.pk]),
+        reverse("person_list"),
+        reverse("profile"),
+    ]:
         response = page.goto(url)
         assert response.status == 200, f"{url} answered {response.status}"
         axe_check(page)
@@ -122,8 +143,10 @@ def test_csp_allows_the_portal_itself(browser, live_server, partner_rep):
     context = browser.new_context(base_url=live_server.url, locale="nb-NO")
     page = context.new_page()
     violations: list[str] = []
-    page.on("console", lambda msg: violations.append(msg.text)
-            if "Content Security Policy" in msg.text else None)
+    page.on(
+        "console",
+        lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
     sign_in_with_cookie(page, live_server, partner_rep)
     page.goto(reverse("home"))
     page.goto(reverse("partner_list"))
@@ -138,13 +161,30 @@ def test_csp_allows_the_portal_itself(browser, live_server, partner_rep):
 # --- Meetings (issue 3) ------------------------------------------------------------------------
 # Downloads, the iCal feed and POST-only actions are not pages; their results (htmx fragments)
 # are checked in tests/e2e/test_meetings_journey.py.
-MEETINGS_NOT_PAGES = {f"meetings:{name}" for name in (
-    "meeting_confirm", "meeting_reinstate", "notice_pdf", "minutes_pdf", "meeting_ics",
-    "agenda_item_add", "agenda_template_apply", "agenda_item_move", "proposal_handle",
-    "proposal_withdraw", "step_aside_add", "step_aside_remove", "minutes_start",
-    "minutes_approve", "minutes_entry_save", "follow_up_create", "follow_up_status",
-    "calendar_subscription_revoke", "calendar_feed",
-)}
+MEETINGS_NOT_PAGES = {
+    f"meetings:{name}"
+    for name in (
+        "meeting_confirm",
+        "meeting_reinstate",
+        "notice_pdf",
+        "minutes_pdf",
+        "meeting_ics",
+        "agenda_item_add",
+        "agenda_template_apply",
+        "agenda_item_move",
+        "proposal_handle",
+        "proposal_withdraw",
+        "step_aside_add",
+        "step_aside_remove",
+        "minutes_start",
+        "minutes_approve",
+        "minutes_entry_save",
+        "follow_up_create",
+        "follow_up_status",
+        "calendar_subscription_revoke",
+        "calendar_feed",
+    )
+}
 
 
 def _meetings_world(registry, personas) -> dict:
@@ -163,11 +203,13 @@ MEETINGS_PAGES = {
     "meetings:meeting_detail": lambda m: reverse("meetings:meeting_detail", args=[m["pm"].pk]),
     "meetings:meeting_edit": lambda m: reverse("meetings:meeting_edit", args=[m["pm"].pk]),
     "meetings:meeting_move": lambda m: reverse("meetings:meeting_move", args=[m["wg"].pk]),
-    "meetings:meeting_send_notice": lambda m: reverse("meetings:meeting_send_notice",
-                                                      args=[m["pm"].pk]),
+    "meetings:meeting_send_notice": lambda m: reverse(
+        "meetings:meeting_send_notice", args=[m["pm"].pk]
+    ),
     "meetings:meeting_cancel": lambda m: reverse("meetings:meeting_cancel", args=[m["pm"].pk]),
-    "meetings:agenda_item_edit": lambda m: reverse("meetings:agenda_item_edit",
-                                                   args=[m["item"].pk]),
+    "meetings:agenda_item_edit": lambda m: reverse(
+        "meetings:agenda_item_edit", args=[m["item"].pk]
+    ),
     "meetings:my_proposals": lambda m: reverse("meetings:my_proposals"),
     "meetings:proposal_create": lambda m: reverse("meetings:proposal_create"),
     "meetings:attendance": lambda m: reverse("meetings:attendance", args=[m["pm"].pk]),
@@ -177,23 +219,32 @@ MEETINGS_PAGES = {
     "meetings:year_wheel": lambda m: reverse("meetings:year_wheel"),
     "meetings:calendar_subscription": lambda m: reverse("meetings:calendar_subscription"),
     "meetings:decision_search": lambda m: reverse("meetings:decision_search"),
-    "meetings:decision_detail": lambda m: reverse("meetings:decision_detail",
-                                                  args=[m["decision"].pk]),
+    "meetings:decision_detail": lambda m: reverse(
+        "meetings:decision_detail", args=[m["decision"].pk]
+    ),
     "meetings:document_list": lambda m: reverse("meetings:document_list"),
-    "meetings:document_detail": lambda m: reverse("meetings:document_detail",
-                                                  args=[m["document"].pk]),
-    "meetings:document_version_create": lambda m: reverse("meetings:document_version_create",
-                                                          args=[m["document"].pk]),
-    "meetings:document_diff": lambda m: reverse("meetings:document_diff",
-                                                args=[m["document"].pk]),
-    "meetings:document_version_adopt": lambda m: reverse("meetings:document_version_adopt",
-                                                         args=[m["version"].pk]),
+    "meetings:document_detail": lambda m: reverse(
+        "meetings:document_detail", args=[m["document"].pk]
+    ),
+    "meetings:document_version_create": lambda m: reverse(
+        "meetings:document_version_create", args=[m["document"].pk]
+    ),
+    "meetings:document_diff": lambda m: reverse("meetings:document_diff", args=[m["document"].pk]),
+    "meetings:document_version_adopt": lambda m: reverse(
+        "meetings:document_version_adopt", args=[m["version"].pk]
+    ),
 }
 # What a partner representative sees of the same pages (no management forms).
 MEETINGS_PAGES_FOR_MEMBERS = [
-    "meetings:meeting_list", "meetings:meeting_detail", "meetings:minutes",
-    "meetings:proposal_create", "meetings:my_follow_ups", "meetings:calendar",
-    "meetings:year_wheel", "meetings:calendar_subscription", "meetings:decision_detail",
+    "meetings:meeting_list",
+    "meetings:meeting_detail",
+    "meetings:minutes",
+    "meetings:proposal_create",
+    "meetings:my_follow_ups",
+    "meetings:calendar",
+    "meetings:year_wheel",
+    "meetings:calendar_subscription",
+    "meetings:decision_detail",
 ]
 
 

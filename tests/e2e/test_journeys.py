@@ -36,7 +36,9 @@ def test_sign_in_with_totp(page, secretariat):
     axe_check(page)
     code_field.fill("000000" if totp_code(secretariat) != "000000" else "111111")
     page.get_by_role("button", name=re.compile("Logg inn|Bekreft|Autentiser", re.I)).click()
-    expect(page.locator("[aria-invalid=true], .ds-validation-message, [role=alert]").first).to_be_visible()
+    expect(
+        page.locator("[aria-invalid=true], .ds-validation-message, [role=alert]").first
+    ).to_be_visible()
     page.get_by_label(re.compile("kode", re.IGNORECASE)).fill(totp_code(secretariat))
     page.get_by_role("button", name=re.compile("Logg inn|Bekreft|Autentiser", re.I)).click()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
@@ -101,8 +103,9 @@ def test_invited_person_accepts_and_signs_in(page, browser, live_server, secreta
 
 
 def test_add_and_end_membership_with_htmx(page, live_server, secretariat, registry):
-    newcomer = Person.objects.create_user(email="nils@example.org", full_name="Nils Nymann",
-                                          password=PASSWORD)
+    newcomer = Person.objects.create_user(
+        email="nils@example.org", full_name="Nils Nymann", password=PASSWORD
+    )
     sign_in_with_cookie(page, live_server, secretariat)
     page.goto(f"/organer/{registry.wg_national.pk}/")
     axe_check(page)

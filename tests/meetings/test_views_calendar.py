@@ -148,8 +148,9 @@ def test_home_shows_next_meetings_and_follow_ups(client, login, partner_rep, reg
     assert "Mine oppfølgingspunkter" in page.text
 
 
-def test_minutes_deadline_for_those_who_manage_the_body(client, login, registry, secretariat,
-                                                        partner_rep):
+def test_minutes_deadline_for_those_who_manage_the_body(
+    client, login, registry, secretariat, partner_rep
+):
     from .factories import held_meeting
 
     meeting = held_meeting(body=registry.partners_meeting, days_ago=3)

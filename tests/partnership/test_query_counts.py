@@ -278,7 +278,7 @@ def _invitations(k: int, *, invited_by: Person, accepted_every: int = 2) -> None
                 partner=partner,
                 token_hash=secrets.token_hex(32),
                 invited_by=invited_by,
-                created_at=now,
+                created_at=now + dt.timedelta(microseconds=i),  # a definite order
                 expires_at=now + dt.timedelta(days=14),
                 accepted_at=now if i % accepted_every else None,
                 accepted_by=person if i % accepted_every else None,
@@ -350,4 +350,8 @@ def test_home_secretariat_dashboard(client, login, secretariat, registry):
     assert (
         response.context["failing_checks"] > 0
     )  # the new groups lack finance and communication leads
-    assert len(response.context["open_invitations"]) > 0
+    newest = list(Invitation.objects.order_by("-created_at")[:20])
+    assert len(response.context["open_invitations"]) > 0, (
+        timezone.now(),
+        [(i.created_at, i.expires_at, i.accepted_at, i.status) for i in newest],
+    )
