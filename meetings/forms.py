@@ -90,6 +90,13 @@ class MeetingForm(forms.ModelForm):
     confirm_overlap = forms.BooleanField(
         label=_("Jeg vet at møtene overlapper. Lagre likevel."), required=False
     )
+    video_url = forms.URLField(
+        label=_("videolenke"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text=_("For eksempel en Teams-lenke."),
+    )
 
     class Meta:
         model = Meeting

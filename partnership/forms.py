@@ -16,6 +16,8 @@ class DateInput(forms.DateInput):
 
 
 class PartnerForm(forms.ModelForm):
+    website = forms.URLField(label=_("nettsted"), required=False, assume_scheme="https")
+
     class Meta:
         model = Partner
         fields = [

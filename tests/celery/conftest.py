@@ -274,10 +274,15 @@ def _publish_to_private_redis(private_redis) -> Iterator[None]:
 def _reset_producers(app) -> None:
     # The producer pool is bound to the broker URL it was made with (Celery's own after-fork
     # reset does the same).
+    from kombu import pools
+
     if app._pool is not None:
         app._pool.force_close_all()
     app._pool = None
     app.amqp._producer_pool = None
+    # kombu keeps producer pools in a global registry keyed by connection: a closed one
+    # would be handed out again to the next test that publishes to the same broker.
+    pools.reset()
 
 
 @pytest.fixture
