@@ -11,6 +11,7 @@ import datetime as dt
 from django import forms
 from django.forms.fields import BaseTemporalField
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from partnership.forms import DateInput
@@ -91,7 +92,7 @@ class MeetingForm(forms.ModelForm):
         label=_("Jeg vet at møtene overlapper. Lagre likevel."), required=False
     )
     video_url = forms.URLField(
-        label=_("videolenke"),
+        label=capfirst(_("videolenke")),
         max_length=500,
         required=False,
         assume_scheme="https",

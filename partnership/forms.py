@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import password_validation
 from django.core.validators import MaxLengthValidator
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .models import OPTIONAL_NOTIFICATION_KINDS, Invitation, Membership, Partner, Person, today
@@ -16,7 +17,7 @@ class DateInput(forms.DateInput):
 
 
 class PartnerForm(forms.ModelForm):
-    website = forms.URLField(label=_("nettsted"), required=False, assume_scheme="https")
+    website = forms.URLField(label=capfirst(_("nettsted")), required=False, assume_scheme="https")
 
     class Meta:
         model = Partner
