@@ -211,6 +211,10 @@ ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
 GUARDIAN_MONKEY_PATCH_USER = False
 
+# Higher apps add their demo data to `manage.py seed_demo` here, so the partnership
+# app does not import them (dependencies point one way, DESIGN.md §5).
+DEMO_SEEDERS = ["meetings.demo.seed"]
+
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
 
 LANGUAGE_CODE = "nb"
@@ -247,6 +251,10 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / ".data" / "media"
 MEDIA_URL = "/_uploads_are_not_served_directly/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Files attached to agenda items (meetings.services.attachment_add). DATA_UPLOAD_MAX_MEMORY_SIZE
+# does not count files, so the upload view stops a larger file while it streams in
+# (meetings.uploads.AttachmentSizeGuard): nothing beyond this limit reaches the disk.
+ATTACHMENT_MAX_BYTES = 25 * 1024 * 1024
 
 vars().update(env.email_url_config(EMAIL_URL))
 

@@ -17,8 +17,10 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from partnership import demo, services
 from partnership.governance import governance_checks
@@ -94,6 +96,8 @@ class Command(BaseCommand):
             bodies = self.seed_bodies(partners)
             logins = self.seed_logins(partners)
             self.seed_seats(partners, bodies, logins)
+            for path in settings.DEMO_SEEDERS:
+                import_string(path)(stdout=self.stdout)
         self.report()
 
     # --- Periods -------------------------------------------------------------------------
