@@ -190,6 +190,48 @@ class AgendaItemForm(forms.ModelForm):
         return cleaned
 
 
+class AttachmentForm(forms.Form):
+    """A file for an agenda item; its type and size are checked by ``services.attachment_add``."""
+
+    file = forms.FileField(
+        label=_("Vedlegg"),
+        help_text=_(
+            "PDF, Word, Excel, PowerPoint, OpenDocument, PNG, JPEG eller ren tekst, høyst %(max)s."
+        ),
+        error_messages={"required": _("Velg en fil."), "empty": _("Filen er tom.")},
+    )
+    exempt = forms.BooleanField(
+        label=_("Unntatt offentlighet"),
+        required=False,
+        help_text=_("Bare organets medlemmer og sekretariatet ser vedlegget."),
+    )
+    legal_basis = forms.CharField(
+        label=_("Hjemmel"),
+        max_length=100,
+        required=False,
+        help_text=_("For eksempel «offl. § 14»."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .uploads import human_size, max_bytes
+
+        super().__init__(*args, **kwargs)
+        field = self.fields["file"]
+        field.help_text = field.help_text % {"max": human_size(max_bytes())}
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("exempt") and not (cleaned.get("legal_basis") or "").strip():
+            self.add_error(
+                "legal_basis",
+                _(
+                    "Oppgi hjemmel for å unnta vedlegget fra offentlighet, "
+                    "for eksempel «offl. § 14»."
+                ),
+            )
+        return cleaned
+
+
 class TemplateApplyForm(forms.Form):
     template = forms.ModelChoiceField(
         label=_("Saksliste-mal"),

@@ -938,3 +938,58 @@ class CalendarToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+def agenda_attachment_path(instance: AgendaAttachment, filename: str) -> str:
+    """ "agenda/<item pk>/<uuid4><ext>": never the uploader's file name (it is kept in the row)."""
+    ext = ""
+    if "." in filename:
+        candidate = "." + filename.rsplit(".", 1)[1].lower()
+        if candidate[1:].isalnum() and len(candidate) <= 6:
+            ext = candidate
+    return f"agenda/{instance.agenda_item_id}/{uuid.uuid4().hex}{ext}"
+
+
+class AgendaAttachment(models.Model):
+    """A file attached to an agenda item (saksdokument), checked by content when uploaded and
+    served only through an access-checked view."""
+
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.PROTECT,
+        related_name="attachments",
+        verbose_name=_("sak"),
+    )
+    file = models.FileField(_("fil"), upload_to=agenda_attachment_path, max_length=200)
+    original_name = models.CharField(_("filnavn"), max_length=255)
+    content_type = models.CharField(_("filtype"), max_length=120)
+    size = models.PositiveBigIntegerField(_("størrelse"))
+    sha256 = models.CharField(_("sjekksum (SHA-256)"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lastet opp av"),
+    )
+    uploaded_at = models.DateTimeField(_("lastet opp"), default=timezone.now)
+    exempt = models.BooleanField(_("unntatt offentlighet"), default=False)
+    legal_basis = models.CharField(
+        _("hjemmel"), max_length=100, blank=True, help_text=_("For eksempel «offl. § 14».")
+    )
+
+    class Meta:
+        ordering = ["agenda_item", "uploaded_at", "pk"]
+        verbose_name = _("vedlegg")
+        verbose_name_plural = _("vedlegg")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(exempt=False) | ~Q(legal_basis=""),
+                name="agendaattachment_exempt_needs_legal_basis",
+                violation_error_message=_("Et vedlegg som er unntatt offentlighet, må ha hjemmel."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name

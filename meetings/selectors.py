@@ -29,6 +29,7 @@ from partnership.models import Body, Membership, Person, today
 
 from . import access
 from .models import (
+    AgendaAttachment,
     AgendaItem,
     Attendance,
     Decision,
@@ -100,8 +101,14 @@ def suggested_meetings(*, body: Body) -> QuerySet[Meeting]:
 
 
 def meeting_agenda(*, meeting: Meeting, user=None) -> list[AgendaItem]:
-    """The agenda in order, with what the page shows of each item; exempt items only for those
-    who may see them (the body's members and the secretariat)."""
+    """The agenda in order, with what the page shows of each item; exempt items and exempt
+    attachments only for those who may see them (the body's members and the secretariat)."""
+    sees_exempt = (
+        user is None or access.is_secretariat(user) or access.is_member(user, meeting.body)
+    )
+    attachments = AgendaAttachment.objects.order_by("uploaded_at", "pk")
+    if not sees_exempt:
+        attachments = attachments.filter(exempt=False)
     qs = (
         meeting.agenda_items.select_related("body", "responsible", "minutes_entry")
         .prefetch_related(
@@ -109,12 +116,11 @@ def meeting_agenda(*, meeting: Meeting, user=None) -> list[AgendaItem]:
             Prefetch(
                 "decisions", queryset=Decision.objects.select_related("body").order_by("number")
             ),
+            Prefetch("attachments", queryset=attachments),
         )
         .order_by("position", "number")
     )
-    if user is not None and not (
-        access.is_secretariat(user) or access.is_member(user, meeting.body)
-    ):
+    if not sees_exempt:
         qs = qs.filter(exempt=False)
     return list(qs)
 

@@ -14,9 +14,12 @@ is handled.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -30,6 +33,7 @@ from partnership.models import Body, Membership, Person
 from . import seeds
 from .models import (
     OSLO,
+    AgendaAttachment,
     AgendaCounter,
     AgendaItem,
     AgendaTemplate,
@@ -48,6 +52,7 @@ from .models import (
     local_year,
 )
 from .selectors import VOTING_ROLES, proposal_deadline
+from .uploads import human_size, sniff
 
 # Stored texts the portal writes itself (report items) are in the default language,
 # whoever triggered them.
@@ -1381,3 +1386,113 @@ def bulk_generate_year(
     for body in ordered:
         created += generate_year(year=year, body=body, created_by=created_by)
     return created
+
+
+# --- Attachments to agenda items --------------------------------------------------------------
+logger = logging.getLogger(__name__)
+
+
+def _type_message() -> str:
+    return _(
+        "Filtypen er ikke tillatt. Last opp PDF, Word, Excel, PowerPoint, OpenDocument, PNG, "
+        "JPEG eller ren tekst."
+    )
+
+
+def attachment_too_large_message() -> str:
+    return _("Filen er for stor. Største tillatte størrelse er %(max)s.") % {
+        "max": human_size(settings.ATTACHMENT_MAX_BYTES)
+    }
+
+
+def _delete_stored(storage, name: str) -> None:
+    try:
+        storage.delete(name)
+    except OSError:  # pragma: no cover - logged, the row is what counts
+        logger.exception("Could not delete the stored file %s", name)
+
+
+def _sha256(file) -> str:
+    digest = hashlib.sha256()
+    file.seek(0)
+    for chunk in iter(lambda: file.read(64 * 1024), b""):
+        digest.update(chunk)
+    file.seek(0)
+    return digest.hexdigest()
+
+
+def attachment_add(
+    *,
+    item: AgendaItem,
+    file,
+    uploaded_by: Person | None = None,
+    exempt: bool = False,
+    legal_basis: str = "",
+) -> AgendaAttachment:
+    """Attach ``file`` (an UploadedFile) to an agenda item.
+
+    Refused, with nothing saved: no file, a file over ``ATTACHMENT_MAX_BYTES``, a type outside
+    the allow-list (judged by content), an exempt file without legal basis, an item of a
+    cancelled meeting or of a meeting whose minutes are approved. The file is written by the
+    storage when the row is saved, in the same transaction; if the transaction fails the
+    stored file is deleted again.
+    """
+    if file is None:
+        raise ValidationError({"file": _("Velg en fil.")})
+    size = file.size if file.size is not None else 0
+    if size > settings.ATTACHMENT_MAX_BYTES:
+        raise ValidationError({"file": attachment_too_large_message()})
+    if size == 0:
+        raise ValidationError({"file": _("Filen er tom.")})
+    content_type = sniff(file, size)
+    if content_type is None:
+        raise ValidationError({"file": _type_message()})
+    legal_basis = (legal_basis or "").strip()
+    if exempt and not legal_basis:
+        raise ValidationError(
+            {
+                "legal_basis": _(
+                    "Oppgi hjemmel for å unnta vedlegget fra offentlighet, "
+                    "for eksempel «offl. § 14»."
+                )
+            }
+        )
+    original_name = (file.name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:255]
+    attachment = AgendaAttachment(
+        agenda_item=item,
+        original_name=original_name or _("vedlegg"),
+        content_type=content_type,
+        size=size,
+        sha256=_sha256(file),
+        uploaded_by=_as_user(uploaded_by),
+        exempt=exempt,
+        legal_basis=legal_basis,
+    )
+    storage = AgendaAttachment._meta.get_field("file").storage
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            meeting = _lock_meeting(item.meeting)
+            _refuse_if_closed(meeting)
+            if not AgendaItem.objects.filter(pk=item.pk, meeting=meeting).exists():
+                raise ValidationError(_("Saken finnes ikke lenger."))
+            attachment.full_clean(exclude=["file"])
+            attachment.file.save(original_name or "vedlegg", file, save=False)
+            stored.append(attachment.file.name)
+            attachment.save()
+    except BaseException:
+        for name in stored:
+            _delete_stored(storage, name)
+        raise
+    return attachment
+
+
+def attachment_remove(*, attachment: AgendaAttachment, by: Person | None = None) -> None:
+    """Remove an attachment; the stored file is deleted once the removal is committed."""
+    with transaction.atomic():
+        meeting = _lock_meeting(attachment.agenda_item.meeting)
+        _refuse_if_closed(meeting)
+        name = attachment.file.name
+        storage = attachment.file.storage
+        AgendaAttachment.objects.filter(pk=attachment.pk).delete()
+        transaction.on_commit(lambda: _delete_stored(storage, name))

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import agenda, calendar, meetings, minutes, register
+from .views import agenda, attachments, calendar, meetings, minutes, register
 
 app_name = "meetings"
 
@@ -26,6 +26,10 @@ urlpatterns = [
     path("<int:pk>/saker/mal/", agenda.agenda_template_apply, name="agenda_template_apply"),
     path("saker/<int:pk>/endre/", agenda.agenda_item_edit, name="agenda_item_edit"),
     path("saker/<int:pk>/flytt/", agenda.agenda_item_move, name="agenda_item_move"),
+    # Attachments to agenda items
+    path("saker/<int:pk>/vedlegg/", attachments.attachment_upload, name="attachment_upload"),
+    path("vedlegg/<int:pk>/", attachments.attachment_download, name="attachment_download"),
+    path("vedlegg/<int:pk>/fjern/", attachments.attachment_delete, name="attachment_delete"),
     # Proposals
     path("forslag/", agenda.my_proposals, name="my_proposals"),
     path("forslag/ny/", agenda.proposal_create, name="proposal_create"),

@@ -16,6 +16,7 @@ from partnership.models import Body
 from .. import access, selectors, services
 from ..forms import (
     AgendaItemForm,
+    AttachmentForm,
     CalendarFilterForm,
     CancelForm,
     MeetingForm,
@@ -143,6 +144,14 @@ def detail_context(request: HttpRequest, meeting: Meeting, **extra) -> dict:
         "now": timezone.now(),
     }
     if editable:
+        # One upload form per item; the one that came back with errors keeps them.
+        failed_pk, failed_form = extra.get("attachment_item"), extra.get("attachment_form")
+        for item in context["agenda"]:
+            item.attachment_form = (
+                failed_form
+                if failed_form is not None and item.pk == failed_pk
+                else AttachmentForm(auto_id=f"att-{item.pk}-%s")
+            )
         context["item_form"] = AgendaItemForm()
         context["template_form"] = TemplateApplyForm(
             initial={

@@ -8,17 +8,28 @@ Every meetings URL × every role, GET and POST. The objects the URLs point at:
   partner_rep and a step-aside;
 - ``wg``: a suggested meeting of the local working group (its leader confirms or moves it);
 - ``cancelled``: a cancelled Partnermøte (to reinstate);
-- a decision, a governing document with two versions, and partner_rep's calendar token.
+- a decision, a governing document with two versions, and partner_rep's calendar token;
+- ``attachment``: a PDF on ``pm``'s item (its bytes are written into the test's MEDIA_ROOT
+  when its URL is built, since the world outlives the per-test media directory).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from meetings import ical, services
-from meetings.models import AgendaTemplate, GoverningDocument, Meeting, Proposal
+from meetings.models import (
+    AgendaAttachment,
+    AgendaTemplate,
+    GoverningDocument,
+    Meeting,
+    Proposal,
+)
 
 from ..authz import MANAGERS, PUBLIC, SIGNED_IN_ONLY, Redirect, expect
 from .factories import AgendaItemFactory, MeetingFactory, held_meeting, in_days
@@ -51,6 +62,16 @@ def _pk(key: str):
     return lambda ctx: {"pk": _m(ctx)[key].pk}
 
 
+PDF_BYTES = b"%PDF-1.4\n% matrix\n"
+
+
+def _attachment(ctx) -> dict:
+    attachment = _m(ctx)["attachment"]
+    if not default_storage.exists(attachment.file.name):
+        default_storage.save(attachment.file.name, ContentFile(PDF_BYTES))
+    return {"pk": attachment.pk}
+
+
 URL_KWARGS = {
     "meetings:meeting_detail": _pk("pm"),
     "meetings:meeting_edit": _pk("pm"),
@@ -66,6 +87,9 @@ URL_KWARGS = {
     "meetings:agenda_template_apply": _pk("pm"),
     "meetings:agenda_item_edit": _pk("item"),
     "meetings:agenda_item_move": _pk("item"),
+    "meetings:attachment_upload": _pk("item"),
+    "meetings:attachment_download": _attachment,
+    "meetings:attachment_delete": _attachment,
     "meetings:proposal_handle": _pk("proposal"),
     "meetings:proposal_withdraw": _pk("proposal"),
     "meetings:attendance": _pk("pm"),
@@ -105,6 +129,10 @@ EXPECTED = {
     "meetings:agenda_template_apply": POST_ONLY,
     "meetings:agenda_item_edit": MANAGE_PM,
     "meetings:agenda_item_move": POST_ONLY,
+    "meetings:attachment_upload": POST_ONLY,
+    # Whoever may not see the meeting is not told the file exists.
+    "meetings:attachment_download": expect(signed_in=404, partner_rep=200, managers=200),
+    "meetings:attachment_delete": POST_ONLY,
     "meetings:my_proposals": SIGNED_IN_ONLY,
     "meetings:proposal_create": SIGNED_IN_ONLY,
     "meetings:proposal_handle": POST_ONLY,
@@ -186,6 +214,10 @@ POST_DATA = {
     },
     "meetings:agenda_item_edit": _item_form,
     "meetings:agenda_item_move": lambda ctx: {"direction": "down"},
+    "meetings:attachment_upload": lambda ctx: {
+        "file": SimpleUploadedFile("sak.pdf", PDF_BYTES, content_type="application/pdf"),
+        "legal_basis": "",
+    },
     "meetings:proposal_create": lambda ctx: {
         "target_meeting": _m(ctx)["pm"].pk,
         "title": "Forslag",
@@ -246,6 +278,9 @@ POST_EXPECTED = {
     "meetings:agenda_template_apply": _managers(TO_PM),
     "meetings:agenda_item_edit": _managers(TO_PM),
     "meetings:agenda_item_move": _managers(TO_PM),
+    "meetings:attachment_upload": _managers(TO_PM),
+    "meetings:attachment_download": GET_ONLY,
+    "meetings:attachment_delete": _managers(TO_PM),
     "meetings:my_proposals": GET_ONLY,
     # Members of the Partnermøte or a working group, and the secretariat, may propose; the
     # others find no meeting to choose (400 with the error next to the field).
@@ -326,9 +361,20 @@ def add_objects(ctx: dict) -> None:
     document = GoverningDocument.objects.filter(responsible_body=registry.partners_meeting).first()
     services.document_version_create(document=document, text="Første versjon")
     version = services.document_version_create(document=document, text="Andre versjon")
+    # The row only: its bytes go into the test's MEDIA_ROOT when its URL is built (_attachment).
+    attachment = AgendaAttachment.objects.create(
+        agenda_item=item,
+        file=f"agenda/{item.pk}/matrise.pdf",
+        original_name="Budsjett 2026.pdf",
+        content_type="application/pdf",
+        size=len(PDF_BYTES),
+        sha256="0" * 64,
+        uploaded_by=secretariat,
+    )
     ctx["meetings"] = {
         "pm": pm,
         "item": item,
+        "attachment": attachment,
         "proposal": proposal,
         "cancelled": cancelled,
         "wg": wg,
@@ -344,6 +390,7 @@ def add_objects(ctx: dict) -> None:
     objects = ctx["objects"]
     objects[("meetings", "meeting")] = pm
     objects[("meetings", "agendaitem")] = item
+    objects[("meetings", "agendaattachment")] = attachment
     objects[("meetings", "proposal")] = proposal
     objects[("meetings", "minutes")] = minutes
     objects[("meetings", "minutesentry")] = entry
