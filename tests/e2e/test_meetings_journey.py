@@ -88,7 +88,9 @@ def test_secretariat_runs_a_partnermote_from_plan_to_approved_minutes(
     # An exempt item without a legal basis: the error summary takes focus, nothing is saved.
     agenda = page.locator("#agenda")
     agenda.get_by_label("Tittel").fill("Personalsak")
-    agenda.get_by_label("Unntatt offentlighet").check()
+    # Each item's attachment form has its own exemption box: use the add-item form's.
+    add_item = agenda.locator("form").filter(has=page.get_by_role("button", name="Legg til sak"))
+    add_item.get_by_label("Unntatt offentlighet").check()
     agenda.get_by_role("button", name="Legg til sak").click()
     expect(page.locator("[data-error-summary]")).to_be_focused()
     expect(page.locator("[data-error-summary]")).to_contain_text("Oppgi hjemmel")
