@@ -1,11 +1,9 @@
 from __future__ import annotations
 
-import json
-
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -28,21 +26,13 @@ from .forms import (
 from .governance import governance_checks
 from .models import Body, Partner, today
 from .roles import roles_for
+from .viewhelpers import apply_validation_error, page_of, with_message
 
 PAGE_SIZE = 50
 
 
-def _apply_validation_error(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form, field by field where it can."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 def _page(request: HttpRequest, qs):
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return page_of(request, qs, PAGE_SIZE)
 
 
 @require_GET
@@ -119,7 +109,7 @@ def partner_create(request: HttpRequest) -> HttpResponse:
         try:
             partner = services.partner_create(**form.cleaned_data)
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Partneren er lagt til."))
             return redirect("partner_detail", pk=partner.pk)
@@ -139,7 +129,7 @@ def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.partner_update(partner=partner, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Endringene er lagret."))
             return redirect("partner_detail", pk=partner.pk)
@@ -206,13 +196,11 @@ def profile(request: HttpRequest) -> HttpResponse:
                     person=person, enabled=notify_form.cleaned_data
                 )
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Profilen er lagret."))
             response = redirect("profile")
             # The chosen language applies at once in this browser.
-            from django.conf import settings
-
             response.set_cookie(
                 settings.LANGUAGE_COOKIE_NAME,
                 person.preferred_language,
@@ -268,9 +256,7 @@ def _members_fragment(
         _body_context(request, body, **extra),
         status=status,
     )
-    if message:
-        response["HX-Trigger"] = json.dumps({"portal:message": message})
-    return response
+    return with_message(response, message) if message else response
 
 
 @require_POST
@@ -281,7 +267,7 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             membership = services.membership_start(body=body, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             message = _("%(person)s er lagt til som %(role)s.") % {
                 "person": membership.person,
@@ -314,7 +300,7 @@ def membership_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.membership_change(membership=membership, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             message = _("Medlemskapet til %(person)s er endret.") % {"person": membership.person}
             if not request.htmx:
@@ -345,7 +331,7 @@ def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.membership_end(membership=membership, ends_on=form.cleaned_data["ends_on"])
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             message = _("Medlemskapet til %(person)s er avsluttet.") % {"person": membership.person}
             if not request.htmx:
@@ -372,7 +358,7 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
                 invited_by=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(
                 request, _("Invitasjonen er sendt til %(email)s.") % {"email": invitation.email}

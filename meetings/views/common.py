@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from partnership import viewhelpers
+from partnership.viewhelpers import apply_validation_error, with_message  # noqa: F401 - shared
+
 PAGE_SIZE = 25
-
-
-def apply_validation_error(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form, next to the field where it can."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def error_text(exc: ValidationError) -> str:
@@ -27,13 +18,7 @@ def error_text(exc: ValidationError) -> str:
 
 
 def page_of(request: HttpRequest, qs, size: int = PAGE_SIZE):
-    return Paginator(qs, size).get_page(request.GET.get("page"))
-
-
-def with_message(response: HttpResponse, message: str) -> HttpResponse:
-    """Announce ``message`` in the page's live region after an htmx swap (static/src/portal.js)."""
-    response["HX-Trigger"] = json.dumps({"portal:message": str(message)})
-    return response
+    return viewhelpers.page_of(request, qs, size)
 
 
 def done(request: HttpRequest, message: str, to: str, *args, **kwargs) -> HttpResponse:
