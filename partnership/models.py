@@ -492,12 +492,35 @@ class NotificationKind(models.TextChoices):
     MINUTES_NOT_APPROVED = "minutes_not_approved", _("Referat som ennå ikke er godkjent")
     FOLLOW_UP_DUE = "follow_up_due", _("Oppfølgingspunkter med frist om kort tid")
     FOLLOW_UP_OVERDUE = "follow_up_overdue", _("Oppfølgingspunkter som har passert fristen")
+    # Partnerpotten and study visits
+    CALL_OPENED = "call_opened", _("Ny utlysning i Partnerpotten er åpen")
+    CALL_DEADLINE = "call_deadline", _("Søknadsfristen nærmer seg for et søknadsutkast")
+    APPLICATION_RECEIPT = "application_receipt", _("Kvittering for innsendt søknad")
+    INFO_REQUESTED = "info_requested", _("Sekretariatet ber om mer informasjon")
+    INFO_REQUEST_UNANSWERED = "info_request_unanswered", _(
+        "Ubesvart forespørsel om mer informasjon"
+    )
+    GRANT_DECISION = "grant_decision", _("Vedtak om tilskudd fra Partnerpotten")
+    GRANT_REPORT_DUE = "grant_report_due", _("Frist for sluttrapport nærmer seg")
+    GRANT_REPORT_OVERDUE = "grant_report_overdue", _("Sluttrapport som har passert fristen")
+    GRANT_REPORT_FEEDBACK = "grant_report_feedback", _("Svar på sluttrapport")
+    STUDY_VISIT_DECISION = "study_visit_decision", _("Vedtak om studiebesøk")
 
 
 # Always sent: a person cannot turn off a meeting notice (a formal call to a meeting) or an
 # invitation (the recipient has no account yet).
 MANDATORY_NOTIFICATION_KINDS = frozenset(
-    {NotificationKind.INVITATION, NotificationKind.MEETING_NOTICE}
+    {
+        NotificationKind.INVITATION,
+        NotificationKind.MEETING_NOTICE,
+        # Formal messages about one's own application: a receipt, a request with a deadline,
+        # a decision and the answer to a report.
+        NotificationKind.APPLICATION_RECEIPT,
+        NotificationKind.INFO_REQUESTED,
+        NotificationKind.GRANT_DECISION,
+        NotificationKind.GRANT_REPORT_FEEDBACK,
+        NotificationKind.STUDY_VISIT_DECISION,
+    }
 )
 OPTIONAL_NOTIFICATION_KINDS = tuple(
     k for k in NotificationKind if k not in MANDATORY_NOTIFICATION_KINDS

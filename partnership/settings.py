@@ -215,6 +215,9 @@ GUARDIAN_MONKEY_PATCH_USER = False
 # app does not import them (dependencies point one way, DESIGN.md §5).
 DEMO_SEEDERS = ["meetings.demo.seed"]
 
+# Higher apps add dated deadlines to the partner calendar and iCal feed (meetings.extensions).
+CALENDAR_DEADLINE_SOURCES: list[str] = []
+
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
 
 LANGUAGE_CODE = "nb"

@@ -1,0 +1,232 @@
+"""Who may see and do what in Partnerpotten: one function per object type.
+
+A person acts for a partner when they are in the partner's group (django-guardian
+``act_for_partner``, kept in step with their memberships and affiliations). They draft and
+submit that partner's applications together. Drafts are the partner's own working space:
+nobody else sees them, the secretariat included, and another partner gets a 404, not a 403,
+so an application's existence is not revealed.
+
+Conflicts of interest: everyone who acts for the applicant or a co-applicant partner is
+conflicted on the application; they never see its assessment and cannot assess or decide it.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from meetings.access import is_secretariat
+from partnership.models import Partner, PartnerGroupObjectPermission, PartnerUserObjectPermission
+
+from .models import Application, ApplicationFile, Call, CoApplicant, Grant, StudyVisit
+
+ACT_FOR_PARTNER = {
+    "permission__codename": "act_for_partner",
+    "permission__content_type__app_label": "partnership",
+}
+
+
+def _require_signed_in(user) -> None:
+    if not user.is_authenticated:
+        raise PermissionDenied
+
+
+def acting_partner_ids(user) -> frozenset[int]:
+    """The partners ``user`` may act for (one query, cached on the user object)."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_partnerpot_partner_ids", None)
+    if cached is not None:
+        return cached
+    by_group = PartnerGroupObjectPermission.objects.filter(
+        group__user=user, **ACT_FOR_PARTNER
+    ).values("content_object_id")
+    direct = PartnerUserObjectPermission.objects.filter(user=user, **ACT_FOR_PARTNER).values(
+        "content_object_id"
+    )
+    ids = frozenset(
+        Partner.objects.filter(Q(pk__in=by_group) | Q(pk__in=direct)).values_list("pk", flat=True)
+    )
+    user._partnerpot_partner_ids = ids
+    return ids
+
+
+def partners_user_may_apply_for(user):
+    """Active partners the user may start an application for."""
+    return Partner.objects.active_on().filter(pk__in=acting_partner_ids(user)).order_by("name")
+
+
+def can_manage(user) -> bool:
+    return is_secretariat(user)
+
+
+# --- Calls ------------------------------------------------------------------------------------
+def visible_calls_q(user) -> Q:
+    if is_secretariat(user):
+        return Q()
+    return Q(status=Call.Status.PUBLISHED)
+
+
+def call_for_user(user, pk: int, action: str = "view") -> Call:
+    """``view``: published calls to anyone signed in; drafts and cancelled calls to the
+    secretariat only (404 for others). ``manage``: the secretariat."""
+    _require_signed_in(user)
+    call = get_object_or_404(Call.objects.select_related("deciding_meeting__body"), pk=pk)
+    if action == "view":
+        if call.status == Call.Status.PUBLISHED or is_secretariat(user):
+            return call
+        raise Http404
+    if action == "manage":
+        if is_secretariat(user):
+            return call
+        if call.status != Call.Status.PUBLISHED:
+            raise Http404
+        raise PermissionDenied
+    raise ValueError(action)
+
+
+# --- Applications -----------------------------------------------------------------------------
+def visible_applications_q(user, prefix: str = "") -> Q:
+    """Applications (reached by ``prefix``) the user may see: their partners' own (drafts too),
+    submitted ones where their partner is a co-applicant, and every submitted one for the
+    secretariat."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    partners = acting_partner_ids(user)
+    submitted = ~Q(**{f"{prefix}status": Application.Status.DRAFT}) & ~Q(
+        **{f"{prefix}status": Application.Status.WITHDRAWN, f"{prefix}submitted_at__isnull": True}
+    )
+    q = Q(**{f"{prefix}applicant_id__in": partners})
+    co_applied = CoApplicant.objects.filter(partner_id__in=partners).values("application_id")
+    q |= submitted & Q(**{f"{prefix}pk__in": co_applied})
+    if is_secretariat(user):
+        q |= submitted
+    return q
+
+
+def is_applicant(user, application: Application) -> bool:
+    return application.applicant_id in acting_partner_ids(user)
+
+
+def is_conflicted(user, application: Application) -> bool:
+    """``user`` acts for the applicant or a co-applicant partner."""
+    partners = acting_partner_ids(user)
+    if not partners:
+        return False
+    if application.applicant_id in partners:
+        return True
+    return application.co_applicants.filter(partner_id__in=partners).exists()
+
+
+def can_view(user, application: Application) -> bool:
+    if is_applicant(user, application):
+        return True
+    was_submitted = application.submitted_at is not None
+    if not was_submitted:
+        return False
+    if is_secretariat(user):
+        return True
+    return application.co_applicants.filter(partner_id__in=acting_partner_ids(user)).exists()
+
+
+def can_view_assessment(user, application: Application) -> bool:
+    return (
+        is_secretariat(user)
+        and application.submitted_at is not None
+        and not is_conflicted(user, application)
+    )
+
+
+def application_for_user(user, pk: int, action: str = "view") -> Application:
+    """``view``: see above (404 for anyone else). ``edit``: the applicant's people while the
+    application (or a reopened part of it) is open. ``assess`` / ``decide``: the secretariat,
+    unless conflicted (403)."""
+    _require_signed_in(user)
+    application = get_object_or_404(
+        Application.objects.select_related("call__deciding_meeting__body", "applicant"), pk=pk
+    )
+    if not can_view(user, application):
+        raise Http404
+    if action == "view":
+        return application
+    if action == "edit":
+        if is_applicant(user, application):
+            return application
+        raise PermissionDenied
+    if action in ("assess", "decide"):
+        if can_view_assessment(user, application):
+            return application
+        raise PermissionDenied
+    raise ValueError(action)
+
+
+def application_file_for_user(user, pk: int, action: str = "view") -> ApplicationFile:
+    _require_signed_in(user)
+    attachment = get_object_or_404(ApplicationFile.objects.select_related("application"), pk=pk)
+    application_for_user(user, attachment.application_id, "edit" if action == "edit" else "view")
+    return attachment
+
+
+# --- Grants -----------------------------------------------------------------------------------
+def grant_for_user(user, pk: int, action: str = "view") -> Grant:
+    """``view``: the applicant's people and the secretariat. ``report``: the applicant's people.
+    ``manage`` (pay out, cancel, approve the report): the secretariat, unless conflicted."""
+    _require_signed_in(user)
+    grant = get_object_or_404(
+        Grant.objects.select_related("application__call", "application__applicant"), pk=pk
+    )
+    application = grant.application
+    applicant = is_applicant(user, application)
+    secretariat = is_secretariat(user)
+    if not (applicant or secretariat):
+        raise Http404
+    if action == "view":
+        return grant
+    if action == "report":
+        if applicant:
+            return grant
+        raise PermissionDenied
+    if action == "manage":
+        if secretariat and not is_conflicted(user, application):
+            return grant
+        raise PermissionDenied
+    raise ValueError(action)
+
+
+# --- Study visits -----------------------------------------------------------------------------
+def visible_study_visits_q(user) -> Q:
+    """Proposers see their own (drafts too); everyone signed in sees proposals once sent."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    own = StudyVisit.partners.through.objects.filter(
+        partner_id__in=acting_partner_ids(user)
+    ).values("studyvisit_id")
+    return ~Q(status=StudyVisit.Status.DRAFT) | Q(pk__in=own)
+
+
+def is_proposer(user, visit: StudyVisit) -> bool:
+    partners = acting_partner_ids(user)
+    return bool(partners) and visit.partners.filter(pk__in=partners).exists()
+
+
+def study_visit_for_user(user, pk: int, action: str = "view") -> StudyVisit:
+    """``view``: see ``visible_study_visits_q``. ``edit`` (change, submit, withdraw, report):
+    people acting for a proposing partner. ``manage`` (agenda, decision): the secretariat."""
+    _require_signed_in(user)
+    visit = get_object_or_404(StudyVisit.objects.select_related("deciding_meeting__body"), pk=pk)
+    proposer = is_proposer(user, visit)
+    if visit.status == StudyVisit.Status.DRAFT and not proposer:
+        raise Http404
+    if action == "view":
+        return visit
+    if action == "edit":
+        if proposer:
+            return visit
+        raise PermissionDenied
+    if action == "manage":
+        if is_secretariat(user):
+            return visit
+        raise PermissionDenied
+    raise ValueError(action)

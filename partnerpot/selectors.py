@@ -1,0 +1,200 @@
+"""Reads for Partnerpotten that views, reports and exports share."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import access
+from .models import (
+    ZERO,
+    Application,
+    Call,
+    Grant,
+    GrantReport,
+    InfoRequest,
+    StudyVisit,
+)
+
+Status = Application.Status
+
+
+def open_calls(*, now: dt.datetime | None = None) -> QuerySet[Call]:
+    now = now or timezone.now()
+    return Call.objects.filter(
+        status=Call.Status.PUBLISHED, opens_at__lte=now, closes_at__gt=now
+    ).order_by("closes_at")
+
+
+def calls_visible_to(user) -> QuerySet[Call]:
+    return (
+        Call.objects.filter(access.visible_calls_q(user))
+        .select_related("deciding_meeting__body", "criteria_version__document")
+        .order_by("-closes_at", "-pk")
+    )
+
+
+def applications_visible_to(user) -> QuerySet[Application]:
+    return Application.objects.filter(access.visible_applications_q(user)).select_related(
+        "call", "applicant"
+    )
+
+
+def our_applications(user) -> QuerySet[Application]:
+    """The applications of the partners ``user`` acts for, newest first, with what the next
+    step needs (the grant and its report, the open information request)."""
+    return (
+        Application.objects.filter(applicant_id__in=access.acting_partner_ids(user))
+        .select_related("call", "applicant", "grant__report")
+        .prefetch_related(
+            Prefetch(
+                "info_requests",
+                queryset=InfoRequest.objects.filter(answered_at__isnull=True),
+                to_attr="open_requests",
+            )
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+def next_step(application: Application, *, now: dt.datetime | None = None) -> str:
+    """What the applicant should do next (or what they are waiting for), in one sentence."""
+    now = now or timezone.now()
+    call = application.call
+    if application.status == Status.DRAFT:
+        if now >= call.closes_at:
+            return _("Søknadsfristen har gått ut. Utkastet kan ikke sendes inn.")
+        return _("Fullfør og send inn søknaden før fristen.")
+    if application.status == Status.INFO_REQUESTED:
+        requests = getattr(application, "open_requests", None)
+        if requests is None:
+            requests = list(application.info_requests.filter(answered_at__isnull=True))
+        if requests:
+            return _("Svar sekretariatet innen %(date)s.") % {
+                "date": requests[0].reply_by.strftime("%d.%m.%Y")
+            }
+        return _("Svar sekretariatet.")
+    if application.status in (Status.SUBMITTED, Status.ASSESSED):
+        return _("Sekretariatet vurderer søknaden.")
+    if application.status == Status.ON_AGENDA:
+        return _("Partnermøtet behandler søknaden.")
+    if application.status == Status.REJECTED:
+        return _("Søknaden er avslått. Se vedtaksbrevet.")
+    if application.status == Status.WITHDRAWN:
+        return _("Søknaden er trukket.")
+    grant = getattr(application, "grant", None)
+    if grant is None:
+        return ""
+    report = getattr(grant, "report", None)
+    if grant.status == Grant.Status.AWARDED:
+        return _("Tilskuddet blir utbetalt.")
+    if grant.status == Grant.Status.PAID_OUT:
+        if report is not None and report.status == GrantReport.Status.MORE_REQUESTED:
+            return _("Sekretariatet ber om mer i sluttrapporten.")
+        return _("Send sluttrapport innen %(date)s.") % {
+            "date": grant.report_due_on.strftime("%d.%m.%Y")
+        }
+    if grant.status == Grant.Status.REPORT_DUE:
+        return _("Sekretariatet behandler sluttrapporten.")
+    if grant.status == Grant.Status.TO_BE_REPAID:
+        return _("Ubrukte midler skal betales tilbake.")
+    return _("Ferdig.")
+
+
+@dataclass
+class PipelineRow:
+    call: Call
+    counts: dict[str, int] = field(default_factory=dict)
+    requested: dict[str, Decimal] = field(default_factory=dict)
+    granted: Decimal = ZERO
+
+    @property
+    def applied(self) -> Decimal:
+        return sum(
+            (v for k, v in self.requested.items() if k not in (Status.DRAFT, Status.WITHDRAWN)),
+            ZERO,
+        )
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.call.envelope - self.granted
+
+
+PIPELINE_STATUSES = [s for s in Status if s != Status.DRAFT]
+
+
+def pipeline(*, calls: QuerySet[Call] | None = None) -> list[PipelineRow]:
+    """Counts and sums per call and status (drafts left out: they are the partners' own).
+    Two queries however many applications."""
+    calls = list(calls if calls is not None else Call.objects.exclude(status=Call.Status.DRAFT))
+    rows = {call.pk: PipelineRow(call=call) for call in calls}
+    aggregates = (
+        Application.objects.filter(call_id__in=rows)
+        .exclude(status=Status.DRAFT)
+        .values("call_id", "status")
+        .annotate(n=Count("pk"), requested=Sum("requested_amount"), granted=Sum("granted_amount"))
+        .order_by()
+    )
+    for agg in aggregates:
+        row = rows[agg["call_id"]]
+        row.counts[agg["status"]] = agg["n"]
+        row.requested[agg["status"]] = agg["requested"] or ZERO
+        if agg["status"] in Application.GRANTING:
+            row.granted += agg["granted"] or ZERO
+    return list(rows.values())
+
+
+def pipeline_applications(
+    *, user, call: Call | None = None, status: str = ""
+) -> QuerySet[Application]:
+    """Submitted applications for the secretariat's lists, oldest submission first."""
+    qs = (
+        Application.objects.exclude(status=Status.DRAFT)
+        .exclude(status=Status.WITHDRAWN, submitted_at__isnull=True)
+        .select_related("call", "applicant", "assessment")
+        .order_by("submitted_at", "pk")
+    )
+    if call is not None:
+        qs = qs.filter(call=call)
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def conflicted_ids(user, applications) -> set[int]:
+    """Which of ``applications`` ``user`` is conflicted on (one query)."""
+    partners = access.acting_partner_ids(user)
+    if not partners:
+        return set()
+    ids = [a.pk for a in applications]
+    own = {a.pk for a in applications if a.applicant_id in partners}
+    co = set(
+        Application.objects.filter(pk__in=ids, co_applicants__partner_id__in=partners).values_list(
+            "pk", flat=True
+        )
+    )
+    return own | co
+
+
+def grants_for_followup() -> QuerySet[Grant]:
+    return Grant.objects.select_related(
+        "application__call", "application__applicant", "report"
+    ).order_by("report_due_on", "pk")
+
+
+def study_visits_visible_to(user) -> QuerySet[StudyVisit]:
+    return (
+        StudyVisit.objects.filter(access.visible_study_visits_q(user))
+        .prefetch_related("partners")
+        .select_related("deciding_meeting__body", "decision__body")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def call_status_counts(call: Call) -> dict[str, int]:
+    return dict(call.applications.values_list("status").annotate(n=Count("pk")).order_by())
