@@ -213,10 +213,10 @@ GUARDIAN_MONKEY_PATCH_USER = False
 
 # Higher apps add their demo data to `manage.py seed_demo` here, so the partnership
 # app does not import them (dependencies point one way, DESIGN.md §5).
-DEMO_SEEDERS = ["meetings.demo.seed"]
+DEMO_SEEDERS = ["meetings.demo.seed", "partnerpot.demo.seed"]
 
 # Higher apps add dated deadlines to the partner calendar and iCal feed (meetings.extensions).
-CALENDAR_DEADLINE_SOURCES: list[str] = []
+CALENDAR_DEADLINE_SOURCES: list[str] = ["partnerpot.calendar.deadlines"]
 
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
 
@@ -334,6 +334,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "schedule-meeting-reminders": {
         "task": "meetings.tasks.schedule_reminders",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 240},
+    },
+    "schedule-partnerpot-reminders": {
+        "task": "partnerpot.tasks.schedule_reminders",
         "schedule": crontab(minute="*/5"),
         "options": {"expires": 240},
     },

@@ -30,6 +30,7 @@ urlpatterns = [
     path("invitasjon/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("endringslogg/", views.history, name="history"),
     path("moter/", include("meetings.urls")),
+    path("partnerpotten/", include("partnerpot.urls")),
     path("konto/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]
