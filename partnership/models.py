@@ -497,14 +497,21 @@ class NotificationKind(models.TextChoices):
     CALL_DEADLINE = "call_deadline", _("Søknadsfristen nærmer seg for et søknadsutkast")
     APPLICATION_RECEIPT = "application_receipt", _("Kvittering for innsendt søknad")
     INFO_REQUESTED = "info_requested", _("Sekretariatet ber om mer informasjon")
-    INFO_REQUEST_UNANSWERED = "info_request_unanswered", _(
-        "Ubesvart forespørsel om mer informasjon"
+    INFO_REQUEST_UNANSWERED = (
+        "info_request_unanswered",
+        _("Ubesvart forespørsel om mer informasjon"),
     )
     GRANT_DECISION = "grant_decision", _("Vedtak om tilskudd fra Partnerpotten")
     GRANT_REPORT_DUE = "grant_report_due", _("Frist for sluttrapport nærmer seg")
     GRANT_REPORT_OVERDUE = "grant_report_overdue", _("Sluttrapport som har passert fristen")
     GRANT_REPORT_FEEDBACK = "grant_report_feedback", _("Svar på sluttrapport")
     STUDY_VISIT_DECISION = "study_visit_decision", _("Vedtak om studiebesøk")
+    CALL_CHANGED = "call_changed", _("Endret søknadsfrist i Partnerpotten")
+    CALL_CANCELLED = "call_cancelled", _("Avlyst utlysning i Partnerpotten")
+    APPLICATION_WITHDRAWN = "application_withdrawn", _("Søknad som er trukket")
+    INFO_REQUEST_ANSWERED = "info_request_answered", _("Svar på forespørsel om mer informasjon")
+    GRANT_REPORT_SUBMITTED = "grant_report_submitted", _("Innsendt sluttrapport")
+    STUDY_VISIT_SUBMITTED = "study_visit_submitted", _("Nytt forslag om studiebesøk")
 
 
 # Always sent: a person cannot turn off a meeting notice (a formal call to a meeting) or an
@@ -520,6 +527,7 @@ MANDATORY_NOTIFICATION_KINDS = frozenset(
         NotificationKind.GRANT_DECISION,
         NotificationKind.GRANT_REPORT_FEEDBACK,
         NotificationKind.STUDY_VISIT_DECISION,
+        NotificationKind.CALL_CANCELLED,
     }
 )
 OPTIONAL_NOTIFICATION_KINDS = tuple(

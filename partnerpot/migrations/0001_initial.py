@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("meetings", "0004_agenda_attachment"),
-        ("partnership", "0003_alter_notificationpreference_kind"),
+        ("partnership", "0003_partnerpot_notification_kinds"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
