@@ -25,7 +25,16 @@ from django.shortcuts import get_object_or_404
 
 from partnership.models import Body, BodyGroupObjectPermission, BodyUserObjectPermission
 
-from .models import AgendaItem, Decision, FollowUp, GoverningDocument, Meeting, Proposal
+from .models import (
+    AgendaItem,
+    AgendaTemplate,
+    AgendaTemplateItem,
+    Decision,
+    FollowUp,
+    GoverningDocument,
+    Meeting,
+    Proposal,
+)
 
 PAPERS_PERMISSION = {
     "permission__codename": "view_body_papers",
@@ -292,3 +301,31 @@ def may_propose_q(user) -> Q:
     ):
         return Q(body__kind__in=Proposal.TARGET_BODY_KINDS)
     return Q(body__kind__in=Proposal.TARGET_BODY_KINDS) & member_of_q(user)
+
+
+def agenda_template_for_user(user, pk: int, action: str = "view") -> AgendaTemplate:
+    """Agenda templates are the secretariat's tool: only it reads (``view``) and edits
+    (``manage``) them; meeting managers use them through "Bruk saksliste-mal"."""
+    template = get_object_or_404(AgendaTemplate, pk=pk)
+    _require_signed_in(user)
+    if action not in ("view", "manage"):
+        raise ValueError(action)
+    if is_secretariat(user):
+        return template
+    raise PermissionDenied
+
+
+def agenda_template_item_for_user(user, pk: int, action: str = "manage") -> AgendaTemplateItem:
+    """An item of an agenda template, for the secretariat (see ``agenda_template_for_user``)."""
+    item = get_object_or_404(AgendaTemplateItem.objects.select_related("template"), pk=pk)
+    _require_signed_in(user)
+    if action not in ("view", "manage"):
+        raise ValueError(action)
+    if is_secretariat(user):
+        return item
+    raise PermissionDenied
+
+
+def may_manage_agenda_templates(user) -> bool:
+    """Whether the user sees the agenda-template pages (for links and the list page)."""
+    return is_secretariat(user)

@@ -21,6 +21,7 @@ from .models import (
     OSLO,
     AgendaItem,
     AgendaTemplate,
+    AgendaTemplateItem,
     Attendance,
     Decision,
     FollowUp,
@@ -244,6 +245,34 @@ class AgendaMoveForm(forms.Form):
     direction = forms.ChoiceField(choices=[("up", "up"), ("down", "down")])
 
 
+# --- Agenda templates (the secretariat) ---------------------------------------------------------
+@_no_model_validation
+class AgendaTemplateForm(forms.ModelForm):
+    class Meta:
+        model = AgendaTemplate
+        fields = ["name", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+class AgendaTemplateCreateForm(forms.Form):
+    meeting_kind = forms.ChoiceField(label=_("Møtetype"))
+    name = forms.CharField(label=_("Navn"), max_length=200)
+
+    def __init__(self, *args, kinds, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the kinds that have no template yet (one template per kind).
+        self.fields["meeting_kind"].choices = [("", _("Velg møtetype")), *kinds]
+
+
+@_no_model_validation
+class AgendaTemplateItemForm(forms.ModelForm):
+    class Meta:
+        model = AgendaTemplateItem
+        fields = ["kind", "title", "background"]
+        widgets = {"background": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {"background": _("Teksten følger med saken når malen brukes.")}
+
+
 # --- Proposals --------------------------------------------------------------------------------
 class ProposalForm(forms.Form):
     target_meeting = forms.ModelChoiceField(
@@ -352,6 +381,19 @@ class MinutesEntryForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=MAX_TEXT,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class MinutesNotesForm(forms.Form):
+    """The minutes' general notes ("Andre merknader"), saved against the version opened."""
+
+    notes = forms.CharField(
+        label=_("Andre merknader"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=MAX_TEXT,
+        help_text=_("Det som ikke hører til en bestemt sak, for eksempel eventuelt."),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 

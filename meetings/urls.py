@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import agenda, attachments, calendar, meetings, minutes, register
+from .views import agenda, agenda_templates, attachments, calendar, meetings, minutes, register
 
 app_name = "meetings"
 
@@ -26,6 +26,33 @@ urlpatterns = [
     path("<int:pk>/saker/mal/", agenda.agenda_template_apply, name="agenda_template_apply"),
     path("saker/<int:pk>/endre/", agenda.agenda_item_edit, name="agenda_item_edit"),
     path("saker/<int:pk>/flytt/", agenda.agenda_item_move, name="agenda_item_move"),
+    # Agenda templates (the secretariat)
+    path("maler/", agenda_templates.agenda_template_list, name="agenda_template_list"),
+    path(
+        "maler/<int:pk>/",
+        agenda_templates.agenda_template_detail,
+        name="agenda_template_detail",
+    ),
+    path(
+        "maler/<int:pk>/saker/",
+        agenda_templates.agenda_template_item_add,
+        name="agenda_template_item_add",
+    ),
+    path(
+        "maler/saker/<int:pk>/endre/",
+        agenda_templates.agenda_template_item_edit,
+        name="agenda_template_item_edit",
+    ),
+    path(
+        "maler/saker/<int:pk>/flytt/",
+        agenda_templates.agenda_template_item_move,
+        name="agenda_template_item_move",
+    ),
+    path(
+        "maler/saker/<int:pk>/fjern/",
+        agenda_templates.agenda_template_item_remove,
+        name="agenda_template_item_remove",
+    ),
     # Attachments to agenda items
     path("saker/<int:pk>/vedlegg/", attachments.attachment_upload, name="attachment_upload"),
     path("vedlegg/<int:pk>/", attachments.attachment_download, name="attachment_download"),
@@ -42,6 +69,7 @@ urlpatterns = [
     path("<int:pk>/referat/", minutes.minutes, name="minutes"),
     path("<int:pk>/referat/start/", minutes.minutes_start, name="minutes_start"),
     path("<int:pk>/referat/godkjenn/", minutes.minutes_approve, name="minutes_approve"),
+    path("<int:pk>/referat/merknader/", minutes.minutes_notes_save, name="minutes_notes_save"),
     path("referat/punkt/<int:pk>/", minutes.minutes_entry_save, name="minutes_entry_save"),
     path("referat/punkt/<int:pk>/oppfolging/", minutes.follow_up_create, name="follow_up_create"),
     # Follow-ups

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -184,13 +185,43 @@ def proposal_handle(request: HttpRequest, pk: int) -> HttpResponse:
             raise ValidationError(_("Velg hva som skal skje med forslaget."))
     except ValidationError as exc:
         field = next(iter(exc.error_dict), None) if hasattr(exc, "error_dict") else None
-        context = detail_context(
-            request,
-            meeting,
-            proposal_error={"pk": proposal.pk, "field": field, "message": error_text(exc)},
+        error = {"pk": proposal.pk, "field": field, "message": error_text(exc)}
+        return _proposals_response(request, meeting, status=400, proposal_error=error)
+    return _proposals_response(
+        request,
+        meeting,
+        message=message % {"title": proposal.title},
+        agenda_changed=action == "accept",
+        handled=proposal.pk,
+    )
+
+
+def _proposals_response(
+    request: HttpRequest,
+    meeting: Meeting,
+    *,
+    message: str = "",
+    status: int = 200,
+    agenda_changed: bool = False,
+    **extra,
+) -> HttpResponse:
+    """After handling a proposal: the proposals fragment (htmx; with the agenda swapped out of
+    band when an item was added), else a redirect to the meeting page (or the page with the
+    error next to the proposal)."""
+    if not request.htmx:
+        if status == 200:
+            return done(request, message, "meetings:meeting_detail", meeting.pk)
+        context = detail_context(request, meeting, **extra)
+        return render(request, "meetings/meeting_detail.html", context, status=status)
+    meeting.refresh_from_db()
+    context = detail_context(request, meeting, **extra)
+    html = render_to_string("meetings/meeting_detail.html#proposals", context, request)
+    if agenda_changed:
+        html += render_to_string(
+            "meetings/meeting_detail.html#agenda", {**context, "oob": True}, request
         )
-        return render(request, "meetings/meeting_detail.html", context, status=400)
-    return done(request, message % {"title": proposal.title}, "meetings:meeting_detail", meeting.pk)
+    response = HttpResponse(html, status=status)
+    return with_message(response, message) if message else response
 
 
 # --- Proposals: members and working groups make them --------------------------------------------

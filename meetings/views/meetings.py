@@ -56,6 +56,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "body": body,
             "can_plan": access.bodies_managed_by(request.user).exists(),
+            "can_edit_templates": access.may_manage_agenda_templates(request.user),
         },
     )
 
@@ -153,6 +154,7 @@ def detail_context(request: HttpRequest, meeting: Meeting, **extra) -> dict:
                 else AttachmentForm(auto_id=f"att-{item.pk}-%s")
             )
         context["item_form"] = AgendaItemForm()
+        context["can_edit_templates"] = access.may_manage_agenda_templates(user)
         context["template_form"] = TemplateApplyForm(
             initial={
                 "template": AgendaTemplate.objects.filter(meeting_kind=meeting.kind)
@@ -267,7 +269,7 @@ def _year_plan_context(request: HttpRequest, **extra) -> dict:
     if not groups and not access.is_secretariat(request.user):
         raise PermissionDenied
     context = {
-        "suggested": [(g, list(selectors.suggested_meetings(body=g))) for g in groups],
+        "suggested": selectors.suggested_meetings_by_body(bodies=groups),
         "is_secretariat": access.is_secretariat(request.user),
     }
     context.update(extra)

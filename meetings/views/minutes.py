@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -21,10 +21,11 @@ from ..forms import (
     FollowUpStatusForm,
     MinutesApproveForm,
     MinutesEntryForm,
+    MinutesNotesForm,
     StepAsideForm,
     people_of_body,
 )
-from ..models import Attendance, FollowUp, Meeting, MinutesEntry, StepAside
+from ..models import Attendance, FollowUp, Meeting, Minutes, MinutesEntry, StepAside
 from ..services import ConflictError
 from .common import apply_validation_error, done, error_text, with_message
 
@@ -185,6 +186,11 @@ def _entry_context(
     }
 
 
+def _notes_form(minutes: Minutes, data=None) -> MinutesNotesForm:
+    initial = {"notes": minutes.notes, "version": minutes.version}
+    return MinutesNotesForm(data, initial=initial, auto_id="notes-%s")
+
+
 def _minutes_context(
     request: HttpRequest, meeting: Meeting, *, replace: dict | None = None, **extra
 ) -> dict:
@@ -215,6 +221,7 @@ def _minutes_context(
         "started": meeting.starts_at <= timezone.now(),
     }
     if editable:
+        context["notes_form"] = _notes_form(minutes)
         later = (
             Meeting.objects.filter(body=meeting.body, starts_at__gt=meeting.starts_at)
             .exclude(status=Meeting.Status.CANCELLED)
@@ -304,6 +311,48 @@ def minutes_entry_save(request: HttpRequest, pk: int) -> HttpResponse:
                 message=_("Referatet for %(item)s er lagret.") % {"item": entry.agenda_item.label},
             )
     return _entry_response(request, entry, status=400, form=form)
+
+
+@require_POST
+def minutes_notes_save(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save the minutes' general notes ("Andre merknader"); like an entry, a stale version is
+    refused and both texts are shown, so neither is lost."""
+    meeting = access.meeting_for_user(request.user, pk, action="manage")
+    minutes = Minutes.objects.filter(meeting=meeting).first()
+    if minutes is None:
+        raise Http404
+    form = _notes_form(minutes, request.POST)
+    if form.is_valid():
+        try:
+            services.minutes_save(minutes=minutes, by=request.user, **form.cleaned_data)
+        except ConflictError as conflict:
+            # Keep the user's text in the form, now against the version they have seen.
+            form = _notes_form(minutes, {**conflict.yours, "version": conflict.current_version})
+            form.is_valid()
+            return _notes_response(
+                request, meeting, status=400, notes_form=form, notes_conflict=conflict
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            return _notes_response(request, meeting, message=_("Andre merknader er lagret."))
+    return _notes_response(request, meeting, status=400, notes_form=form)
+
+
+def _notes_response(
+    request: HttpRequest, meeting: Meeting, *, status: int = 200, message: str = "", **extra
+) -> HttpResponse:
+    """The notes fragment (htmx), or the minutes page: redirected to after a save, rendered
+    with the form (and both texts after a conflict) otherwise."""
+    if not request.htmx and status == 200:
+        messages.success(request, message)
+        return redirect(reverse("meetings:minutes", args=[meeting.pk]) + "#minutes-notes")
+    meeting.refresh_from_db()
+    context = _minutes_context(request, meeting, **extra)
+    if not request.htmx:
+        return render(request, "meetings/minutes.html", context, status=status)
+    response = render(request, "meetings/minutes.html#notes", context, status=status)
+    return with_message(response, message) if message else response
 
 
 @require_POST

@@ -89,7 +89,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     document = access.document_for_user(request.user, pk)
     versions = list(selectors.document_versions(document))
-    in_force = selectors.document_in_force(document)
+    in_force = selectors.document_in_force_among(document, versions)
     return render(
         request,
         "meetings/document_detail.html",

@@ -9,6 +9,8 @@ Every meetings URL × every role, GET and POST. The objects the URLs point at:
 - ``wg``: a suggested meeting of the local working group (its leader confirms or moves it);
 - ``cancelled``: a cancelled Partnermøte (to reinstate);
 - a decision, a governing document with two versions, and partner_rep's calendar token;
+- ``template``: the start-up meeting's agenda template and ``template_item``, its first item
+  (the secretariat's pages);
 - ``attachment``: a PDF on ``pm``'s item (its bytes are written into the test's MEDIA_ROOT
   when its URL is built, since the world outlives the per-test media directory).
 """
@@ -107,6 +109,12 @@ URL_KWARGS = {
     "meetings:document_version_create": _pk("document"),
     "meetings:document_diff": _pk("document"),
     "meetings:document_version_adopt": _pk("version"),
+    "meetings:agenda_template_detail": _pk("template"),
+    "meetings:agenda_template_item_add": _pk("template"),
+    "meetings:agenda_template_item_edit": _pk("template_item"),
+    "meetings:agenda_template_item_move": _pk("template_item"),
+    "meetings:agenda_template_item_remove": _pk("template_item"),
+    "meetings:minutes_notes_save": _pk("held"),
 }
 
 
@@ -159,6 +167,14 @@ EXPECTED = {
     "meetings:document_version_create": MANAGE_PM,
     "meetings:document_diff": SIGNED_IN_ONLY,
     "meetings:document_version_adopt": MANAGE_PM,
+    # Agenda templates: the secretariat's (and the admin's) alone.
+    "meetings:agenda_template_list": MANAGE_PM,
+    "meetings:agenda_template_detail": MANAGE_PM,
+    "meetings:agenda_template_item_add": POST_ONLY,
+    "meetings:agenda_template_item_edit": MANAGE_PM,
+    "meetings:agenda_template_item_move": POST_ONLY,
+    "meetings:agenda_template_item_remove": POST_ONLY,
+    "meetings:minutes_notes_save": POST_ONLY,
 }
 
 
@@ -252,11 +268,32 @@ POST_DATA = {
     "meetings:follow_up_status": lambda ctx: {"status": "done"},
     "meetings:document_version_create": lambda ctx: {"text": "Ny tekst", "change_note": ""},
     "meetings:document_version_adopt": lambda ctx: {"decision": _m(ctx)["decision"].pk},
+    "meetings:agenda_template_list": lambda ctx: {
+        "meeting_kind": "faglig_forum",
+        "name": "Faglig forum",
+    },
+    "meetings:agenda_template_detail": lambda ctx: {"name": "Oppstartsmøte", "description": ""},
+    "meetings:agenda_template_item_add": lambda ctx: {
+        "kind": "decision",
+        "title": "Valg av nestleder",
+        "background": "",
+    },
+    "meetings:agenda_template_item_edit": lambda ctx: {
+        "kind": "decision",
+        "title": "Valg av leder og nestleder",
+        "background": "",
+    },
+    "meetings:agenda_template_item_move": lambda ctx: {"direction": "down"},
+    "meetings:minutes_notes_save": lambda ctx: {
+        "notes": "Ingen saker under eventuelt.",
+        "version": _m(ctx)["minutes"].version,
+    },
 }
 
 TO_PM = _to("meeting_detail", "pm")
 TO_WG = _to("meeting_detail", "wg")
 TO_HELD_MINUTES = _to("minutes", "held")
+TO_TEMPLATE = _to("agenda_template_detail", "template")
 POST_EXPECTED = {
     "meetings:meeting_list": GET_ONLY,
     # Planned → the new meeting's page; the group's leader may not plan a Partnermøte.
@@ -314,6 +351,14 @@ POST_EXPECTED = {
     "meetings:document_version_create": _managers(_to("document_detail", "document")),
     "meetings:document_diff": GET_ONLY,
     "meetings:document_version_adopt": _managers(_to("document_detail", "document")),
+    # A new template → its page; changes to one → back to its page.
+    "meetings:agenda_template_list": _managers(Redirect("/moter/maler/", prefix=True)),
+    "meetings:agenda_template_detail": _managers(TO_TEMPLATE),
+    "meetings:agenda_template_item_add": _managers(TO_TEMPLATE),
+    "meetings:agenda_template_item_edit": _managers(TO_TEMPLATE),
+    "meetings:agenda_template_item_move": _managers(TO_TEMPLATE),
+    "meetings:agenda_template_item_remove": _managers(TO_TEMPLATE),
+    "meetings:minutes_notes_save": _managers(TO_HELD_MINUTES),
 }
 
 # Every meetings URL has a GET and a POST row (the matrix checks the URLs exist).
@@ -361,6 +406,8 @@ def add_objects(ctx: dict) -> None:
     document = GoverningDocument.objects.filter(responsible_body=registry.partners_meeting).first()
     services.document_version_create(document=document, text="Første versjon")
     version = services.document_version_create(document=document, text="Andre versjon")
+    services.seed_agenda_templates()  # the data migration's rows, unless a flush removed them
+    template = AgendaTemplate.objects.get(meeting_kind=Meeting.Kind.START_UP)
     # The row only: its bytes go into the test's MEDIA_ROOT when its URL is built (_attachment).
     attachment = AgendaAttachment.objects.create(
         agenda_item=item,
@@ -386,6 +433,9 @@ def add_objects(ctx: dict) -> None:
         "document": document,
         "version": version,
         "token": ical.token_create(person=partner_rep),
+        "minutes": minutes,
+        "template": template,
+        "template_item": template.items.order_by("position", "pk").first(),
     }
     objects = ctx["objects"]
     objects[("meetings", "meeting")] = pm
@@ -399,5 +449,7 @@ def add_objects(ctx: dict) -> None:
     objects[("meetings", "stepaside")] = step
     objects[("meetings", "governingdocument")] = document
     objects[("meetings", "documentversion")] = version
+    objects[("meetings", "agendatemplate")] = template
+    objects[("meetings", "agendatemplateitem")] = ctx["meetings"]["template_item"]
     assert Proposal.objects.filter(pk=proposal.pk).exists()
     assert Meeting.objects.filter(pk=wg.pk, suggested=True).exists()

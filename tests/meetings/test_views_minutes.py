@@ -260,3 +260,83 @@ def test_others_cannot_change_a_follow_up(client, login, wg_member, partner_rep,
         reverse("meetings:follow_up_status", args=[follow_up.pk]), {"status": "done"}
     )
     assert response.status_code == 403
+
+
+# --- Other notes ("Andre merknader") -------------------------------------------------------------
+def test_save_the_other_notes_with_htmx_and_without(client, login, secretariat, minutes):
+    login(secretariat)
+    page = client.get(reverse("meetings:minutes", args=[minutes.meeting_id]))
+    assert 'id="minutes-notes"' in page.text and 'id="notes-notes"' in page.text
+    url = reverse("meetings:minutes_notes_save", args=[minutes.meeting_id])
+    response = client.post(url, {"notes": "Eventuelt: ingen saker.", "version": 1}, **HTMX)
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith('<section id="minutes-notes"')
+    assert json.loads(response["HX-Trigger"])["portal:message"] == "Andre merknader er lagret."
+    assert 'name="version" value="2"' in response.text
+    minutes.refresh_from_db()
+    assert (minutes.notes, minutes.version, minutes.updated_by) == (
+        "Eventuelt: ingen saker.",
+        2,
+        secretariat,
+    )
+    # Without htmx: back to the minutes page, at the notes.
+    response = client.post(url, {"notes": "Neste møte i juni.", "version": 2})
+    assert response.status_code == 302
+    assert response["Location"].endswith("#minutes-notes")
+    minutes.refresh_from_db()
+    assert minutes.notes == "Neste møte i juni."
+    # A form without a version is refused next to the field, nothing saved.
+    bad = client.post(url, {"notes": "Uten versjon"}, **HTMX)
+    assert bad.status_code == 400
+    minutes.refresh_from_db()
+    assert minutes.notes == "Neste møte i juni."
+
+
+def test_two_people_editing_the_other_notes_neither_text_is_lost(
+    client, login, secretariat, admin, minutes
+):
+    url = reverse("meetings:minutes_notes_save", args=[minutes.meeting_id])
+    opened = minutes.version
+    login(admin)
+    assert client.post(url, {"notes": "Adas merknad", "version": opened}, **HTMX).status_code == 200
+    login(secretariat)
+    second = client.post(url, {"notes": "Siris merknad", "version": opened}, **HTMX)
+    assert second.status_code == 400
+    assert "Ada Admin lagret en endring" in second.text
+    assert "Adas merknad" in second.text and "Siris merknad" in second.text
+    assert f'name="version" value="{opened + 1}"' in second.text
+    minutes.refresh_from_db()
+    assert minutes.notes == "Adas merknad"
+    merged = client.post(url, {"notes": "Adas og Siris merknad", "version": opened + 1}, **HTMX)
+    assert merged.status_code == 200
+    minutes.refresh_from_db()
+    assert minutes.notes == "Adas og Siris merknad"
+    # Without htmx the whole page comes back with both texts.
+    page = client.post(url, {"notes": "Gammel", "version": opened})
+    assert page.status_code == 400
+    assert "<h1" in page.text and "Adas og Siris merknad" in page.text and "Gammel" in page.text
+
+
+def test_the_other_notes_of_approved_minutes_are_read_only(
+    client, login, secretariat, partner_rep, minutes
+):
+    services.minutes_save(minutes=minutes, notes="Godkjent merknad.", version=minutes.version)
+    services.minutes_approve(minutes=minutes, how="circulation", by=secretariat)
+    login(secretariat)
+    url = reverse("meetings:minutes_notes_save", args=[minutes.meeting_id])
+    response = client.post(url, {"notes": "Endret etterpå", "version": 2}, **HTMX)
+    assert response.status_code == 400
+    assert "Referatet er godkjent og kan ikke endres" in response.text
+    minutes.refresh_from_db()
+    assert minutes.notes == "Godkjent merknad."
+    # Members read the notes of approved minutes, without a form; they cannot save.
+    login(partner_rep)
+    page = client.get(reverse("meetings:minutes", args=[minutes.meeting_id]))
+    assert "Godkjent merknad." in page.text and 'name="notes"' not in page.text
+    assert client.post(url, {"notes": "x", "version": 2}).status_code == 403
+
+
+def test_no_notes_before_the_minutes_are_started(client, login, secretariat, meeting):
+    login(secretariat)
+    url = reverse("meetings:minutes_notes_save", args=[meeting.pk])
+    assert client.post(url, {"notes": "x", "version": 1}).status_code == 404

@@ -1,0 +1,81 @@
+"""htmx flows on the meetings pages in a real browser, axe-core on each resulting state: agenda
+template items edited in place, a proposal accepted and one returned, a minutes-notes conflict."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from meetings import services
+from meetings.models import AgendaTemplate, Meeting
+
+from ..meetings.factories import MeetingFactory, held_meeting, in_days
+from .conftest import axe_check
+from .helpers import sign_in_with_cookie
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_agenda_template_items_edit_in_place(page, live_server, registry, personas):
+    services.seed_agenda_templates()
+    template = AgendaTemplate.objects.get(meeting_kind=Meeting.Kind.START_UP)
+    sign_in_with_cookie(page, live_server, personas["secretariat"])
+    page.goto(reverse("meetings:agenda_template_detail", args=[template.pk]))
+    first = template.items.order_by("position").first()
+    page.locator(f"#titem-{first.pk}").get_by_role("link", name="Endre").click()
+    title = page.locator(f"#titem-{first.pk}-title")
+    expect(page.locator(f"#titem-{first.pk}-kind")).to_be_focused()
+    axe_check(page)
+    title.fill("")
+    page.locator(f"#titem-{first.pk}").get_by_role("button", name="Lagre").click()
+    expect(page.locator(f"#titem-{first.pk} [data-error-summary]")).to_be_focused()
+    axe_check(page)
+    page.locator(f"#titem-{first.pk}-title").fill("Valg av leder og nestleder")
+    page.locator(f"#titem-{first.pk}").get_by_role("button", name="Lagre").click()
+    expect(page.locator("#live-region")).to_contain_text("er endret")
+    expect(page.locator(f"#titem-{first.pk} h3")).to_have_text("Valg av leder og nestleder")
+    page.locator(f"#titem-{first.pk}").get_by_role("button", name="Flytt ned").click()
+    expect(page.locator("#live-region")).to_contain_text("er flyttet")
+    expect(page.locator(f"#titem-{first.pk}")).to_be_focused()
+    page.get_by_label("Tittel", exact=True).fill("Eventuelt")
+    page.get_by_role("button", name="Legg til sak").click()
+    expect(page.locator("#live-region")).to_contain_text("«Eventuelt» er lagt til i malen.")
+    expect(page.locator("#template-items ol > li").last).to_contain_text("Eventuelt")
+    page.locator("#template-items ol > li").last.get_by_role("button", name="Fjern").click()
+    expect(page.locator("#live-region")).to_contain_text("er fjernet fra malen")
+    axe_check(page)
+
+
+def test_proposals_and_notes_htmx(page, live_server, registry, personas):
+    pm = MeetingFactory(body=registry.partners_meeting, starts_at=in_days(30))
+    MeetingFactory(body=registry.partners_meeting, starts_at=in_days(60))
+    a = services.proposal_submit(proposed_by=personas["wg_member"], target_meeting=pm, title="A")
+    services.proposal_submit(proposed_by=personas["wg_member"], target_meeting=pm, title="B")
+    sign_in_with_cookie(page, live_server, personas["secretariat"])
+    page.goto(reverse("meetings:meeting_detail", args=[pm.pk]))
+    page.locator(f"#proposal-{a.pk}").get_by_role("button", name="Sett på sakslisten").click()
+    expect(page.locator("#live-region")).to_contain_text("er satt på sakslisten")
+    expect(page.locator("#agenda")).to_contain_text("A")
+    expect(page.locator(f"#proposal-{a.pk}")).to_be_focused()
+    axe_check(page)
+    b = pm.proposals.get(title="B")
+    page.locator(f"#proposal-{b.pk}").get_by_role("button", name="Returner").click()
+    expect(page.locator("[data-error-summary]")).to_be_focused()
+    axe_check(page)
+    page.locator(f"#return-{b.pk}").fill("Ikke nå")
+    page.locator(f"#proposal-{b.pk}").get_by_role("button", name="Returner").click()
+    expect(page.locator("#live-region")).to_contain_text("er returnert")
+
+    held = held_meeting(body=registry.partners_meeting, items=1)
+    minutes = services.minutes_start(meeting=held)
+    page.goto(reverse("meetings:minutes", args=[held.pk]))
+    page.locator("#notes-notes").fill("Min tekst")
+    services.minutes_save(minutes=minutes, notes="Annen tekst", version=1)
+    page.locator("#minutes-notes").get_by_role("button", name="Lagre").click()
+    expect(page.locator("#minutes-notes [data-error-summary]")).to_be_focused()
+    expect(page.locator("#minutes-notes")).to_contain_text("Annen tekst")
+    axe_check(page)
+    page.locator("#minutes-notes").get_by_role("button", name="Lagre").click()
+    expect(page.locator("#live-region")).to_contain_text("Andre merknader er lagret.")
+    axe_check(page)
