@@ -186,6 +186,10 @@ MEETINGS_NOT_PAGES = {
         "follow_up_status",
         "calendar_subscription_revoke",
         "calendar_feed",
+        "minutes_notes_save",
+        "agenda_template_item_add",
+        "agenda_template_item_move",
+        "agenda_template_item_remove",
     )
 }
 
@@ -235,6 +239,14 @@ MEETINGS_PAGES = {
     "meetings:document_diff": lambda m: reverse("meetings:document_diff", args=[m["document"].pk]),
     "meetings:document_version_adopt": lambda m: reverse(
         "meetings:document_version_adopt", args=[m["version"].pk]
+    ),
+    "meetings:agenda_template_list": lambda m: reverse("meetings:agenda_template_list"),
+    "meetings:agenda_template_detail": lambda m: reverse(
+        "meetings:agenda_template_detail", args=[m["template"].pk]
+    ),
+    # The template page with one item's form open (the page without JavaScript).
+    "meetings:agenda_template_item_edit": lambda m: reverse(
+        "meetings:agenda_template_item_edit", args=[m["template_item"].pk]
     ),
 }
 # What a partner representative sees of the same pages (no management forms).
