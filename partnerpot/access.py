@@ -203,7 +203,11 @@ def visible_study_visits_q(user) -> Q:
     own = StudyVisit.partners.through.objects.filter(
         partner_id__in=acting_partner_ids(user)
     ).values("studyvisit_id")
-    return ~Q(status=StudyVisit.Status.DRAFT) | Q(pk__in=own)
+    # A withdrawn draft was never sent: it stays the proposers' own.
+    private = Q(status=StudyVisit.Status.DRAFT) | Q(
+        status=StudyVisit.Status.WITHDRAWN, submitted_at__isnull=True
+    )
+    return ~private | Q(pk__in=own)
 
 
 def is_proposer(user, visit: StudyVisit) -> bool:
@@ -217,7 +221,11 @@ def study_visit_for_user(user, pk: int, action: str = "view") -> StudyVisit:
     _require_signed_in(user)
     visit = get_object_or_404(StudyVisit.objects.select_related("deciding_meeting__body"), pk=pk)
     proposer = is_proposer(user, visit)
-    if visit.status == StudyVisit.Status.DRAFT and not proposer:
+    never_sent = visit.submitted_at is None and visit.status in (
+        StudyVisit.Status.DRAFT,
+        StudyVisit.Status.WITHDRAWN,
+    )
+    if never_sent and not proposer:
         raise Http404
     if action == "view":
         return visit
