@@ -435,7 +435,7 @@ class BudgetLine(models.Model):
     amount = models.DecimalField(_("beløp"), **MONEY)
 
     class Meta:
-        ordering = ["application", "position", "pk"]
+        ordering = ["application_id", "position", "pk"]
         verbose_name = _("budsjettlinje")
         verbose_name_plural = _("budsjettlinjer")
         constraints = [
@@ -483,7 +483,7 @@ class CoApplicant(models.Model):
     name = models.CharField(_("navn"), max_length=200, blank=True)
 
     class Meta:
-        ordering = ["application", "pk"]
+        ordering = ["application_id", "pk"]
         verbose_name = _("medsøker")
         verbose_name_plural = _("medsøkere")
         constraints = [
@@ -540,7 +540,7 @@ class ApplicationFile(models.Model):
     uploaded_at = models.DateTimeField(_("lastet opp"), default=timezone.now)
 
     class Meta:
-        ordering = ["application", "uploaded_at", "pk"]
+        ordering = ["application_id", "uploaded_at", "pk"]
         verbose_name = _("vedlegg")
         verbose_name_plural = _("vedlegg")
 
@@ -568,7 +568,7 @@ class InfoRequest(models.Model):
     answered_at = models.DateTimeField(_("besvart"), null=True, blank=True, editable=False)
 
     class Meta:
-        ordering = ["application", "-requested_at"]
+        ordering = ["application_id", "-requested_at"]
         verbose_name = _("forespørsel om mer informasjon")
         verbose_name_plural = _("forespørsler om mer informasjon")
         constraints = [

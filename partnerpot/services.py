@@ -426,7 +426,7 @@ def _refuse_unless_open(application: Application, section: str) -> None:
             return
         raise ValidationError(
             _("Søknaden er sendt inn og kan ikke endres.")
-            if section not in application.reopened_sections
+            if application.status != Status.INFO_REQUESTED
             else _("Denne delen av søknaden er ikke åpnet for endringer.")
         )
 

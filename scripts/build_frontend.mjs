@@ -25,6 +25,8 @@ const files = [
   [join(root, "static/src/portal.css"), "portal.css"],
   [join(root, "static/src/meetings.css"), "meetings.css"],
   [join(root, "static/src/portal.js"), "portal.js"],
+  [join(root, "static/src/partnerpot.css"), "partnerpot.css"],
+  [join(root, "static/src/partnerpot.js"), "partnerpot.js"],
 ];
 
 const SOURCE_MAP = /^\s*(\/\/# sourceMappingURL=.*|\/\*# sourceMappingURL=.*\*\/)\s*$/gm;

@@ -360,7 +360,7 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "vedlegg",
                 "verbose_name_plural": "vedlegg",
-                "ordering": ["application", "uploaded_at", "pk"],
+                "ordering": ["application_id", "uploaded_at", "pk"],
             },
         ),
         migrations.CreateModel(
@@ -481,7 +481,7 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "budsjettlinje",
                 "verbose_name_plural": "budsjettlinjer",
-                "ordering": ["application", "position", "pk"],
+                "ordering": ["application_id", "position", "pk"],
             },
         ),
         migrations.CreateModel(
@@ -634,7 +634,7 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "medsøker",
                 "verbose_name_plural": "medsøkere",
-                "ordering": ["application", "pk"],
+                "ordering": ["application_id", "pk"],
             },
         ),
         migrations.CreateModel(
@@ -1873,7 +1873,7 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "forespørsel om mer informasjon",
                 "verbose_name_plural": "forespørsler om mer informasjon",
-                "ordering": ["application", "-requested_at"],
+                "ordering": ["application_id", "-requested_at"],
             },
         ),
         migrations.CreateModel(
