@@ -1,7 +1,1018 @@
-"""Partnerpotten pages (secretariat); filled in by the issue-4 work."""
+"""Partnerpotten pages for the secretariat (issue 4 §1, §3–§6, §8): calls and their criteria,
+assessment and information requests, the decision page used at the Partnermøte, the
+pipeline, the xlsx export and grant follow-up.
+
+Access goes through ``partnerpot.access`` only. Conflicts of interest: whoever acts for the
+applicant or a co-applicant partner never sees the assessment of that application and can
+neither assess nor decide it, secretariat staff included.
+"""
 
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+import io
 
-urlpatterns: list = []
+from django.contrib import messages
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from partnership.viewhelpers import apply_validation_error, page_of, with_message
+
+from .. import access, selectors, services
+from ..forms_secretariat import (
+    AssessmentForm,
+    CallCancelForm,
+    CallForm,
+    CriterionForm,
+    DecideForm,
+    GrantCancelForm,
+    GrantFilterForm,
+    InfoRequestForm,
+    PayOutForm,
+    PipelineFilterForm,
+    ReportFeedbackForm,
+)
+from ..models import (
+    Application,
+    ApplicationFile,
+    Assessment,
+    BullyingForm,
+    Call,
+    Criterion,
+    Grant,
+    GrantReport,
+    SubGoal,
+)
+
+PAGE_SIZE = 25
+TEMPLATES = "partnerpot/secretariat"
+Status = Application.Status
+
+
+# --- Helpers ----------------------------------------------------------------------------------
+def _require_manager(user) -> None:
+    """Pages without an object (lists, new call): the secretariat and admins only."""
+    if not access.can_manage(user):
+        raise PermissionDenied
+
+
+def _done(request: HttpRequest, message: str, to: str, *args) -> HttpResponse:
+    """After a successful write without htmx: a message and a redirect (post/redirect/get)."""
+    messages.success(request, message)
+    return redirect(to, *args)
+
+
+def _render(request, template: str, context: dict, *, status: int = 200) -> HttpResponse:
+    # The sub-navigation offers the secretariat's pages to the secretariat.
+    context.setdefault("secretariat", access.can_manage(request.user))
+    return render(request, f"{TEMPLATES}/{template}", context, status=status)
+
+
+def _posted(request: HttpRequest):
+    """The form data of a POST (even an empty one: it must be validated), else None."""
+    return request.POST if request.method == "POST" else None
+
+
+def _error_text(exc: ValidationError) -> str:
+    return " ".join(str(m) for m in exc.messages)
+
+
+def _labelled_errors(exc: ValidationError, model) -> list[str]:
+    """A service's errors as sentences that name the field they are about."""
+    if not hasattr(exc, "error_dict"):
+        return [str(m) for m in exc.messages]
+    found = []
+    for name, errors in exc.message_dict.items():
+        try:
+            label = capfirst(model._meta.get_field(name).verbose_name)
+        except FieldDoesNotExist:  # "__all__"
+            label = ""
+        found.extend(f"{label}: {error}" if label else str(error) for error in errors)
+    return found
+
+
+def _assessment_of(application: Application):
+    """The application's assessment, or None (``select_related`` has cached either)."""
+    return getattr(application, "assessment", None)
+
+
+# --- Calls ------------------------------------------------------------------------------------
+@require_GET
+def call_list(request: HttpRequest) -> HttpResponse:
+    """Published calls for everyone signed in (open, upcoming, closed); the secretariat also
+    sees drafts and cancelled calls."""
+    user = request.user
+    now = timezone.now()
+    groups: dict[str, list[Call]] = {
+        "open": [],
+        "upcoming": [],
+        "closed": [],
+        "draft": [],
+        "cancelled": [],
+    }
+    for call in selectors.calls_visible_to(user):
+        if call.status == Call.Status.DRAFT:
+            groups["draft"].append(call)
+        elif call.status == Call.Status.CANCELLED:
+            groups["cancelled"].append(call)
+        elif call.is_open(now):
+            groups["open"].append(call)
+        elif call.opens_at > now:
+            groups["upcoming"].append(call)
+        else:
+            groups["closed"].append(call)
+    groups["open"].sort(key=lambda c: c.closes_at)
+    groups["upcoming"].sort(key=lambda c: c.opens_at)
+    sections = [
+        ("open", _("Åpne utlysninger"), groups["open"]),
+        ("upcoming", _("Kommende utlysninger"), groups["upcoming"]),
+        ("closed", _("Avsluttede utlysninger"), groups["closed"]),
+    ]
+    can_manage = access.can_manage(user)
+    if can_manage:
+        sections += [
+            ("draft", _("Utkast"), groups["draft"]),
+            ("cancelled", _("Avlyste utlysninger"), groups["cancelled"]),
+        ]
+    return _render(
+        request, "call_list.html", {"sections": sections, "can_manage": can_manage, "now": now}
+    )
+
+
+def _criteria_info() -> dict:
+    in_force = services.criteria_in_force()
+    return {"criteria_in_force": in_force, "criteria_document": services.criteria_document()}
+
+
+def _call_form_errors(form: CallForm, exc: ValidationError) -> None:
+    """The services name the datetimes; the form shows each as a date and a time."""
+    if hasattr(exc, "error_dict"):
+        renamed = {
+            CallForm.DATETIME_PARTS.get(name, (name,))[0]: errors
+            for name, errors in exc.error_dict.items()
+        }
+        exc = ValidationError(renamed)
+    apply_validation_error(form, exc)
+
+
+@require_http_methods(["GET", "POST"])
+def call_create(request: HttpRequest) -> HttpResponse:
+    _require_manager(request.user)
+    form = CallForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            call = services.call_create(created_by=request.user, **form.call_fields())
+        except ValidationError as exc:
+            _call_form_errors(form, exc)
+        else:
+            return _done(
+                request,
+                _("Utlysningen er lagret som utkast. Se over kriteriene og publiser den."),
+                "partnerpot:call_manage",
+                call.pk,
+            )
+    context = {"form": form, "call": None, **_criteria_info()}
+    return _render(request, "call_form.html", context, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def call_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    call = access.call_for_user(request.user, pk, "manage")
+    form = CallForm(_posted(request), call=call)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.call_update(call=call, by=request.user, **form.call_fields())
+        except ValidationError as exc:
+            _call_form_errors(form, exc)
+        else:
+            return _done(request, _("Endringene er lagret."), "partnerpot:call_manage", pk)
+    context = {"form": form, "call": call, **_criteria_info()}
+    return _render(request, "call_form.html", context, status=400 if form.errors else 200)
+
+
+def _manage_context(request: HttpRequest, call: Call, **extra) -> dict:
+    """What the call's page shows; the criteria fragment renders from it too."""
+    user = request.user
+    now = timezone.now()
+    (row,) = selectors.pipeline(calls=[call])
+    page = page_of(request, selectors.pipeline_applications(user=user, call=call), PAGE_SIZE)
+    conflicted = selectors.conflicted_ids(user, page.object_list)
+    waiting = row.counts.get(Status.ASSESSED, 0)
+    context = {
+        "call": call,
+        "criteria": list(call.criteria.all()),
+        "criteria_editable": call.status == Call.Status.DRAFT,
+        "criterion_form": CriterionForm(),
+        "criterion_errors": {},
+        "criteria_error": "",
+        "envelope": services.envelope_status(call),
+        "counts": [
+            (status, row.counts[status])
+            for status in selectors.PIPELINE_STATUSES
+            if status in row.counts
+        ],
+        "total": sum(row.counts.values()),
+        "page": page,
+        "rows": [
+            {
+                "application": a,
+                "conflicted": a.pk in conflicted,
+                "assessment": None if a.pk in conflicted else _assessment_of(a),
+            }
+            for a in page.object_list
+        ],
+        "waiting_for_agenda": waiting,
+        "can_put_on_agenda": call.is_published
+        and call.deciding_meeting_id is not None
+        and now >= call.closes_at
+        and waiting > 0,
+        "deadline_passed": now >= call.closes_at,
+        "publish_errors": [],
+        "agenda_error": "",
+    }
+    context.update(extra)
+    return context
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def call_manage(request: HttpRequest, pk: int) -> HttpResponse:
+    call = access.call_for_user(request.user, pk, "manage")
+    return _render(request, "call_manage.html", _manage_context(request, call))
+
+
+@require_POST
+def call_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    call = access.call_for_user(request.user, pk, "manage")
+    try:
+        services.call_publish(call=call, by=request.user)
+    except ValidationError as exc:
+        call.refresh_from_db()
+        context = _manage_context(request, call, publish_errors=_labelled_errors(exc, Call))
+        return _render(request, "call_manage.html", context, status=400)
+    return _done(
+        request,
+        _("Utlysningen er publisert og vises i partnerkalenderen."),
+        "partnerpot:call_manage",
+        pk,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def call_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """A confirmation page; the POST cancels the call."""
+    call = access.call_for_user(request.user, pk, "manage")
+    form = CallCancelForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.call_cancel(call=call, by=request.user)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            return _done(request, _("Utlysningen er avlyst."), "partnerpot:call_manage", pk)
+    return _render(
+        request,
+        "call_cancel.html",
+        {"call": call, "form": form, "envelope": services.envelope_status(call)},
+        status=400 if form.errors else 200,
+    )
+
+
+def _criteria_response(
+    request: HttpRequest, call: Call, *, message: str = "", status: int = 200, **extra
+) -> HttpResponse:
+    """The criteria fragment (htmx) or, without htmx, the call's page (redirected to after a
+    change, rendered with the errors after a refusal)."""
+    call.refresh_from_db()
+    if request.htmx:
+        context = _manage_context(request, call, **extra)
+        response = _render(request, "call_manage.html#criteria", context, status=status)
+        return with_message(response, message) if message and status == 200 else response
+    if status == 200:
+        return _done(request, message, "partnerpot:call_manage", call.pk)
+    return _render(
+        request, "call_manage.html", _manage_context(request, call, **extra), status=status
+    )
+
+
+def _criterion_for_manager(user, pk: int) -> Criterion:
+    criterion = Criterion.objects.filter(pk=pk).select_related("call").first()
+    if criterion is None:
+        # Whoever may not manage calls is not told whether the criterion exists.
+        _require_manager(user)
+        raise Http404
+    access.call_for_user(user, criterion.call_id, "manage")
+    return criterion
+
+
+@require_POST
+def criterion_add(request: HttpRequest, pk: int) -> HttpResponse:
+    call = access.call_for_user(request.user, pk, "manage")
+    form = CriterionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.criterion_add(call=call, text=form.cleaned_data["text"], by=request.user)
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                return _criteria_response(
+                    request, call, status=400, criteria_error=_error_text(exc)
+                )
+            apply_validation_error(form, exc)
+        else:
+            return _criteria_response(request, call, message=_("Kriteriet er lagt til."))
+    return _criteria_response(request, call, status=400, criterion_form=form)
+
+
+@require_POST
+def criterion_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    criterion = _criterion_for_manager(request.user, pk)
+    form = CriterionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.criterion_update(
+                criterion=criterion, text=form.cleaned_data["text"], by=request.user
+            )
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                return _criteria_response(
+                    request, criterion.call, status=400, criteria_error=_error_text(exc)
+                )
+            apply_validation_error(form, exc)
+        else:
+            return _criteria_response(request, criterion.call, message=_("Kriteriet er endret."))
+    errors = [str(e) for errs in form.errors.values() for e in errs]
+    return _criteria_response(
+        request,
+        criterion.call,
+        status=400,
+        criterion_errors={criterion.pk: {"text": errors, "value": request.POST.get("text", "")}},
+    )
+
+
+@require_POST
+def criterion_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    criterion = _criterion_for_manager(request.user, pk)
+    call = criterion.call
+    try:
+        services.criterion_remove(criterion=criterion, by=request.user)
+    except ValidationError as exc:
+        return _criteria_response(request, call, status=400, criteria_error=_error_text(exc))
+    return _criteria_response(
+        request, call, message=_("Kriteriet «%(text)s» er fjernet.") % {"text": criterion.text}
+    )
+
+
+@require_POST
+def call_agenda(request: HttpRequest, pk: int) -> HttpResponse:
+    """Put the call's assessed applications on the deciding Partnermøte's agenda."""
+    call = access.call_for_user(request.user, pk, "manage")
+    try:
+        items = services.call_put_on_agenda(call=call, by=request.user)
+    except ValidationError as exc:
+        context = _manage_context(request, call, agenda_error=_error_text(exc))
+        return _render(request, "call_manage.html", context, status=400)
+    meeting = call.deciding_meeting
+    count = ngettext(
+        "%(count)s søknad er satt på sakslisten til",
+        "%(count)s søknader er satt på sakslisten til",
+        len(items),
+    ) % {"count": len(items)}
+    message = format_html(
+        '{} <a class="ds-link" href="{}">{}</a>.',
+        count,
+        reverse("meetings:meeting_detail", args=[meeting.pk]),
+        meeting,
+    )
+    return _done(request, message, "partnerpot:call_manage", pk)
+
+
+# --- Decisions --------------------------------------------------------------------------------
+def _decide_queryset(call: Call):
+    return (
+        Application.objects.filter(call=call, agenda_item__isnull=False)
+        .select_related("call", "applicant", "assessment", "agenda_item__body", "decision__body")
+        .order_by("agenda_item__number", "number")
+    )
+
+
+def _decide_rows(user, applications, forms: dict | None = None) -> list[dict]:
+    conflicted = selectors.conflicted_ids(user, applications)
+    rows = []
+    for application in applications:
+        is_conflicted = application.pk in conflicted
+        form = None
+        if application.status == Status.ON_AGENDA and not is_conflicted:
+            form = (forms or {}).get(application.pk) or _decide_form(application)
+        rows.append(
+            {
+                "application": application,
+                "conflicted": is_conflicted,
+                "assessment": None if is_conflicted else _assessment_of(application),
+                "form": form,
+            }
+        )
+    return rows
+
+
+def _decide_form(application: Application, data=None) -> DecideForm:
+    initial = {}
+    assessment = _assessment_of(application)
+    if assessment is not None and assessment.recommendation:
+        initial["outcome"] = {
+            "grant": Status.GRANTED,
+            "partly": Status.PARTLY_GRANTED,
+            "reject": Status.REJECTED,
+        }[assessment.recommendation]
+        if assessment.recommendation == "partly" and assessment.recommended_amount:
+            initial["amount"] = services.format_money(assessment.recommended_amount).replace(
+                "\u00a0kr", ""
+            )
+    return DecideForm(data, prefix=f"a{application.pk}", initial=initial)
+
+
+def _decide_context(request: HttpRequest, call: Call, forms: dict | None = None, **extra) -> dict:
+    meeting = call.deciding_meeting
+    context = {
+        "call": call,
+        "meeting": meeting,
+        "meeting_started": meeting is not None and meeting.starts_at <= timezone.now(),
+        "envelope": services.envelope_status(call),
+        "rows": _decide_rows(request.user, list(_decide_queryset(call)), forms),
+        "decide_error": "",
+    }
+    context.update(extra)
+    return context
+
+
+@require_GET
+def call_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """The decision page used at (and after) the Partnermøte."""
+    call = access.call_for_user(request.user, pk, "manage")
+    return _render(request, "call_decide.html", _decide_context(request, call))
+
+
+@require_POST
+def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the Partnermøte's decision on one application (htmx: the row and the remaining
+    envelope are swapped in place)."""
+    application = access.application_for_user(request.user, pk, "decide")
+    call = application.call
+    form = _decide_form(application, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            application = services.application_decide(
+                application=application,
+                outcome=data["outcome"],
+                amount=data["amount"],
+                conditions=data["conditions"],
+                reason=data["reason"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+    ok = not form.errors
+    if ok:
+        envelope = services.envelope_status(call)
+        message = _("Vedtaket om %(ref)s er registrert. Igjen av rammen: %(remaining)s.") % {
+            "ref": application.reference,
+            "remaining": services.format_money(envelope["remaining"]),
+        }
+    if not request.htmx:
+        if ok:
+            return _done(request, message, "partnerpot:call_decide", call.pk)
+        context = _decide_context(request, call, forms={application.pk: form})
+        if not any(row["application"].pk == application.pk for row in context["rows"]):
+            context["decide_error"] = " ".join(
+                str(e) for errors in form.errors.values() for e in errors
+            )
+        return _render(request, "call_decide.html", context, status=400)
+    fresh = _decide_queryset(call).filter(pk=application.pk).first() or application
+    (row,) = _decide_rows(request.user, [fresh], {fresh.pk: None if ok else form})
+    context = {"call": call, "row": row, "envelope": services.envelope_status(call), "oob": True}
+    html = render_to_string(f"{TEMPLATES}/call_decide.html#row", context, request)
+    html += render_to_string(f"{TEMPLATES}/call_decide.html#envelope", context, request)
+    response = HttpResponse(html, status=200 if ok else 400)
+    return with_message(response, message) if ok else response
+
+
+# --- The pipeline -----------------------------------------------------------------------------
+@require_GET
+@vary_on_headers("HX-Request")
+def pipeline(request: HttpRequest) -> HttpResponse:
+    """Per call: counts and sums by status, applied vs envelope; below, the applications for
+    the filter, marking those the viewer is conflicted on. A constant number of queries."""
+    user = request.user
+    _require_manager(user)
+    calls = Call.objects.exclude(status=Call.Status.DRAFT).order_by("-closes_at", "-pk")
+    form = PipelineFilterForm(request.GET or None, calls=calls)
+    filters = form.filters()
+    rows = selectors.pipeline(calls=calls)
+    page = page_of(
+        request,
+        selectors.pipeline_applications(user=user, call=filters["call"], status=filters["status"]),
+        PAGE_SIZE,
+    )
+    conflicted = selectors.conflicted_ids(user, page.object_list)
+    context = {
+        "form": form,
+        "filters": filters,
+        "status_label": Status(filters["status"]).label if filters["status"] else "",
+        "pipeline": [
+            {
+                "row": row,
+                "counts": [
+                    (status, row.counts[status])
+                    for status in selectors.PIPELINE_STATUSES
+                    if status in row.counts
+                ],
+                "total": sum(row.counts.values()),
+            }
+            for row in rows
+        ],
+        "page": page,
+        "rows": [
+            {
+                "application": a,
+                "conflicted": a.pk in conflicted,
+                "assessment": None if a.pk in conflicted else _assessment_of(a),
+            }
+            for a in page.object_list
+        ],
+    }
+    template = "pipeline.html#results" if request.htmx else "pipeline.html"
+    return _render(request, template, context)
+
+
+# --- Export -----------------------------------------------------------------------------------
+MONEY_FORMAT = '#,##0.00 "kr"'
+
+
+@require_GET
+def call_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The call's submitted applications as an xlsx workbook, with a summary sheet. The
+    assessment columns stay empty for applications the viewer is conflicted on."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    call = access.call_for_user(request.user, pk, "manage")
+    applications = list(selectors.pipeline_applications(user=request.user, call=call))
+    conflicted = selectors.conflicted_ids(request.user, applications)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Søknader")[:31]
+    headers = [
+        _("Referanse"),
+        _("Søker"),
+        _("Prosjekttittel"),
+        _("Status"),
+        _("Omsøkt beløp"),
+        _("Egeninnsats"),
+        _("Innstilling"),
+        _("Foreslått beløp"),
+        _("Innvilget beløp"),
+        _("Delmål"),
+        _("Fylke"),
+        _("Kommune"),
+        _("Sendt inn"),
+    ]
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    money_columns = (5, 6, 8, 9)
+    for application in applications:
+        assessment = None
+        if application.pk not in conflicted:
+            assessment = _assessment_of(application)
+        submitted = application.submitted_at
+        sheet.append(
+            [
+                application.reference,
+                application.applicant.name,
+                application.title,
+                application.get_status_display(),
+                application.requested_amount,
+                application.own_contribution,
+                assessment.get_recommendation_display() if assessment else None,
+                assessment.recommended_amount if assessment else None,
+                application.granted_amount,
+                ", ".join(str(SubGoal(value).label) for value in application.sub_goals),
+                application.county,
+                application.municipality.split(": ", 1)[-1],
+                timezone.localtime(submitted).replace(tzinfo=None) if submitted else None,
+            ]
+        )
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@")):
+                # Text the applicant wrote is text, never a formula the spreadsheet runs.
+                cell.data_type = "s"
+            if cell.column in money_columns:
+                cell.number_format = MONEY_FORMAT
+        row[12].number_format = "dd.mm.yyyy hh:mm"
+    widths = (14, 30, 40, 24, 16, 16, 18, 16, 16, 40, 18, 22, 18)
+    for letter, width in zip("ABCDEFGHIJKLM", widths, strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+
+    envelope = services.envelope_status(call)
+    summary = workbook.create_sheet(_("Sammendrag")[:31])
+    summary.append([_("Utlysning"), call.title])
+    summary.append([_("År"), call.year])
+    summary.append([_("Søknader sendt inn"), len(applications)])
+    for label, key in (
+        (_("Ramme"), "envelope"),
+        (_("Omsøkt"), "applied"),
+        (_("Innvilget"), "granted"),
+        (_("Igjen av rammen"), "remaining"),
+    ):
+        summary.append([label, envelope[key]])
+        summary.cell(row=summary.max_row, column=2).number_format = MONEY_FORMAT
+    for cell in summary["A"]:
+        cell.font = Font(bold=True)
+    summary.column_dimensions["A"].width = 24
+    summary.column_dimensions["B"].width = 40
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="partnerpotten-{call.year}-{call.pk}.xlsx"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Assessment and information requests ------------------------------------------------------
+def _application_for_assessment(request: HttpRequest, pk: int):
+    """The application to assess, or a 403 page that says why: the viewer is conflicted."""
+    try:
+        return access.application_for_user(request.user, pk, "assess"), None
+    except PermissionDenied:
+        # 404 for whoever may not see the application at all.
+        application = access.application_for_user(request.user, pk, "view")
+        if access.can_manage(request.user) and access.is_conflicted(request.user, application):
+            response = _render(request, "conflicted.html", {"application": application}, status=403)
+            return None, response
+        raise
+
+
+def _info_requests(application: Application) -> list:
+    requests = list(application.info_requests.all())
+    for ask in requests:
+        ask.section_labels = [Application.Section(s).label for s in ask.sections]
+    return requests
+
+
+def _application_content(application: Application) -> dict:
+    return {
+        "budget_lines": list(application.budget_lines.all()),
+        "co_applicants": list(application.co_applicants.select_related("partner")),
+        "files": list(application.files.filter(purpose=ApplicationFile.Purpose.APPLICATION)),
+        "sub_goals": [SubGoal(value).label for value in application.sub_goals],
+        "bullying_forms": [BullyingForm(value).label for value in application.bullying_forms],
+        "municipality": application.municipality.split(": ", 1)[-1],
+        "budget_total": services.budget_total(application),
+        "info_requests": _info_requests(application),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def assessment(request: HttpRequest, pk: int) -> HttpResponse:
+    application, refused = _application_for_assessment(request, pk)
+    if refused is not None:
+        return refused
+    criteria = list(application.call.criteria.all())
+    current = _assessment_of_db(application)
+    scores = {s.criterion_id: s for s in current.scores.all()} if current else {}
+    form = AssessmentForm(_posted(request), criteria=criteria, assessment=current, scores=scores)
+    conflict = None
+    editable = application.status in services.ASSESSABLE
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.assessment_save(
+                application=application, by=request.user, **form.service_values()
+            )
+        except services.ConflictError as exc:
+            # Keep what the user typed, now against the version they have seen.
+            data = request.POST.copy()
+            data["version"] = exc.current_version
+            form = AssessmentForm(data, criteria=criteria, assessment=current, scores=scores)
+            form.is_valid()
+            form.add_error(
+                None,
+                _(
+                    "Noen andre har lagret vurderingen mens du skrev. Det du skrev, står fortsatt "
+                    "i skjemaet. Se over den lagrede vurderingen og lagre på nytt for å erstatte den."
+                ),
+            )
+            conflict = exc
+            current = _assessment_of_db(application)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            application.refresh_from_db()
+            message = _("Vurderingen er lagret.")
+            if application.status == Status.ASSESSED and saved.recommendation:
+                message = _("Vurderingen er lagret. Søknaden er klar til å settes på sakslisten.")
+            return _done(request, message, "partnerpot:assessment", pk)
+    context = {
+        "application": application,
+        "form": form,
+        "editable": editable,
+        "current": current,
+        "conflict": conflict,
+        "current_scores": [(c, scores.get(c.pk)) for c in criteria],
+        "can_request_info": application.status in (Status.SUBMITTED, Status.ASSESSED),
+        **_application_content(application),
+    }
+    return _render(request, "assessment.html", context, status=400 if form.errors else 200)
+
+
+def _assessment_of_db(application: Application) -> Assessment | None:
+    return Assessment.objects.filter(application=application).select_related("assessed_by").first()
+
+
+@require_http_methods(["GET", "POST"])
+def info_request(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask the applicant for more information: only the chosen sections reopen."""
+    application, refused = _application_for_assessment(request, pk)
+    if refused is not None:
+        return refused
+    form = InfoRequestForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.info_request_create(
+                application=application, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            return _done(
+                request,
+                _("Søkeren er bedt om mer informasjon og har fått e-post."),
+                "partnerpot:assessment",
+                pk,
+            )
+    context = {
+        "application": application,
+        "form": form,
+        "can_request": application.status in (Status.SUBMITTED, Status.ASSESSED),
+        "info_requests": _info_requests(application),
+    }
+    return _render(request, "info_request.html", context, status=400 if form.errors else 200)
+
+
+# --- Grants -----------------------------------------------------------------------------------
+OPEN_REPORT_STATUSES = (Grant.Status.AWARDED, Grant.Status.PAID_OUT)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def grant_list(request: HttpRequest) -> HttpResponse:
+    """Grants by status with report due dates, overdue reports highlighted. The secretariat
+    sees every grant; others their own partners' grants."""
+    user = request.user
+    can_manage = access.can_manage(user)
+    grants = selectors.grants_for_followup()
+    if not can_manage:
+        grants = grants.filter(application__applicant_id__in=access.acting_partner_ids(user))
+    form = GrantFilterForm(request.GET or None)
+    status = form.selected()
+    today = timezone.localdate()
+    if status == "overdue":
+        grants = grants.filter(status__in=OPEN_REPORT_STATUSES, report_due_on__lt=today)
+    elif status:
+        grants = grants.filter(status=status)
+    page = page_of(request, grants, PAGE_SIZE)
+    context = {
+        "form": form,
+        "status": status,
+        "page": page,
+        "rows": [
+            {
+                "grant": grant,
+                "overdue": grant.status in OPEN_REPORT_STATUSES and grant.report_due_on < today,
+            }
+            for grant in page.object_list
+        ],
+        "can_manage": can_manage,
+    }
+    template = "grant_list.html#results" if request.htmx else "grant_list.html"
+    return _render(request, template, context)
+
+
+def _grant_context(request: HttpRequest, grant: Grant, **extra) -> dict:
+    user = request.user
+    try:
+        access.grant_for_user(user, grant.pk, "manage")
+        can_manage = True
+    except PermissionDenied:
+        can_manage = False
+    application = grant.application
+    report = GrantReport.objects.filter(grant=grant).first()
+    shown = report is not None and report.status != GrantReport.Status.DRAFT
+    lines = []
+    spent_total = unspent = None
+    if shown:
+        spent = {line.budget_line_id: line for line in report.lines.all()}
+        for budget_line in application.budget_lines.all():
+            line = spent.get(budget_line.pk)
+            lines.append(
+                {
+                    "budget": budget_line,
+                    "spent": line.spent if line else None,
+                    "comment": line.comment if line else "",
+                    "difference": (line.spent - budget_line.amount) if line else None,
+                }
+            )
+        spent_total = services.spent_total(report)
+        unspent = services.unspent(report)
+    context = {
+        "grant": grant,
+        "application": application,
+        "report": report,
+        "report_shown": shown,
+        "report_lines": lines,
+        "budget_total": services.budget_total(application),
+        "spent_total": spent_total,
+        "unspent": unspent,
+        "report_files": list(application.files.filter(purpose=ApplicationFile.Purpose.REPORT))
+        if shown
+        else [],
+        "can_manage": can_manage,
+        "is_applicant": access.is_applicant(user, application),
+        "can_pay_out": can_manage and grant.status == Grant.Status.AWARDED,
+        "can_cancel": can_manage and grant.can_move_to(Grant.Status.CANCELLED),
+        "can_close": can_manage and grant.can_move_to(Grant.Status.CLOSED),
+        "can_judge_report": can_manage
+        and report is not None
+        and report.status == GrantReport.Status.SUBMITTED,
+        "overdue": grant.status in OPEN_REPORT_STATUSES
+        and grant.report_due_on < timezone.localdate(),
+        "pay_out_form": PayOutForm(),
+        "feedback_form": ReportFeedbackForm(),
+        "grant_error": "",
+    }
+    context.update(extra)
+    return context
+
+
+@require_GET
+def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    grant = access.grant_for_user(request.user, pk, "view")
+    return _render(request, "grant_detail.html", _grant_context(request, grant))
+
+
+def _grant_refused(request: HttpRequest, grant: Grant, exc: ValidationError, **forms):
+    """The grant's page with the service's refusal: next to the field it is about, else at
+    the top (the form it came from may no longer be offered)."""
+    grant.refresh_from_db()
+    if hasattr(exc, "error_dict"):
+        for form in forms.values():
+            if set(exc.error_dict) <= set(form.fields):
+                apply_validation_error(form, exc)
+    context = _grant_context(request, grant, **forms)
+    if not any(form.errors for form in forms.values()):
+        context["grant_error"] = _error_text(exc)
+    return _render(request, "grant_detail.html", context, status=400)
+
+
+@require_POST
+def grant_pay_out(request: HttpRequest, pk: int) -> HttpResponse:
+    grant = access.grant_for_user(request.user, pk, "manage")
+    form = PayOutForm(request.POST)
+    if form.is_valid():
+        try:
+            services.grant_pay_out(
+                grant=grant, paid_out_on=form.cleaned_data["paid_out_on"], by=request.user
+            )
+        except ValidationError as exc:
+            return _grant_refused(request, grant, exc, pay_out_form=form)
+        return _done(
+            request, _("Tilskuddet er registrert som utbetalt."), "partnerpot:grant_detail", pk
+        )
+    context = _grant_context(request, grant, pay_out_form=form)
+    return _render(request, "grant_detail.html", context, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def grant_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """A confirmation page with the reason; the POST cancels the grant (paid money is to be
+    repaid)."""
+    grant = access.grant_for_user(request.user, pk, "manage")
+    form = GrantCancelForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            grant = services.grant_cancel(
+                grant=grant, note=form.cleaned_data["note"], by=request.user
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            if grant.status == Grant.Status.TO_BE_REPAID:
+                message = _("Tilskuddet er annullert. Utbetalt beløp skal betales tilbake.")
+            else:
+                message = _("Tilskuddet er annullert.")
+            return _done(request, message, "partnerpot:grant_detail", pk)
+    return _render(
+        request,
+        "grant_cancel.html",
+        {"grant": grant, "application": grant.application, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def grant_close(request: HttpRequest, pk: int) -> HttpResponse:
+    grant = access.grant_for_user(request.user, pk, "manage")
+    try:
+        services.grant_close(grant=grant, by=request.user)
+    except ValidationError as exc:
+        return _grant_refused(request, grant, exc)
+    return _done(request, _("Tilskuddet er avsluttet."), "partnerpot:grant_detail", pk)
+
+
+@require_POST
+def report_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    grant = access.grant_for_user(request.user, pk, "manage")
+    try:
+        services.grant_report_approve(grant=grant, by=request.user)
+    except ValidationError as exc:
+        return _grant_refused(request, grant, exc)
+    grant.refresh_from_db()
+    if grant.status == Grant.Status.TO_BE_REPAID:
+        message = _(
+            "Sluttrapporten er godkjent. Ubrukte midler, %(amount)s, skal betales tilbake."
+        ) % {"amount": services.format_money(grant.repayment_amount)}
+    else:
+        message = _("Sluttrapporten er godkjent.")
+    return _done(request, message, "partnerpot:grant_detail", pk)
+
+
+@require_POST
+def report_request_more(request: HttpRequest, pk: int) -> HttpResponse:
+    grant = access.grant_for_user(request.user, pk, "manage")
+    form = ReportFeedbackForm(request.POST)
+    if form.is_valid():
+        try:
+            services.grant_report_request_more(
+                grant=grant, feedback=form.cleaned_data["feedback"], by=request.user
+            )
+        except ValidationError as exc:
+            return _grant_refused(request, grant, exc, feedback_form=form)
+        return _done(
+            request,
+            _("Søkeren er bedt om mer i sluttrapporten og har fått e-post."),
+            "partnerpot:grant_detail",
+            pk,
+        )
+    context = _grant_context(request, grant, feedback_form=form)
+    return _render(request, "grant_detail.html", context, status=400)
+
+
+urlpatterns = [
+    # Calls
+    path("utlysninger/", call_list, name="call_list"),
+    path("utlysninger/ny/", call_create, name="call_create"),
+    path("utlysninger/<int:pk>/endre/", call_edit, name="call_edit"),
+    path("utlysninger/<int:pk>/behandle/", call_manage, name="call_manage"),
+    path("utlysninger/<int:pk>/publiser/", call_publish, name="call_publish"),
+    path("utlysninger/<int:pk>/avlys/", call_cancel, name="call_cancel"),
+    path("utlysninger/<int:pk>/kriterier/", criterion_add, name="criterion_add"),
+    path("kriterier/<int:pk>/endre/", criterion_edit, name="criterion_edit"),
+    path("kriterier/<int:pk>/fjern/", criterion_remove, name="criterion_remove"),
+    path("utlysninger/<int:pk>/sakslisten/", call_agenda, name="call_agenda"),
+    path("utlysninger/<int:pk>/vedtak/", call_decide, name="call_decide"),
+    path("utlysninger/<int:pk>/eksport.xlsx", call_export, name="call_export"),
+    # Applications: assessment and decision
+    path("soknader/<int:pk>/vurdering/", assessment, name="assessment"),
+    path("soknader/<int:pk>/be-om-informasjon/", info_request, name="info_request"),
+    path("soknader/<int:pk>/vedtak/", application_decide, name="application_decide"),
+    # The pipeline
+    path("behandling/", pipeline, name="pipeline"),
+    # Grants
+    path("tilskudd/", grant_list, name="grant_list"),
+    path("tilskudd/<int:pk>/", grant_detail, name="grant_detail"),
+    path("tilskudd/<int:pk>/utbetalt/", grant_pay_out, name="grant_pay_out"),
+    path("tilskudd/<int:pk>/annuller/", grant_cancel, name="grant_cancel"),
+    path("tilskudd/<int:pk>/avslutt/", grant_close, name="grant_close"),
+    path("tilskudd/<int:pk>/sluttrapport/godkjenn/", report_approve, name="report_approve"),
+    path(
+        "tilskudd/<int:pk>/sluttrapport/be-om-mer/",
+        report_request_more,
+        name="report_request_more",
+    ),
+]

@@ -1,0 +1,137 @@
+"""The secretariat's Partnerpotten lists run the same number of queries with 3 applications as
+with 30: the pipeline (with and without filters), the call's page and the decision page.
+
+Applications are written with ``bulk_create`` (what the pages show does not depend on how the
+rows were written, and the services would make the suite slow). A third of them are Udir's, so
+the secretariat persona is conflicted on some rows; every other one has an assessment. A count
+that grows with the data is an N+1; the failure prints the SQL of both runs. The counts are
+pinned too.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from partnerpot.models import Application, Assessment, CoApplicant
+from partnership.roles import bump_registry_version
+from tests.meetings.factories import AgendaItemFactory
+from tests.partnerpot.factories import open_call
+
+pytestmark = pytest.mark.django_db
+
+SMALL, LARGE = 3, 30
+STATUSES = [
+    Application.Status.SUBMITTED,
+    Application.Status.ASSESSED,
+    Application.Status.ON_AGENDA,
+    Application.Status.INFO_REQUESTED,
+    Application.Status.WITHDRAWN,
+]
+
+
+@pytest.fixture(autouse=True)
+def _rights_not_cached(db):
+    """Rights are read on every request, so the counts do not depend on the tests' order."""
+    bump_registry_version()
+
+
+def _sql(ctx: CaptureQueriesContext) -> str:
+    return "\n".join(f"  {i + 1}. {q['sql']}" for i, q in enumerate(ctx.captured_queries))
+
+
+def _render(client, url: str, params=None) -> CaptureQueriesContext:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, params or {})
+    assert response.status_code == 200, (url, response.status_code)
+    return ctx
+
+
+@pytest.fixture
+def grow(registry, secretariat):
+    call = open_call(envelope="5000000", max_per_application="200000", by=secretariat)
+    item = AgendaItemFactory(meeting=call.deciding_meeting, title="Partnerpotten")
+    made = {"n": 0}
+
+    def grow(n: int):
+        now = timezone.now()
+        rows = []
+        for i in range(made["n"], n):
+            status = STATUSES[i % len(STATUSES)]
+            rows.append(
+                Application(
+                    call=call,
+                    applicant=registry.udir if i % 3 == 0 else registry.partner,
+                    number=1000 + i,
+                    status=status,
+                    title=f"Prosjekt {i}",
+                    summary="Et prosjekt.",
+                    sub_goals=["agenda"],
+                    county="Vestland",
+                    municipality="Vestland: Bergen",
+                    requested_amount=Decimal("50000"),
+                    own_contribution=Decimal("5000"),
+                    submitted_at=now,
+                    agenda_item=item if status == Application.Status.ON_AGENDA else None,
+                )
+            )
+        created = Application.objects.bulk_create(rows)
+        Assessment.objects.bulk_create(
+            Assessment(
+                application=a,
+                is_complete=True,
+                recommendation="grant",
+                recommended_amount=Decimal("50000"),
+                recommendation_text="Godt.",
+            )
+            for a in created[::2]
+        )
+        CoApplicant.objects.bulk_create(
+            CoApplicant(application=a, kind="partner", partner=registry.other_partner)
+            for a in created[1::4]
+        )
+        made["n"] = n
+
+    grow.call = call
+    return grow
+
+
+def assert_constant_queries(client, url: str, grow, pinned: int, params=None) -> None:
+    grow(SMALL)
+    client.get(url, params or {})  # warm per-process caches (content types, translations)
+    small = _render(client, url, params)
+    grow(LARGE)
+    large = _render(client, url, params)
+    assert len(small) == len(large), (
+        f"{url}: {len(small)} queries with {SMALL} rows, {len(large)} with {LARGE}.\n"
+        f"With {SMALL}:\n{_sql(small)}\n\nWith {LARGE}:\n{_sql(large)}"
+    )
+    assert len(large) == pinned, (
+        f"{url}: expected {pinned} queries, got {len(large)}:\n{_sql(large)}"
+    )
+
+
+def test_pipeline_queries_are_constant(login, secretariat, grow):
+    assert_constant_queries(login(secretariat), reverse("partnerpot:pipeline"), grow, pinned=14)
+
+
+def test_filtered_pipeline_queries_are_constant(login, secretariat, grow):
+    params = {"call": grow.call.pk, "status": "submitted"}
+    assert_constant_queries(
+        login(secretariat), reverse("partnerpot:pipeline"), grow, pinned=15, params=params
+    )
+
+
+def test_call_manage_queries_are_constant(login, secretariat, grow):
+    url = reverse("partnerpot:call_manage", args=[grow.call.pk])
+    assert_constant_queries(login(secretariat), url, grow, pinned=18)
+
+
+def test_call_decide_queries_are_constant(login, secretariat, grow):
+    url = reverse("partnerpot:call_decide", args=[grow.call.pk])
+    assert_constant_queries(login(secretariat), url, grow, pinned=12)
