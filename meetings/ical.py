@@ -32,12 +32,15 @@ from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStand
 from partnership.models import Person
 
 from . import access, selectors
+from .extensions import CalendarDeadline, extra_deadlines
 from .models import OSLO, AgendaItem, CalendarToken, Meeting
 
 PRODID = "-//Partnerskap mot mobbing//Partnerportal//NO"
 TOKEN_BYTES = 32
 # The feed covers the past year and everything ahead: enough for a calendar, bounded in size.
 FEED_HISTORY = dt.timedelta(days=365)
+# A deadline from another app (extensions.CalendarDeadline) is a short event at its time.
+DEADLINE_DURATION = dt.timedelta(minutes=30)
 
 
 # --- Tokens ------------------------------------------------------------------------------------
@@ -176,8 +179,41 @@ def _visible_agenda(meetings: list[Meeting], user) -> dict[int, list[AgendaItem]
     return agenda
 
 
-def calendar_bytes(meetings: Iterable[Meeting], *, user, name: str) -> bytes:
-    """A VCALENDAR with the meetings (which the caller has checked the user may see)."""
+def deadline_event(deadline: CalendarDeadline, *, stamp: dt.datetime) -> Event:
+    """One VEVENT for another app's deadline: its own UID and SEQUENCE (so a moved or cancelled
+    deadline updates the copy in people's calendars), 30 minutes from ``at``, not busy."""
+    event = Event()
+    event.add("uid", deadline.uid)
+    event.add("sequence", deadline.sequence)
+    event.add("dtstamp", stamp)
+    at = deadline.at.astimezone(OSLO)
+    event.add("dtstart", at)
+    event.add("dtend", at + DEADLINE_DURATION)
+    event.add("summary", deadline.label)
+    event.add("status", "CANCELLED" if deadline.cancelled else "CONFIRMED")
+    event.add("transp", "TRANSPARENT")
+    event.add("categories", [deadline.kind])
+    url = _absolute(deadline.url) if deadline.url.startswith("/") else deadline.url
+    event.add("url", url)
+    lines = []
+    if deadline.cancelled:
+        lines.append(_("Fristen er avlyst."))
+    if deadline.description:
+        lines.append(deadline.description)
+    lines.append(_("I portalen: %(url)s") % {"url": url})
+    event.add("description", "\n".join(lines))
+    return event
+
+
+def calendar_bytes(
+    meetings: Iterable[Meeting],
+    *,
+    user,
+    name: str,
+    deadlines: Iterable[CalendarDeadline] = (),
+) -> bytes:
+    """A VCALENDAR with the meetings (which the caller has checked the user may see) and
+    other apps' deadlines (which their sources have filtered for the user)."""
     meetings = list(meetings)
     agenda = _visible_agenda(meetings, user)
     stamp = timezone.now().astimezone(dt.UTC).replace(microsecond=0)
@@ -191,18 +227,27 @@ def calendar_bytes(meetings: Iterable[Meeting], *, user, name: str) -> bytes:
     cal.add_component(oslo_vtimezone())
     for meeting in meetings:
         cal.add_component(meeting_event(meeting, agenda=agenda.get(meeting.pk, ()), stamp=stamp))
+    for deadline in deadlines:
+        cal.add_component(deadline_event(deadline, stamp=stamp))
     return cal.to_ical()
 
 
 def feed_for(person: Person) -> bytes:
-    """Everything the person may see: their subscription feed, in their language."""
+    """Everything the person may see: their subscription feed, in their language (meetings,
+    and the deadlines other apps add through ``extensions.extra_deadlines``)."""
+    since = timezone.now() - FEED_HISTORY
     meetings = (
         selectors.meetings_visible_to(person)
-        .filter(starts_at__gte=timezone.now() - FEED_HISTORY)
+        .filter(starts_at__gte=since)
         .order_by("starts_at", "pk")
     )
     with translation.override(person.preferred_language or settings.LANGUAGE_CODE):
-        return calendar_bytes(meetings, user=person, name=_("Partnerskap mot mobbing"))
+        return calendar_bytes(
+            meetings,
+            user=person,
+            name=_("Partnerskap mot mobbing"),
+            deadlines=extra_deadlines(user=person, start=since, end=None),
+        )
 
 
 def meeting_ics(meeting: Meeting, *, user) -> bytes:

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import (
+    Count,
     DateTimeField,
     ExpressionWrapper,
     F,
@@ -31,6 +32,8 @@ from . import access
 from .models import (
     AgendaAttachment,
     AgendaItem,
+    AgendaTemplate,
+    AgendaTemplateItem,
     Attendance,
     Decision,
     DocumentVersion,
@@ -77,6 +80,23 @@ def calendar_meetings(
     return qs.order_by("starts_at", "pk")
 
 
+def calendar_meetings_of(
+    *,
+    body_ids,
+    start: dt.datetime,
+    end: dt.datetime,
+    body: Body | None = None,
+) -> QuerySet[Meeting]:
+    """``calendar_meetings`` for a user whose visible bodies are known: ``body_ids`` from
+    ``access.bodies_visible_to`` (ids, or that query's ``values("pk")`` as a subquery)."""
+    qs = Meeting.objects.filter(
+        body_id__in=body_ids, starts_at__lt=end, ends_at__gt=start
+    ).select_related("body")
+    if body is not None:
+        qs = qs.filter(body=body)
+    return qs.order_by("starts_at", "pk")
+
+
 def meeting_overlaps(
     *, body: Body, starts_at: dt.datetime, ends_at: dt.datetime, exclude: Meeting | None = None
 ) -> QuerySet[Meeting]:
@@ -96,8 +116,27 @@ def upcoming_meetings(*, body: Body) -> QuerySet[Meeting]:
 
 
 def suggested_meetings(*, body: Body) -> QuerySet[Meeting]:
-    """Meetings the year plan suggested that the body's leader has yet to confirm or move."""
-    return upcoming_meetings(body=body).filter(suggested=True)
+    """Meetings the year plan suggested that the body's leader has yet to confirm or move
+    (with their body: the page names each meeting by its body and kind)."""
+    return upcoming_meetings(body=body).filter(suggested=True).select_related("body")
+
+
+def suggested_meetings_by_body(*, bodies: list[Body]) -> list[tuple[Body, list[Meeting]]]:
+    """``suggested_meetings`` of several bodies (the year plan's groups), in one query."""
+    by_body: dict[int, list[Meeting]] = defaultdict(list)
+    meetings = (
+        Meeting.objects.filter(
+            body__in=bodies,
+            status__in=Meeting.UPCOMING_STATUSES,
+            starts_at__gt=timezone.now(),
+            suggested=True,
+        )
+        .select_related("body")
+        .order_by("starts_at")
+    )
+    for meeting in meetings:
+        by_body[meeting.body_id].append(meeting)
+    return [(body, by_body[body.pk]) for body in bodies]
 
 
 def meeting_agenda(*, meeting: Meeting, user=None) -> list[AgendaItem]:
@@ -123,6 +162,17 @@ def meeting_agenda(*, meeting: Meeting, user=None) -> list[AgendaItem]:
     if not sees_exempt:
         qs = qs.filter(exempt=False)
     return list(qs)
+
+
+# --- Agenda templates -------------------------------------------------------------------------
+def agenda_templates() -> QuerySet[AgendaTemplate]:
+    """Every template with ``item_count``, in the order of the meeting kinds; one query."""
+    return AgendaTemplate.objects.annotate(item_count=Count("items")).order_by("meeting_kind")
+
+
+def agenda_template_items(template: AgendaTemplate) -> list[AgendaTemplateItem]:
+    """The template's items in their order."""
+    return list(template.items.order_by("position", "pk"))
 
 
 # --- Proposals --------------------------------------------------------------------------------
@@ -347,11 +397,12 @@ def decision_search(
     A query like "7/2026" (or "PM-vedtak 7/2026") finds decisions by number. With ``user``,
     only the decisions that user may see.
     """
-    qs = (
-        decisions_visible_to(user)
-        if user is not None
-        else Decision.objects.select_related("body", "meeting", "agenda_item__body")
-    )
+    qs = Decision.objects.all()
+    if user is not None:
+        qs = qs.filter(access.visible_decisions_q(user))
+    # What the result list shows: the body's short name in the label; not the (large)
+    # search vector, which only the ranking reads, in the database.
+    qs = qs.select_related("body").defer("search_vector")
     if body is not None:
         qs = qs.filter(body=body)
     if year is not None:
@@ -429,6 +480,21 @@ def document_in_force(document: GoverningDocument) -> DocumentVersion | None:
         .select_related("adopted_by__body", "adopted_by__meeting")
         .order_by("-number")
         .first()
+    )
+
+
+def document_in_force_among(
+    document: GoverningDocument, versions: list[DocumentVersion]
+) -> DocumentVersion | None:
+    """``document_in_force`` from the versions already read (newest first, with
+    ``adopted_by``), for a page that shows them all: no further query."""
+    return next(
+        (
+            v
+            for v in versions
+            if v.adopted_by_id is not None and v.adopted_by.body_id == document.responsible_body_id
+        ),
+        None,
     )
 
 

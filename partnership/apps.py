@@ -6,3 +6,7 @@ class PartnershipConfig(AppConfig):
     name = "partnership"
     verbose_name = _("Partnerskapet")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Connects the signals that invalidate cached rights, in every process (web, worker).
+        from . import roles  # noqa: F401

@@ -1,7 +1,40 @@
-from django.urls import reverse
+import uuid
+
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
-from .roles import roles_for
+from .roles import cache_enabled, roles_for
+
+# Part of the key of cached template fragments ({% cache %}): new with every process, so a
+# deployment never serves fragments that older code rendered.
+FRAGMENT_CACHE_VERSION = uuid.uuid4().hex[:12]
+
+# (URL name, label, permission needed or None). Labels stay lazy: translated when rendered.
+NAV = (
+    ("home", _("Oversikt"), None),
+    ("partner_list", _("Partnere"), None),
+    ("body_list", _("Organer"), None),
+    ("person_list", _("Personer"), None),
+    ("meetings:calendar", _("Kalender"), None),
+    ("meetings:meeting_list", _("Møter"), None),
+    ("meetings:decision_search", _("Vedtak"), None),
+    ("meetings:my_follow_ups", _("Mine oppfølgingspunkter"), None),
+    ("invitation_list", _("Invitasjoner"), "partnership.invite_people"),
+    ("history", _("Endringslogg"), "partnership.view_history"),
+)
+
+# The menu's URLs are the same on every request: reversed once per URL prefix and URLconf.
+_nav_urls: dict[tuple, tuple] = {}
+
+
+def _nav() -> tuple:
+    key = (get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF)
+    urls = _nav_urls.get(key)
+    if urls is None:
+        urls = tuple((reverse(name), label, perm) for name, label, perm in NAV)
+        _nav_urls[key] = urls
+    return urls
 
 
 def portal(request):
@@ -9,20 +42,9 @@ def portal(request):
     roles = roles_for(request.user)
     nav = []
     if roles.is_authenticated:
-        nav = [
-            (reverse("home"), _("Oversikt")),
-            (reverse("partner_list"), _("Partnere")),
-            (reverse("body_list"), _("Organer")),
-            (reverse("person_list"), _("Personer")),
-            (reverse("meetings:calendar"), _("Kalender")),
-            (reverse("meetings:meeting_list"), _("Møter")),
-            (reverse("meetings:decision_search"), _("Vedtak")),
-            (reverse("meetings:my_follow_ups"), _("Mine oppfølgingspunkter")),
-        ]
-        if request.user.has_perm("partnership.invite_people"):
-            nav.append((reverse("invitation_list"), _("Invitasjoner")))
-        if request.user.has_perm("partnership.view_history"):
-            nav.append((reverse("history"), _("Endringslogg")))
+        user = request.user
+        # Model permissions come with the roles (roles.rights_for): no query here.
+        nav = [(url, label) for url, label, perm in _nav() if perm is None or user.has_perm(perm)]
     path = request.path
     # The longest menu URL that the path starts with is the current one ("/moter/kalender/"
     # is Kalender, not also Møter at "/moter/").
@@ -33,4 +55,6 @@ def portal(request):
         "nav_items": [
             {"url": url, "label": label, "current": url == current} for url, label in nav
         ],
+        # Empty (no fragment caching) where the registry cache is off, as under the tests.
+        "fragment_cache_version": FRAGMENT_CACHE_VERSION if cache_enabled() else "",
     }

@@ -1,6 +1,9 @@
 """Governance checks (R2, R4) computed from the registry for the secretariat's dashboard.
 
-Each check lists what breaks it, so the secretariat knows what to fix.
+Each check lists what breaks it, so the secretariat knows what to fix. The dashboard reads
+them through ``cached_governance_checks``: kept in the cache under the registry version
+(``roles.registry_version``), which every change to partners, bodies and memberships
+replaces, so the result is recomputed only after such a change (or on a new day).
 """
 
 from __future__ import annotations
@@ -9,10 +12,15 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from .models import Body, Membership, Partner, today
+from .roles import VERSION_KEY, cache_enabled, may_cache, registry_version
+
+CACHE_KEY = "portal:governance:{day}:{language}"
+CACHE_TIMEOUT = 60 * 60
 
 
 @dataclass
@@ -27,18 +35,53 @@ class Check:
         return not self.problems
 
 
+def cached_governance_checks(day: dt.date | None = None) -> list[Check]:
+    """``governance_checks`` from the cache while the registry is unchanged (one round trip)."""
+    day = day or today()
+    if not cache_enabled():
+        return governance_checks(day)
+    key = CACHE_KEY.format(day=day.isoformat(), language=get_language())
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY) or registry_version()
+    entry = found.get(key)
+    if entry is not None and entry[0] == version:
+        return entry[1]
+    checks = governance_checks(day)
+    if may_cache():
+        cache.set(key, (version, checks), CACHE_TIMEOUT)
+    return checks
+
+
+@dataclass(frozen=True)
+class _Named:
+    """A partner or body as the checks need it: no model instance."""
+
+    pk: int
+    name: str
+    kind: str = ""
+
+    def __str__(self) -> str:
+        return self.name
+
+
 def governance_checks(day: dt.date | None = None) -> list[Check]:
     """Run all checks on ``day`` with three queries, whatever the size of the registry."""
     day = day or today()
-    partners = list(Partner.objects.active_on(day).order_by("name"))
-    bodies = list(
-        Body.objects.filter(
-            kind__in=[Body.Kind.WORKING_GROUP, Body.Kind.PARTNERS, Body.Kind.LEADERS]
-        ).order_by("name")
-    )
+    partners = [
+        _Named(pk, name)
+        for pk, name in Partner.objects.active_on(day).order_by("name").values_list("pk", "name")
+    ]
+    kinds = [Body.Kind.WORKING_GROUP, Body.Kind.PARTNERS, Body.Kind.LEADERS]
+    bodies = [
+        _Named(pk, name, kind)
+        for pk, name, kind in Body.objects.filter(kind__in=kinds)
+        .order_by("name")
+        .values_list("pk", "name", "kind")
+    ]
     memberships = list(
         Membership.objects.active_on(day)
-        .filter(body__in=bodies)
+        .filter(body_id__in=[b.pk for b in bodies])
+        .order_by()
         .values_list("body_id", "partner_id", "role")
     )
     body_kind = {b.pk: b.kind for b in bodies}

@@ -6,7 +6,7 @@ from django.shortcuts import redirect
 from django.urls import resolve, reverse
 from django.utils import translation
 
-from .roles import roles_for
+from .roles import has_second_factor, roles_for
 
 # URL names (with their namespace) that anonymous visitors may open (issue 2: sign-in,
 # password reset, invitation acceptance, language switch, accessibility statement).
@@ -93,19 +93,11 @@ class RequireSecondFactorMiddleware:
             user.is_authenticated
             and not _is_static(request.path_info)
             and roles_for(user).needs_second_factor
-            and not _has_second_factor(user)
+            and not has_second_factor(user)
             and _url_name(request) not in MFA_SETUP_URL_NAMES
         ):
             return redirect("mfa_activate_totp")
         return self.get_response(request)
-
-
-def _has_second_factor(user) -> bool:
-    from allauth.mfa.models import Authenticator
-
-    return Authenticator.objects.filter(
-        user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
-    ).exists()
 
 
 class UserLanguageMiddleware:

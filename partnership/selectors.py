@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, IntegerField, Prefetch, Q, QuerySet, Value
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
 from .models import Affiliation, Body, Invitation, Membership, Partner, Person, today
 
@@ -77,23 +87,38 @@ def body_list() -> QuerySet[Body]:
 ROLE_ORDER = [r.value for r in Membership.Role]
 
 
-def body_members(*, body: Body, day: dt.date | None = None) -> list[Membership]:
-    """Current members, leaders first, in the order of ``Membership.Role``."""
-    rows = list(
-        Membership.objects.active_on(day).filter(body=body).select_related("person", "partner")
+def body_members(*, body: Body, day: dt.date | None = None) -> QuerySet[Membership]:
+    """Current members, leaders first, in the order of ``Membership.Role``, then by name;
+    sorted in SQL, so a page of a large body loads only its own rows."""
+    role_rank = Case(
+        *[When(role=role, then=Value(rank)) for rank, role in enumerate(ROLE_ORDER)],
+        default=Value(len(ROLE_ORDER)),
+        output_field=IntegerField(),
     )
-    rows.sort(key=lambda m: (ROLE_ORDER.index(m.role), m.person.full_name))
-    return rows
+    return (
+        Membership.objects.active_on(day)
+        .filter(body=body)
+        .select_related("person", "partner")
+        .annotate(role_rank=role_rank)
+        .order_by("role_rank", "person__full_name", "pk")
+    )
 
 
 def body_past_members(
     *, body: Body, day: dt.date | None = None, limit: int = 50
 ) -> QuerySet[Membership]:
+    """The body's latest ended memberships. The newest ``limit`` are picked from the
+    memberships alone (a body has thousands over the years), then joined to their people."""
     day = day or today()
-    return (
+    latest = (
         Membership.objects.filter(body=body, ends_on__lt=day)
+        .order_by("-ends_on", "-pk")
+        .values("pk")[:limit]
+    )
+    return (
+        Membership.objects.filter(pk__in=Subquery(latest))
         .select_related("person", "partner")
-        .order_by("-ends_on")[:limit]
+        .order_by("-ends_on", "-pk")
     )
 
 

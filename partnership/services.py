@@ -124,7 +124,14 @@ def sync_person_rights(*, person: Person, day: dt.date | None = None) -> None:
         if m.rights_active != is_active:
             Membership.objects.filter(pk=m.pk).update(rights_active=is_active)
     # Rights are cached on the user object by Django and guardian.
-    for attr in ("_perm_cache", "_user_perm_cache", "_group_perm_cache", "_portal_roles"):
+    for attr in (
+        "_perm_cache",
+        "_user_perm_cache",
+        "_group_perm_cache",
+        "_portal_roles",
+        "_portal_rights",
+        "_portal_user_values",
+    ):
         if hasattr(person, attr):
             delattr(person, attr)
 

@@ -8,6 +8,9 @@ from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -23,9 +26,9 @@ from .forms import (
     PartnerForm,
     ProfileForm,
 )
-from .governance import governance_checks
-from .models import Body, Partner, today
-from .roles import roles_for
+from .governance import cached_governance_checks
+from .models import Body, Membership, Partner, today
+from .roles import cache_enabled, registry_version, roles_for
 from .viewhelpers import apply_validation_error, page_of, with_message
 
 PAGE_SIZE = 50
@@ -52,11 +55,18 @@ def home(request: HttpRequest) -> HttpResponse:
     roles = roles_for(request.user)
     context = {"memberships": selectors.my_memberships(person=request.user)}
     if access.can_manage_registry(request.user):
-        checks = governance_checks()
+        checks = cached_governance_checks()
         context.update(
             checks=checks,
             failing_checks=sum(1 for c in checks if not c.passed),
-            open_invitations=[i for i in selectors.invitation_list()[:20] if i.status == "open"],
+            # The newest 20, of which the open ones; the card shows no people, only the partner.
+            open_invitations=[
+                i
+                for i in selectors.invitation_list()
+                .select_related(None)
+                .select_related("partner")[:20]
+                if i.status == "open"
+            ],
         )
     if roles.affiliated_partner_ids or roles.represented_partner_ids or roles.led_partner_ids:
         ids = roles.affiliated_partner_ids | roles.represented_partner_ids | roles.led_partner_ids
@@ -226,18 +236,68 @@ def body_list(request: HttpRequest) -> HttpResponse:
     return render(request, "partnership/body_list.html", {"bodies": selectors.body_list()})
 
 
+# A large body (the Partnermøte has hundreds of members) is shown a page at a time.
+MEMBERS_PAGE_SIZE = 25
+# The latest ended memberships (each person's page has all of theirs).
+PAST_MEMBERS_SHOWN = 25
+
+
+class _UrlPatterns:
+    """``reverse`` once per URL name, then the primary key put in (one per table row)."""
+
+    MARK = 987654321
+
+    def __init__(self):
+        self._patterns: dict[str, str] = {}
+
+    def __call__(self, name: str, pk: int) -> str:
+        pattern = self._patterns.get(name)
+        if pattern is None:
+            pattern = self._patterns[name] = reverse(name, args=[self.MARK])
+        return pattern.replace(str(self.MARK), str(pk))
+
+
+def _label_members(rows, urls: _UrlPatterns, *, actions: bool = False) -> None:
+    """What each membership row shows, worked out once per page rather than per cell (the
+    template's filters and tags cost more per call, and a page has a hundred rows)."""
+    roles = {value: str(label) for value, label in Membership.Role.choices}
+    short = "SHORT_DATE_FORMAT"
+    for m in rows:
+        m.role_label = roles.get(m.role, m.role)
+        m.person_url = urls("person_detail", m.person_id)
+        m.partner_url = urls("partner_detail", m.partner_id)
+        m.starts_label = date_format(m.starts_on, short)
+        m.ends_label = date_format(m.ends_on, short) if m.ends_on else ""
+        if actions:
+            m.edit_url = urls("membership_edit", m.pk)
+            m.end_url = urls("membership_end", m.pk)
+            # For screen readers, after "Endre" / "Avslutt i dag".
+            m.whose = _("medlemskapet til %(person)s") % {"person": m.person}
+
+
 def _body_context(request: HttpRequest, body: Body, **extra) -> dict:
     can_manage = access.can_manage_registry(request.user)
+    urls = _UrlPatterns()
+    members = page_of(request, selectors.body_members(body=body), MEMBERS_PAGE_SIZE)
+    _label_members(members, urls, actions=can_manage)
     context = {
         "body": body,
-        "members": selectors.body_members(body=body),
+        "members": members,
         "can_manage": can_manage,
         "today": today(),
     }
     if can_manage:
         context["add_form"] = MembershipAddForm(initial={"starts_on": today()})
-        context["past_members"] = selectors.body_past_members(body=body)
+        past_members = list(selectors.body_past_members(body=body, limit=PAST_MEMBERS_SHOWN))
+        _label_members(past_members, urls)
+        context["past_members"] = past_members
     context.update(extra)
+    add_form = context.get("add_form")
+    if add_form is not None and not add_form.is_bound and cache_enabled():
+        # The empty form (its list of partners) only changes with the registry or the day.
+        context["add_form_cache_key"] = (
+            f"{body.pk}:{get_language()}:{registry_version()}:{today().isoformat()}"
+        )
     return context
 
 

@@ -8,8 +8,9 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import F, Value
+from django.db.models import DurationField, ExpressionWrapper, F, Q, Value
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -19,8 +20,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from partnership.models import Body
+from partnership.roles import cache_enabled, cached_for_user
 
 from .. import access, ical, selectors
+from ..extensions import CalendarDeadline, extra_deadlines
 from ..forms import CalendarFilterForm
 from ..models import OSLO, Meeting, MeetingSettings, Proposal
 from .common import done, int_param
@@ -36,13 +39,22 @@ MINUTES_PENDING = (Meeting.Status.NOTICE_SENT, Meeting.Status.HELD, Meeting.Stat
 class Entry:
     """One line in the calendar: a meeting or a deadline."""
 
-    kind: str  # "meeting", "proposal_deadline", "notice", "follow_up"
+    # "meeting", "proposal_deadline", "notice", "minutes", "follow_up", or "extra" (a
+    # deadline from another app through ``extensions.extra_deadlines``; see ``deadline``)
+    kind: str
     day: dt.date
     label: str
     url: str
     meeting: Meeting | None = None
     at: dt.datetime | None = None
     body: Body | None = None
+    deadline: CalendarDeadline | None = None
+
+    @property
+    def cancelled(self) -> bool:
+        if self.kind == "meeting":
+            return self.meeting.is_cancelled
+        return self.deadline is not None and self.deadline.cancelled
 
 
 @dataclass
@@ -67,6 +79,68 @@ def _midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0), tzinfo=OSLO)
 
 
+ONE_DAY = dt.timedelta(days=1)
+# Deadlines are judged exactly in Python; SQL only narrows the rows, with this much slack
+# either side (daylight saving time, the day boundary in Oslo).
+SLACK = dt.timedelta(days=2)
+ENTRY_ORDER = {
+    "meeting": 0,
+    "proposal_deadline": 1,
+    "notice": 2,
+    "minutes": 3,
+    "follow_up": 4,
+    "extra": 5,
+}
+
+
+def _days(name: str) -> ExpressionWrapper:
+    """``name`` (a number of days) as an interval."""
+    return ExpressionWrapper(F(name) * Value(ONE_DAY), output_field=DurationField())
+
+
+def _between(expression, start: dt.datetime, end: dt.datetime) -> Q:
+    """A condition that ``expression`` (a time) falls in [start, end), with the slack."""
+    return Q(
+        GreaterThanOrEqual(expression, Value(start - SLACK)),
+        LessThan(expression, Value(end + SLACK)),
+    )
+
+
+class _Urls:
+    """``reverse`` once per URL name, then the primary key put in (hundreds of rows)."""
+
+    MARK = 987654321
+
+    def __init__(self):
+        self._patterns: dict[str, str] = {}
+
+    def __call__(self, name: str, pk: int) -> str:
+        pattern = self._patterns.get(name)
+        if pattern is None:
+            pattern = self._patterns[name] = reverse(name, args=[self.MARK])
+        return pattern.replace(str(self.MARK), str(pk))
+
+
+def calendar_bodies(user) -> tuple:
+    """The ids of the bodies whose meetings the user sees and of those they manage (the access
+    rules' answers), kept with the user's rights in the cache (``roles.cached_for_user``)."""
+
+    def managed():
+        return frozenset(access.bodies_managed_by(user).values_list("pk", flat=True))
+
+    if not cache_enabled():
+        # No cache (the tests): the visible bodies as a subquery of the queries that need them.
+        memo = user.__dict__.setdefault("_portal_user_values", {})
+        if "calendar-bodies" not in memo:
+            memo["calendar-bodies"] = (access.bodies_visible_to(user).values("pk"), managed())
+        return memo["calendar-bodies"]
+
+    def compute():
+        return frozenset(access.bodies_visible_to(user).values_list("pk", flat=True)), managed()
+
+    return cached_for_user(user, "calendar-bodies", compute)
+
+
 def calendar_entries(
     *, user, first: dt.date, last: dt.date, body: Body | None = None
 ) -> list[Entry]:
@@ -74,38 +148,63 @@ def calendar_entries(
 
     Deadlines: proposals (Partnermøte, Gruppeledermøte), and for those who manage the body,
     when the notice is due and when the minutes should be approved (the body's settings);
-    the user's own follow-up items. Three queries however many meetings: the meetings (with
-    each body's settings), the bodies the user manages, and the user's follow-ups.
+    the user's own follow-up items; and what other apps add (``extensions.extra_deadlines``).
+    Three queries however many meetings (plus what the extension sources cost): the bodies
+    the user manages, the meetings that have something in the period (each deadline's day
+    computed in SQL from the body's settings, so only those rows are loaded), and the
+    user's follow-ups.
     """
-    start, end = _midnight(first), _midnight(last + dt.timedelta(days=1))
+    start, end = _midnight(first), _midnight(last + ONE_DAY)
+    now = timezone.now()
 
-    def default(name):
-        return Value(MeetingSettings._meta.get_field(name).default)
+    def setting(field_name):
+        default = Value(MeetingSettings._meta.get_field(field_name).default)
+        return Coalesce(F(f"body__meeting_settings__{field_name}"), default)
 
-    meetings = selectors.calendar_meetings(
-        user=user, start=start - MINUTES_LOOKBACK, end=end + DEADLINE_LOOKAHEAD, body=body
-    ).annotate(
-        proposal_days=Coalesce(
-            F("body__meeting_settings__proposal_deadline_days"),
-            default("proposal_deadline_days"),
-        ),
-        notice_days=Coalesce(F("body__meeting_settings__notice_days"), default("notice_days")),
-        minutes_days=Coalesce(
-            F("body__meeting_settings__minutes_reminder_days"), default("minutes_reminder_days")
-        ),
+    visible, managed = calendar_bodies(user)
+    starts = F("starts_at")
+    shows = Q(starts_at__lt=end, ends_at__gt=start)
+    minutes_due = Q(body_id__in=managed, status__in=MINUTES_PENDING, starts_at__lt=now) & _between(
+        starts + _days("minutes_days"), start, end
     )
-    managed = set(access.bodies_managed_by(user).values_list("pk", flat=True))
+    upcoming = Q(status__in=Meeting.UPCOMING_STATUSES)
+    proposals_due = (
+        upcoming
+        & Q(body__kind__in=Proposal.TARGET_BODY_KINDS)
+        & _between(starts - _days("proposal_days"), start, end)
+    )
+    notice_due = (
+        upcoming
+        & Q(body_id__in=managed, notice_sent_at__isnull=True)
+        & _between(starts - _days("notice_days"), start, end)
+    )
+    meetings = (
+        selectors.calendar_meetings_of(
+            body_ids=visible,
+            start=start - MINUTES_LOOKBACK,
+            end=end + DEADLINE_LOOKAHEAD,
+            body=body,
+        )
+        .annotate(
+            proposal_days=setting("proposal_deadline_days"),
+            notice_days=setting("notice_days"),
+            minutes_days=setting("minutes_reminder_days"),
+        )
+        .filter(shows | minutes_due | proposals_due | notice_due)
+    )
+    url = _Urls()
     entries: list[Entry] = []
     for meeting in meetings:
-        url = reverse("meetings:meeting_detail", args=[meeting.pk])
-        local_start = meeting.starts_at.astimezone(OSLO)
+        detail_url = url("meetings:meeting_detail", meeting.pk)
+        title = meeting.display_title
         if meeting.starts_at < end and meeting.ends_at > start:
+            local_start = meeting.starts_at.astimezone(OSLO)
             entries.append(
                 Entry(
                     "meeting",
                     local_start.date(),
-                    meeting.display_title,
-                    url,
+                    title,
+                    detail_url,
                     meeting,
                     local_start,
                     meeting.body,
@@ -113,14 +212,13 @@ def calendar_entries(
             )
         if meeting.body_id in managed and meeting.status in MINUTES_PENDING:
             due = (meeting.starts_at + dt.timedelta(days=meeting.minutes_days)).astimezone(OSLO)
-            if first <= due.date() <= last and meeting.starts_at < timezone.now():
+            if first <= due.date() <= last and meeting.starts_at < now:
                 entries.append(
                     Entry(
                         "minutes",
                         due.date(),
-                        _("Referatet bør være godkjent: %(meeting)s")
-                        % {"meeting": meeting.display_title},
-                        reverse("meetings:minutes", args=[meeting.pk]),
+                        _("Referatet bør være godkjent: %(meeting)s") % {"meeting": title},
+                        url("meetings:minutes", meeting.pk),
                         meeting,
                         None,
                         meeting.body,
@@ -137,9 +235,8 @@ def calendar_entries(
                     Entry(
                         "proposal_deadline",
                         deadline.date(),
-                        _("Frist for saksforslag: %(meeting)s")
-                        % {"meeting": meeting.display_title},
-                        url,
+                        _("Frist for saksforslag: %(meeting)s") % {"meeting": title},
+                        detail_url,
                         meeting,
                         deadline,
                         meeting.body,
@@ -152,32 +249,51 @@ def calendar_entries(
                     Entry(
                         "notice",
                         notice.date(),
-                        _("Innkalling sendes: %(meeting)s") % {"meeting": meeting.display_title},
-                        url,
+                        _("Innkalling sendes: %(meeting)s") % {"meeting": title},
+                        detail_url,
                         meeting,
                         None,
                         meeting.body,
                     )
                 )
     if user.is_authenticated and body is None:
-        follow_ups = selectors.my_follow_ups(user).filter(due_on__gte=first, due_on__lte=last)
-        url = reverse("meetings:my_follow_ups")
+        # Only the text and the day are shown: no joins.
+        follow_ups = (
+            selectors.my_follow_ups(user)
+            .filter(due_on__gte=first, due_on__lte=last)
+            .select_related(None)
+            .only("pk", "what", "due_on")
+        )
+        follow_ups_url = reverse("meetings:my_follow_ups")
         for follow_up in follow_ups:
             entries.append(
                 Entry(
                     "follow_up",
                     follow_up.due_on,
                     _("Frist for oppfølging: %(what)s") % {"what": str(follow_up)},
-                    url,
+                    follow_ups_url,
                 )
             )
-    order = {"meeting": 0, "proposal_deadline": 1, "notice": 2, "minutes": 3, "follow_up": 4}
-    entries.sort(key=lambda e: (e.day, e.at is None, e.at or start, order[e.kind]))
+    if body is None:
+        entries += _extra_entries(user=user, start=start, end=end)
+    entries.sort(key=lambda e: (e.day, e.at is None, e.at or start, ENTRY_ORDER[e.kind]))
+    return entries
+
+
+def _extra_entries(*, user, start: dt.datetime, end: dt.datetime) -> list[Entry]:
+    """Deadlines other apps add to the calendar (``settings.CALENDAR_DEADLINE_SOURCES``)."""
+    entries = []
+    for deadline in extra_deadlines(user=user, start=start, end=end):
+        at = deadline.at.astimezone(OSLO)
+        entries.append(
+            Entry("extra", at.date(), deadline.label, deadline.url, at=at, deadline=deadline)
+        )
     return entries
 
 
 def _filter(request: HttpRequest) -> CalendarFilterForm:
-    return CalendarFilterForm(request.GET or None, bodies=access.bodies_visible_to(request.user))
+    visible, _managed = calendar_bodies(request.user)
+    return CalendarFilterForm(request.GET or None, bodies=Body.objects.filter(pk__in=visible))
 
 
 @require_GET
@@ -297,7 +413,10 @@ def year_wheel(request: HttpRequest) -> HttpResponse:
     body = form.selected_body() if form.is_bound else None
     start = _midnight(dt.date(year, 1, 1))
     end = _midnight(dt.date(year + 1, 1, 1))
-    meetings = list(selectors.calendar_meetings(user=request.user, start=start, end=end, body=body))
+    visible, _managed = calendar_bodies(request.user)
+    meetings = list(
+        selectors.calendar_meetings_of(body_ids=visible, start=start, end=end, body=body)
+    )
     by_month: dict[int, list[Meeting]] = defaultdict(list)
     for meeting in meetings:
         if meeting.local_date.year == year:

@@ -610,6 +610,17 @@ def check_rights_sample(result: Seeded, n: int = 25) -> None:
             result.rights_problems.append(f"{person.email}: {before} != {after}")
 
 
+def clear_bench_cache() -> None:
+    """Drop the bench's cache keys (its own prefix): the data set may have been loaded anew
+    with ``bulk_create``, which sends no signals, so cached registry facts could be stale."""
+    from django.core.cache import cache
+
+    client = cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
+    if keys:
+        client.delete(*keys)
+
+
 # --- 2. The bench user and sessions ---------------------------------------------------------------
 BENCH_EMAIL = "bench@bench.example.no"
 
@@ -1119,6 +1130,7 @@ def main(argv: list[str] | None = None) -> int:
         from django.conf import settings
         from django.db import connections
 
+        clear_bench_cache()
         person = bench_user()
         session_keys = [signed_in_session(person) for _ in range(args.concurrency)]
         page_list = pages()

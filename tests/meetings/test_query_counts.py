@@ -85,8 +85,19 @@ def next_year():
     return timezone.localdate().year + 1
 
 
+@pytest.fixture
+def no_extra_deadlines(settings):
+    """The calendar's own queries: no other app's deadline sources (they count their own)."""
+    from meetings import extensions
+
+    settings.CALENDAR_DEADLINE_SOURCES = []
+    extensions._sources.cache_clear()
+    yield
+    extensions._sources.cache_clear()
+
+
 @pytest.mark.parametrize("view", ["month", "list"])
-def test_calendar(view, client, login, registry, secretariat, next_year):
+def test_calendar(view, client, login, registry, secretariat, next_year, no_extra_deadlines):
     def make(k):
         # Partnermøte meetings bring proposal deadlines, all of them notice dates.
         _meetings(registry.partners_meeting, next_year, 3, k)

@@ -274,7 +274,7 @@ def add_objects(ctx: dict) -> None:
         closes_at=now + dt.timedelta(days=20),
         envelope=Decimal("300000"),
         max_per_application=Decimal("100000"),
-        deciding_meeting=MeetingFactory(body=pm, starts_at=in_days(45)),
+        deciding_meeting=MeetingFactory(body=pm, starts_at=in_days(47)),
         created_by=secretariat,
     )
     objects["criterion"] = objects["draft"].criteria.order_by("position").first()

@@ -145,7 +145,7 @@ def add_objects(ctx: dict) -> None:
     registry, personas = ctx["registry"], ctx["personas"]
     rep, secretariat = personas["partner_rep"], personas["secretariat"]
     store = ctx["partnerpot"]
-    store["visits_upcoming"] = MeetingFactory(body=registry.partners_meeting, starts_at=in_days(30))
+    store["visits_upcoming"] = MeetingFactory(body=registry.partners_meeting, starts_at=in_days(33))
     held = held_meeting(body=registry.partners_meeting, days_ago=7)
     store["visits_draft"] = _visit(ctx, "Utkast til studiebesøk")
     submitted = _visit(ctx, "Foreslått studiebesøk")

@@ -804,7 +804,7 @@ def test_only_the_reopened_sections_are_editable_while_the_secretariat_asks(
     assert "Hvem i elevrådet er med?" in page.text
     response = client.post(url("application_edit", submitted.pk), project(submitted), **HTMX)
     assert response.status_code == 400
-    assert "kan ikke endres." in response.text
+    assert "ikke åpnet for endringer." in response.text
     assert 'id="f-title"' not in response.text  # still read-only
     response = client.post(
         url("application_edit", submitted.pk),
