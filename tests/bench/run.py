@@ -58,7 +58,7 @@ FLOOR_PATH = "/bench/floor/"
 TARGET_RATIO = 1 / 15
 TARGET_P95_MS = 100.0
 # Bump when the data set's shape changes, so --reuse reloads it.
-DATA_VERSION = 2
+DATA_VERSION = 3
 # The decision search may take longer (issue 3).
 SEARCH_P95_MS = 150.0
 # The outbox target (issue 3): this many due reminders dispatched within this many seconds.
@@ -146,6 +146,7 @@ class Sizes:
     meetings: int = 5000
     items_per_meeting: int = 10
     years: int = 10
+    applications: int = 10_000
 
     @classmethod
     def for_scale(cls, scale: float) -> Sizes:
@@ -155,6 +156,7 @@ class Sizes:
             people=10 * partners,
             invitations=max(30, round(300 * scale)),
             meetings=max(100, round(5000 * scale)),
+            applications=max(200, round(10_000 * scale)),
         )
 
 
@@ -427,6 +429,9 @@ def seed(sizes: Sizes) -> Seeded:  # noqa: C901 - one straight-line loader
         Membership.objects.active_on(day).update(rights_active=True)
 
         seed_meetings(sizes, list(bodies.values()), first_year, secretariat_people[0])
+        from tests.bench.partnerpot_data import seed_partnerpot
+
+        seed_partnerpot(applications=sizes.applications)
 
         with connection.cursor() as cursor:
             cursor.execute("CREATE TABLE bench_meta (marker text)")
@@ -435,6 +440,7 @@ def seed(sizes: Sizes) -> Seeded:  # noqa: C901 - one straight-line loader
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     from meetings.models import AgendaItem, Decision, Meeting
+    from partnerpot.models import Application
 
     result = Seeded(
         counts={
@@ -447,6 +453,7 @@ def seed(sizes: Sizes) -> Seeded:  # noqa: C901 - one straight-line loader
             "meetings": Meeting.objects.count(),
             "agenda_items": AgendaItem.objects.count(),
             "decisions": Decision.objects.count(),
+            "applications": Application.objects.count(),
         }
     )
     check_rights_sample(result)
@@ -731,6 +738,10 @@ def pages() -> list[Page]:
             reverse("meetings:decision_search") + "?q=budsjett",
             p95_ms=SEARCH_P95_MS,
         ),
+        # Partnerpotten on 10,000 applications: the secretariat's pipeline and "our
+        # applications" (the bench user acts for Udir, which has every 20th application).
+        Page("pp_pipeline", reverse("partnerpot:pipeline")),
+        Page("pp_our_applications", reverse("partnerpot:my_applications")),
     ]
 
 
@@ -988,6 +999,32 @@ def bench_outbox(n: int = OUTBOX_ROWS) -> dict:
     }
 
 
+LETTER_TARGET_S = 1.0
+
+
+def bench_letter_pdf(runs: int = 3) -> dict:
+    """One decision letter PDF (WeasyPrint, PDF/UA-1), in-process: the slowest of ``runs``
+    after a warm-up (fonts and templates loaded)."""
+    from partnerpot import pdf
+    from tests.bench.partnerpot_data import sample_decided_application
+
+    application = sample_decided_application()
+    pdf.letter_pdf(application=application)
+    times = []
+    size = 0
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        size = len(pdf.letter_pdf(application=application))
+        times.append(time.perf_counter() - t0)
+    worst = max(times)
+    return {
+        "seconds": worst,
+        "runs": [round(t, 3) for t in times],
+        "bytes": size,
+        "result": "PASS" if worst <= LETTER_TARGET_S else "FAIL",
+    }
+
+
 # --- 6. Report ------------------------------------------------------------------------------------
 def verdict(page: Page, result: LoadResult, floor_rps: float, status: int) -> tuple[str, list[str]]:
     if page.name.startswith("floor"):
@@ -1160,6 +1197,8 @@ def main(argv: list[str] | None = None) -> int:
         stop_gunicorn(proc)
         proc = None
 
+        log("rendering one Partnerpotten decision letter PDF")
+        letter_report = bench_letter_pdf()
         outbox_report = None
         if not args.no_outbox:
             log(f"dispatching {OUTBOX_ROWS} due outbox rows in-process (locmem backend)")
@@ -1207,11 +1246,18 @@ def main(argv: list[str] | None = None) -> int:
                 f"each exactly once: {'yes' if o['exactly_once'] else 'NO'} "
                 f"(statuses {o['statuses']}) → {o['result']}"
             )
+        print(
+            f"decision letter PDF: {letter_report['seconds']:.2f} s (slowest of "
+            f"{letter_report['runs']}; target ≤ {LETTER_TARGET_S:.0f} s, "
+            f"{letter_report['bytes']} bytes) → {letter_report['result']}"
+        )
         if not seeded.rights_consistent:
             print("WARNING: bulk-loaded rights differ from sync_person_rights (see above).")
         failed = [r["page"] for r in rows if r["result"] == "FAIL"]
         if outbox_report and outbox_report["result"] == "FAIL":
             failed.append("outbox")
+        if letter_report["result"] == "FAIL":
+            failed.append("letter_pdf")
         print()
         print(f"FAILED: {', '.join(failed)}" if failed else "All pages meet the targets.")
 
@@ -1230,9 +1276,11 @@ def main(argv: list[str] | None = None) -> int:
                 "max_p95_ms": TARGET_P95_MS,
                 "max_p95_ms_decision_search": SEARCH_P95_MS,
                 "outbox_max_seconds": OUTBOX_TARGET_S,
+                "letter_pdf_max_seconds": LETTER_TARGET_S,
             },
             "pages": rows,
             "outbox": outbox_report,
+            "letter_pdf": letter_report,
             "failed": failed,
         }
         (RESULTS / "latest.json").write_text(
