@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404
 
 from meetings.access import is_secretariat
 from partnership.models import Partner, PartnerGroupObjectPermission, PartnerUserObjectPermission
+from partnership.roles import cached_for_user
 
 from .models import Application, ApplicationFile, Call, CoApplicant, Grant, StudyVisit
 
@@ -37,20 +38,18 @@ def acting_partner_ids(user) -> frozenset[int]:
     """The partners ``user`` may act for (one query, cached on the user object)."""
     if not user.is_authenticated:
         return frozenset()
-    cached = getattr(user, "_partnerpot_partner_ids", None)
-    if cached is not None:
-        return cached
-    by_group = PartnerGroupObjectPermission.objects.filter(
-        group__user=user, **ACT_FOR_PARTNER
-    ).values("content_object_id")
-    direct = PartnerUserObjectPermission.objects.filter(user=user, **ACT_FOR_PARTNER).values(
-        "content_object_id"
-    )
-    ids = frozenset(
-        Partner.objects.filter(Q(pk__in=by_group) | Q(pk__in=direct)).values_list("pk", flat=True)
-    )
-    user._partnerpot_partner_ids = ids
-    return ids
+
+    def compute() -> frozenset[int]:
+        by_group = PartnerGroupObjectPermission.objects.filter(
+            group__user=user, **ACT_FOR_PARTNER
+        ).values_list("content_object_id", flat=True)
+        direct = PartnerUserObjectPermission.objects.filter(
+            user=user, **ACT_FOR_PARTNER
+        ).values_list("content_object_id", flat=True)
+        return frozenset(by_group.union(direct))
+
+    # Kept with the user's rights (invalidated whenever groups or object permissions change).
+    return cached_for_user(user, "partnerpot-acting-partners", compute)
 
 
 def partners_user_may_apply_for(user):

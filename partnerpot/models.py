@@ -385,6 +385,8 @@ class Application(models.Model):
             models.Index(fields=["call", "status"]),
             models.Index(fields=["applicant", "-created_at"]),
             models.Index(fields=["status", "-submitted_at"]),
+            # The secretariat's pipeline: submitted first, a page at a time.
+            models.Index(fields=["submitted_at", "id"], name="application_pipeline_order"),
         ]
 
     def __str__(self) -> str:

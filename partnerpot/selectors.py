@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,6 +15,7 @@ from .models import (
     ZERO,
     Application,
     Call,
+    CoApplicant,
     Grant,
     GrantReport,
     InfoRequest,
@@ -45,20 +46,54 @@ def applications_visible_to(user) -> QuerySet[Application]:
     )
 
 
-def our_applications(user) -> QuerySet[Application]:
+# What a list row of our applications shows and what next_step() reads: the long texts
+# (summary, participation, activities, the report's texts...) stay in the database.
+OUR_APPLICATIONS_LIST_FIELDS = (
+    "id",
+    "call_id",
+    "applicant_id",
+    "number",
+    "status",
+    "title",
+    "requested_amount",
+    "created_at",
+    "call__id",
+    "call__year",
+    "call__title",
+    "call__closes_at",
+    "applicant__id",
+    "applicant__short_name",
+    "grant__id",
+    "grant__application_id",
+    "grant__status",
+    "grant__report_due_on",
+    "grant__report__id",
+    "grant__report__grant_id",
+    "grant__report__status",
+)
+
+
+def our_applications(user, *, for_list: bool = False) -> QuerySet[Application]:
     """The applications of the partners ``user`` acts for, newest first, with what the next
-    step needs (the grant and its report, the open information request)."""
-    return (
+    step needs (the grant and its report, the open information request). ``for_list``: only
+    the fields a list row and next_step() use."""
+    qs = (
         Application.objects.filter(applicant_id__in=access.acting_partner_ids(user))
         .select_related("call", "applicant", "grant__report")
-        .prefetch_related(
-            Prefetch(
-                "info_requests",
-                queryset=InfoRequest.objects.filter(answered_at__isnull=True),
-                to_attr="open_requests",
+        .order_by("-created_at", "-pk")
+    )
+    open_requests = InfoRequest.objects.filter(answered_at__isnull=True)
+    if for_list:
+        # The open request's reply-by date in the same query (there is at most one).
+        return qs.only(*OUR_APPLICATIONS_LIST_FIELDS).annotate(
+            open_reply_by=Subquery(
+                open_requests.filter(application=OuterRef("pk"))
+                .order_by("-requested_at")
+                .values("reply_by")[:1]
             )
         )
-        .order_by("-created_at", "-pk")
+    return qs.prefetch_related(
+        Prefetch("info_requests", queryset=open_requests, to_attr="open_requests")
     )
 
 
@@ -71,13 +106,15 @@ def next_step(application: Application, *, now: dt.datetime | None = None) -> st
             return _("Søknadsfristen har gått ut. Utkastet kan ikke sendes inn.")
         return _("Fullfør og send inn søknaden før fristen.")
     if application.status == Status.INFO_REQUESTED:
-        requests = getattr(application, "open_requests", None)
-        if requests is None:
-            requests = list(application.info_requests.filter(answered_at__isnull=True))
-        if requests:
-            return _("Svar sekretariatet innen %(date)s.") % {
-                "date": requests[0].reply_by.strftime("%d.%m.%Y")
-            }
+        if hasattr(application, "open_reply_by"):  # our_applications(for_list=True)
+            reply_by = application.open_reply_by
+        else:
+            requests = getattr(application, "open_requests", None)
+            if requests is None:
+                requests = list(application.info_requests.filter(answered_at__isnull=True))
+            reply_by = requests[0].reply_by if requests else None
+        if reply_by is not None:
+            return _("Svar sekretariatet innen %(date)s.") % {"date": reply_by.strftime("%d.%m.%Y")}
         return _("Svar sekretariatet.")
     if application.status in (Status.SUBMITTED, Status.ASSESSED):
         return _("Sekretariatet vurderer søknaden.")
@@ -149,16 +186,48 @@ def pipeline(*, calls: QuerySet[Call] | None = None) -> list[PipelineRow]:
     return list(rows.values())
 
 
+# What a row of the pipeline's list shows: the long texts stay in the database.
+PIPELINE_LIST_FIELDS = (
+    "id",
+    "call_id",
+    "applicant_id",
+    "number",
+    "status",
+    "title",
+    "requested_amount",
+    "submitted_at",
+    "call__id",
+    "call__year",
+    "applicant__id",
+    "applicant__short_name",
+    "assessment__id",
+    "assessment__application_id",
+    "assessment__recommendation",
+    "assessment__recommended_amount",
+)
+
+
 def pipeline_applications(
-    *, user, call: Call | None = None, status: str = ""
+    *, user, call: Call | None = None, status: str = "", for_list: bool = False
 ) -> QuerySet[Application]:
-    """Submitted applications for the secretariat's lists, oldest submission first."""
+    """Submitted applications for the secretariat's lists, oldest submission first.
+    ``for_list``: only the fields a row of the pipeline's list shows."""
     qs = (
         Application.objects.exclude(status=Status.DRAFT)
         .exclude(status=Status.WITHDRAWN, submitted_at__isnull=True)
         .select_related("call", "applicant", "assessment")
         .order_by("submitted_at", "pk")
     )
+    if for_list:
+        qs = qs.only(*PIPELINE_LIST_FIELDS)
+        partners = access.acting_partner_ids(user)
+        if partners:
+            # What conflicted_ids() would ask in a query of its own.
+            qs = qs.annotate(
+                pp_co_conflicted=Exists(
+                    CoApplicant.objects.filter(application=OuterRef("pk"), partner_id__in=partners)
+                )
+            )
     if call is not None:
         qs = qs.filter(call=call)
     if status:
@@ -171,8 +240,11 @@ def conflicted_ids(user, applications) -> set[int]:
     partners = access.acting_partner_ids(user)
     if not partners:
         return set()
-    ids = [a.pk for a in applications]
     own = {a.pk for a in applications if a.applicant_id in partners}
+    if all(hasattr(a, "pp_co_conflicted") for a in applications):
+        # pipeline_applications(for_list=True) has asked already.
+        return own | {a.pk for a in applications if a.pp_co_conflicted}
+    ids = [a.pk for a in applications]
     co = set(
         Application.objects.filter(pk__in=ids, co_applicants__partner_id__in=partners).values_list(
             "pk", flat=True

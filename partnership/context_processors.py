@@ -20,6 +20,7 @@ NAV = (
     ("meetings:meeting_list", _("Møter"), None),
     ("meetings:decision_search", _("Vedtak"), None),
     ("meetings:my_follow_ups", _("Mine oppfølgingspunkter"), None),
+    ("partnerpot:home", _("Partnerpotten"), None),
     ("invitation_list", _("Invitasjoner"), "partnership.invite_people"),
     ("history", _("Endringslogg"), "partnership.view_history"),
 )

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from meetings.uploads import AttachmentSizeGuard
 from partnership.models import Partner
+from partnership.templatetags.portal import money
 from partnership.viewhelpers import apply_validation_error, page_of
 
 from .. import access, selectors, services
@@ -91,15 +92,33 @@ def _detail(application: Application) -> HttpResponse:
 
 
 def _rows(applications) -> list[dict]:
+    """Rows of _application_table.html as plain values (cheap to render)."""
     now = timezone.now()
+    detail_url = _pk_url("partnerpot:application_detail")
+    # get_status_display() rebuilds the choices for every call: look the labels up once.
+    status_labels = {value: str(label) for value, label in Application.Status.choices}
     return [
         {
             "application": a,
-            "next_step": selectors.next_step(a, now=now),
+            "url": detail_url(a.pk),
+            "reference": a.reference,
+            "title": a.title,
+            "applicant": a.applicant.short_name,
+            "call": a.call.title,
+            "requested": money(a.requested_amount) or "–",
+            "status": status_labels.get(a.status, a.status),
+            "next_step": selectors.next_step(a, now=now) or "–",
             "color": STATUS_COLORS.get(a.status, "neutral"),
         }
         for a in applications
     ]
+
+
+def _pk_url(name: str):
+    """``reverse(name, args=[pk])`` for many pks at the price of one ``reverse()``."""
+    marker = "2147483647"
+    head, _sep, tail = reverse(name, args=[int(marker)]).rpartition(marker)
+    return lambda pk: f"{head}{pk}{tail}"
 
 
 # --- Overview, calls ----------------------------------------------------------------------------
@@ -180,7 +199,7 @@ def application_start(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def my_applications(request: HttpRequest) -> HttpResponse:
     """The applications of every partner the user acts for, with status and next step."""
-    page = page_of(request, selectors.our_applications(request.user), PAGE_SIZE)
+    page = page_of(request, selectors.our_applications(request.user, for_list=True), PAGE_SIZE)
     return render(
         request,
         "partnerpot/my_applications.html",

@@ -13,11 +13,13 @@ import io
 
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.forms.models import ModelChoiceIteratorValue
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format, time_format
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -25,6 +27,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from partnership.templatetags.portal import money
 from partnership.viewhelpers import apply_validation_error, page_of, with_message
 
 from .. import access, selectors, services
@@ -506,6 +509,103 @@ def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- The pipeline -----------------------------------------------------------------------------
+def _pk_url(name: str):
+    """``reverse(name, args=[pk])`` for many pks at the price of one ``reverse()``."""
+    marker = "2147483647"
+    head, _sep, tail = reverse(name, args=[int(marker)]).rpartition(marker)
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def _deadline(moment) -> str:
+    """Like _deadline.html: "31. mars 2026 kl. 23:59" in the current time zone."""
+    local = timezone.localtime(moment)
+    return _("%(day)s kl. %(time)s") % {
+        "day": date_format(local, "j. F Y"),
+        "time": time_format(local, "H:i"),
+    }
+
+
+def _pipeline_overview(rows, list_url: str) -> list[dict]:
+    """The per-call summary as plain values (cheap to render)."""
+    manage_url = _pk_url("partnerpot:call_manage")
+    statuses = [(status, str(status.label)) for status in selectors.PIPELINE_STATUSES]
+    entries = []
+    for row in rows:
+        call = row.call
+        applied = row.applied
+        entries.append(
+            {
+                "row": row,
+                "url": manage_url(call.pk),
+                "title": call.title,
+                "deadline": _deadline(call.closes_at),
+                "cancelled": (
+                    call.get_status_display() if call.status == Call.Status.CANCELLED else ""
+                ),
+                "counts": [
+                    (
+                        f"{list_url}?call={call.pk}&status={status.value}",
+                        label,
+                        row.counts[status],
+                    )
+                    for status, label in statuses
+                    if status in row.counts
+                ],
+                "total": sum(row.counts.values()),
+                "applied": money(applied),
+                "over": applied > call.envelope,
+                "envelope": money(call.envelope),
+                "granted": money(row.granted),
+                "remaining": money(row.remaining),
+            }
+        )
+    return entries
+
+
+def _pipeline_rows(applications, conflicted: set[int]) -> list[dict]:
+    """The list's rows as plain values (cheap to render)."""
+    detail_url = _pk_url("partnerpot:application_detail")
+    assessment_url = _pk_url("partnerpot:assessment")
+    # get_FOO_display() rebuilds the choices for every call: look the labels up once.
+    status_labels = {value: str(label) for value, label in Status.choices}
+    recommendation_labels = {
+        value: str(label) for value, label in Assessment.Recommendation.choices
+    }
+    rows = []
+    for a in applications:
+        reference = a.reference
+        row = {
+            "application": a,
+            "assessment": None,
+            "url": detail_url(a.pk),
+            "reference": reference,
+            "applicant": a.applicant.short_name,
+            "title": a.title,
+            "status": status_labels.get(a.status, a.status),
+            "requested": money(a.requested_amount),
+            "submitted": (
+                timezone.localtime(a.submitted_at).strftime("%d.%m.%Y %H:%M")
+                if a.submitted_at
+                else ""
+            ),
+            "conflicted": a.pk in conflicted,
+        }
+        if not row["conflicted"]:
+            assessment = row["assessment"] = _assessment_of(a)
+            recommendation = "–"
+            if assessment is not None and assessment.recommendation:
+                recommendation = recommendation_labels.get(
+                    assessment.recommendation, assessment.recommendation
+                )
+                if assessment.recommended_amount:
+                    recommendation += ", " + money(assessment.recommended_amount)
+            row["recommendation"] = recommendation
+            row["assessment_url"] = assessment_url(a.pk)
+            row["assessment_of"] = _("av %(ref)s") % {"ref": reference}
+        rows.append(row)
+    return rows
+
+
 @require_GET
 @vary_on_headers("HX-Request")
 def pipeline(request: HttpRequest) -> HttpResponse:
@@ -513,44 +613,43 @@ def pipeline(request: HttpRequest) -> HttpResponse:
     the filter, marking those the viewer is conflicted on. A constant number of queries."""
     user = request.user
     _require_manager(user)
-    calls = Call.objects.exclude(status=Call.Status.DRAFT).order_by("-closes_at", "-pk")
-    form = PipelineFilterForm(request.GET or None, calls=calls)
+    calls_qs = Call.objects.exclude(status=Call.Status.DRAFT).order_by("-closes_at", "-pk")
+    form = PipelineFilterForm(request.GET or None, calls=calls_qs)
+    overview = None
+    if not request.htmx:
+        # The calls read once serve the overview and the select's options (no second query,
+        # no server-side cursor). Validating a chosen call uses the field's queryset.
+        calls = list(calls_qs)
+        overview = selectors.pipeline(calls=calls)
+        call_field = form.fields["call"]
+        call_field.choices = [("", call_field.empty_label)] + [
+            (ModelChoiceIteratorValue(call.pk, call), call_field.label_from_instance(call))
+            for call in calls
+        ]
     filters = form.filters()
-    rows = selectors.pipeline(calls=calls)
+    list_url = reverse("partnerpot:pipeline")
     page = page_of(
         request,
-        selectors.pipeline_applications(user=user, call=filters["call"], status=filters["status"]),
+        selectors.pipeline_applications(
+            user=user, call=filters["call"], status=filters["status"], for_list=True
+        ),
         PAGE_SIZE,
     )
-    conflicted = selectors.conflicted_ids(user, page.object_list)
+    applications = list(page.object_list)
+    conflicted = selectors.conflicted_ids(user, applications)
     context = {
+        "secretariat": True,
         "form": form,
         "filters": filters,
         "status_label": Status(filters["status"]).label if filters["status"] else "",
-        "pipeline": [
-            {
-                "row": row,
-                "counts": [
-                    (status, row.counts[status])
-                    for status in selectors.PIPELINE_STATUSES
-                    if status in row.counts
-                ],
-                "total": sum(row.counts.values()),
-            }
-            for row in rows
-        ],
         "page": page,
-        "rows": [
-            {
-                "application": a,
-                "conflicted": a.pk in conflicted,
-                "assessment": None if a.pk in conflicted else _assessment_of(a),
-            }
-            for a in page.object_list
-        ],
+        "rows": _pipeline_rows(applications, conflicted),
+        "list_url": list_url,
     }
-    template = "pipeline.html#results" if request.htmx else "pipeline.html"
-    return _render(request, template, context)
+    if overview is None:
+        return _render(request, "pipeline.html#results", context)
+    context["pipeline"] = _pipeline_overview(overview, list_url)
+    return _render(request, "pipeline.html", context)
 
 
 # --- Export -----------------------------------------------------------------------------------

@@ -119,7 +119,7 @@ def _applications(call, partner, k: int) -> None:
     )
 
 
-@pytest.mark.parametrize(("name", "pinned"), [("my_applications", 10), ("home", 11)])
+@pytest.mark.parametrize(("name", "pinned"), [("my_applications", 9), ("home", 11)])
 def test_our_applications(name, pinned, client, login, registry, partner_rep, call):
     login(partner_rep)
     assert_constant_queries(

@@ -117,13 +117,13 @@ def assert_constant_queries(client, url: str, grow, pinned: int, params=None) ->
 
 
 def test_pipeline_queries_are_constant(login, secretariat, grow):
-    assert_constant_queries(login(secretariat), reverse("partnerpot:pipeline"), grow, pinned=14)
+    assert_constant_queries(login(secretariat), reverse("partnerpot:pipeline"), grow, pinned=12)
 
 
 def test_filtered_pipeline_queries_are_constant(login, secretariat, grow):
     params = {"call": grow.call.pk, "status": "submitted"}
     assert_constant_queries(
-        login(secretariat), reverse("partnerpot:pipeline"), grow, pinned=15, params=params
+        login(secretariat), reverse("partnerpot:pipeline"), grow, pinned=13, params=params
     )
 
 
