@@ -171,7 +171,10 @@ def section_initial(application: Application, section: str) -> dict:
     if section == Section.BUDGET:
         for name in ("own_contribution", "requested_amount"):
             value = initial[name]
-            initial[name] = "" if value is None else f"{value:f}".replace(".", ",")
+            # "20 000,00": as the portal shows amounts (the parser takes spaces and a comma).
+            initial[name] = (
+                "" if value is None else f"{value:,.2f}".replace(",", " ").replace(".", ",")
+            )
     return initial
 
 

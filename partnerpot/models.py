@@ -118,8 +118,6 @@ class Call(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     published_at = models.DateTimeField(_("publisert"), null=True, blank=True, editable=False)
-    # Numbers the call's applications ("PP-2026-7"); taken under a lock of the call row.
-    last_number = models.PositiveIntegerField(default=0, editable=False)
     # iCal: the deadline's event keeps its UID; SEQUENCE rises when the deadline moves.
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField(default=0, editable=False)
@@ -197,6 +195,17 @@ class Criterion(models.Model):
 
 
 # --- Applications -----------------------------------------------------------------------------
+class ApplicationCounter(models.Model):
+    """The last application number of a year ("PP-2026-7"), taken under a row lock so numbers
+    are unique across the year's calls."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"
+
+
 class Application(models.Model):
     """A partner's application to a call (søknad)."""
 
@@ -244,6 +253,8 @@ class Application(models.Model):
         related_name="partnerpot_applications",
         verbose_name=_("søker"),
     )
+    # The call's year, kept here for the numbering: "PP-<year>-<number>" is unique.
+    year = models.PositiveSmallIntegerField(_("år"), editable=False)
     number = models.PositiveIntegerField(_("søknadsnummer"), editable=False)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
@@ -329,7 +340,7 @@ class Application(models.Model):
         verbose_name = _("søknad")
         verbose_name_plural = _("søknader")
         constraints = [
-            models.UniqueConstraint(fields=["call", "number"], name="application_unique_number"),
+            models.UniqueConstraint(fields=["year", "number"], name="application_unique_number"),
             models.CheckConstraint(
                 condition=Q(requested_amount__isnull=True) | Q(requested_amount__gt=0),
                 name="application_requested_positive",
@@ -398,7 +409,7 @@ class Application(models.Model):
     @property
     def reference(self) -> str:
         """ "PP-2026-7"."""
-        return f"PP-{self.call.year}-{self.number}"
+        return f"PP-{self.year}-{self.number}"
 
     @property
     def is_draft(self) -> bool:

@@ -43,6 +43,7 @@ from .models import (
     CRITERIA_DOCUMENT_KEY,
     ZERO,
     Application,
+    ApplicationCounter,
     ApplicationFile,
     Assessment,
     BudgetLine,
@@ -398,12 +399,15 @@ def application_create(*, call: Call, applicant: Partner, by: Person | None = No
         )
     if not Partner.objects.active_on(timezone.localdate()).filter(pk=applicant.pk).exists():
         raise ValidationError(_("Partneren er ikke aktiv i partnerskapet."))
-    call.last_number += 1
-    call.save(update_fields=["last_number"])
+    counter, _created = ApplicationCounter.objects.get_or_create(year=call.year)
+    counter = ApplicationCounter.objects.select_for_update().get(pk=counter.pk)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
     application = Application(
         call=call,
         applicant=applicant,
-        number=call.last_number,
+        year=call.year,
+        number=counter.last_number,
         created_by=_as_user(by),
         updated_by=_as_user(by),
     )

@@ -34,7 +34,14 @@ def seed_partnerpot(*, applications: int = APPLICATIONS, bench_partner_share: in
     from django.utils import timezone
 
     from meetings.models import OSLO, Decision, DocumentVersion, GoverningDocument, Meeting
-    from partnerpot.models import CRITERIA_DOCUMENT_KEY, Application, Call, Criterion, Grant
+    from partnerpot.models import (
+        CRITERIA_DOCUMENT_KEY,
+        Application,
+        ApplicationCounter,
+        Call,
+        Criterion,
+        Grant,
+    )
     from partnership.models import Body, Partner
 
     pm = Body.objects.get(kind=Body.Kind.PARTNERS)
@@ -71,7 +78,6 @@ def seed_partnerpot(*, applications: int = APPLICATIONS, bench_partner_share: in
                 deciding_meeting=meeting,
                 status=Call.Status.PUBLISHED if meeting else Call.Status.DRAFT,
                 published_at=closes - dt.timedelta(days=61) if meeting else None,
-                last_number=applications // CALLS,
             )
         )
         deciding[year] = meeting
@@ -119,6 +125,7 @@ def seed_partnerpot(*, applications: int = APPLICATIONS, bench_partner_share: in
             Application(
                 call=call,
                 applicant_id=applicant,
+                year=call.year,
                 number=i % per_call + 1,
                 status=status,
                 title=f"Prosjekt mot mobbing nr. {i}",
@@ -141,6 +148,9 @@ def seed_partnerpot(*, applications: int = APPLICATIONS, bench_partner_share: in
         if application.status in decided:
             application.decision = next(decisions)
     rows = Application.objects.bulk_create(rows, batch_size=2000)
+    ApplicationCounter.objects.bulk_create(
+        [ApplicationCounter(year=call.year, last_number=per_call) for call in calls]
+    )
     grants = [
         Grant(
             application=a,

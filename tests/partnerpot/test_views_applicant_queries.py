@@ -97,6 +97,7 @@ def _applications(call, partner, k: int) -> None:
             Application(
                 call=call,
                 applicant=partner,
+                year=call.year,
                 number=n,
                 title=f"Prosjekt {n}",
                 requested_amount=Decimal("50000"),

@@ -67,6 +67,7 @@ def grow(registry, secretariat):
                 Application(
                     call=call,
                     applicant=registry.udir if i % 3 == 0 else registry.partner,
+                    year=call.year,
                     number=1000 + i,
                     status=status,
                     title=f"Prosjekt {i}",
