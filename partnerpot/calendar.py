@@ -56,6 +56,7 @@ def deadlines(*, user, start: dt.datetime | None, end: dt.datetime | None):
         "pk",
         "report_due_on",
         "application__title",
+        "application__year",
         "application__number",
         "application__call__year",
     ):
