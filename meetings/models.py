@@ -30,6 +30,8 @@ from simple_history.models import HistoricalRecords
 
 from partnership.models import Body, Membership
 
+from .uploads import stored_name
+
 OSLO = ZoneInfo("Europe/Oslo")
 
 
@@ -942,12 +944,7 @@ class CalendarToken(models.Model):
 
 def agenda_attachment_path(instance: AgendaAttachment, filename: str) -> str:
     """ "agenda/<item pk>/<uuid4><ext>": never the uploader's file name (it is kept in the row)."""
-    ext = ""
-    if "." in filename:
-        candidate = "." + filename.rsplit(".", 1)[1].lower()
-        if candidate[1:].isalnum() and len(candidate) <= 6:
-            ext = candidate
-    return f"agenda/{instance.agenda_item_id}/{uuid.uuid4().hex}{ext}"
+    return stored_name(f"agenda/{instance.agenda_item_id}", filename)
 
 
 class AgendaAttachment(models.Model):

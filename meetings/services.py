@@ -14,12 +14,10 @@ is handled.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -30,7 +28,7 @@ from simple_history.utils import bulk_create_with_history
 
 from partnership.models import Body, Membership, Person
 
-from . import seeds
+from . import seeds, uploads
 from .models import (
     OSLO,
     AgendaAttachment,
@@ -52,7 +50,6 @@ from .models import (
     local_year,
 )
 from .selectors import VOTING_ROLES, proposal_deadline
-from .uploads import human_size, sniff
 
 # Stored texts the portal writes itself (report items) are in the default language,
 # whoever triggered them.
@@ -1461,33 +1458,7 @@ def bulk_generate_year(
 logger = logging.getLogger(__name__)
 
 
-def _type_message() -> str:
-    return _(
-        "Filtypen er ikke tillatt. Last opp PDF, Word, Excel, PowerPoint, OpenDocument, PNG, "
-        "JPEG eller ren tekst."
-    )
-
-
-def attachment_too_large_message() -> str:
-    return _("Filen er for stor. Største tillatte størrelse er %(max)s.") % {
-        "max": human_size(settings.ATTACHMENT_MAX_BYTES)
-    }
-
-
-def _delete_stored(storage, name: str) -> None:
-    try:
-        storage.delete(name)
-    except OSError:  # pragma: no cover - logged, the row is what counts
-        logger.exception("Could not delete the stored file %s", name)
-
-
-def _sha256(file) -> str:
-    digest = hashlib.sha256()
-    file.seek(0)
-    for chunk in iter(lambda: file.read(64 * 1024), b""):
-        digest.update(chunk)
-    file.seek(0)
-    return digest.hexdigest()
+attachment_too_large_message = uploads.too_large_message
 
 
 def attachment_add(
@@ -1506,16 +1477,7 @@ def attachment_add(
     storage when the row is saved, in the same transaction; if the transaction fails the
     stored file is deleted again.
     """
-    if file is None:
-        raise ValidationError({"file": _("Velg en fil.")})
-    size = file.size if file.size is not None else 0
-    if size > settings.ATTACHMENT_MAX_BYTES:
-        raise ValidationError({"file": attachment_too_large_message()})
-    if size == 0:
-        raise ValidationError({"file": _("Filen er tom.")})
-    content_type = sniff(file, size)
-    if content_type is None:
-        raise ValidationError({"file": _type_message()})
+    upload = uploads.check_upload(file)
     legal_basis = (legal_basis or "").strip()
     if exempt and not legal_basis:
         raise ValidationError(
@@ -1526,13 +1488,12 @@ def attachment_add(
                 )
             }
         )
-    original_name = (file.name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:255]
     attachment = AgendaAttachment(
         agenda_item=item,
-        original_name=original_name or _("vedlegg"),
-        content_type=content_type,
-        size=size,
-        sha256=_sha256(file),
+        original_name=upload.original_name,
+        content_type=upload.content_type,
+        size=upload.size,
+        sha256=upload.sha256,
         uploaded_by=_as_user(uploaded_by),
         exempt=exempt,
         legal_basis=legal_basis,
@@ -1546,12 +1507,12 @@ def attachment_add(
             if not AgendaItem.objects.filter(pk=item.pk, meeting=meeting).exists():
                 raise ValidationError(_("Saken finnes ikke lenger."))
             attachment.full_clean(exclude=["file"])
-            attachment.file.save(original_name or "vedlegg", file, save=False)
+            attachment.file.save(upload.original_name, file, save=False)
             stored.append(attachment.file.name)
             attachment.save()
     except BaseException:
         for name in stored:
-            _delete_stored(storage, name)
+            uploads.delete_stored(storage, name)
         raise
     return attachment
 
@@ -1564,4 +1525,4 @@ def attachment_remove(*, attachment: AgendaAttachment, by: Person | None = None)
         name = attachment.file.name
         storage = attachment.file.storage
         AgendaAttachment.objects.filter(pk=attachment.pk).delete()
-        transaction.on_commit(lambda: _delete_stored(storage, name))
+        transaction.on_commit(lambda: uploads.delete_stored(storage, name))

@@ -6,11 +6,19 @@ type: an executable renamed to "sak.pdf" is refused.
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import uuid
 import zipfile
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -95,6 +103,76 @@ def sniff(file, size: int) -> str | None:
         return None
     finally:
         file.seek(0)
+
+
+def type_not_allowed_message() -> str:
+    return _(
+        "Filtypen er ikke tillatt. Last opp PDF, Word, Excel, PowerPoint, OpenDocument, PNG, "
+        "JPEG eller ren tekst."
+    )
+
+
+def too_large_message() -> str:
+    return _("Filen er for stor. Største tillatte størrelse er %(max)s.") % {
+        "max": human_size(settings.ATTACHMENT_MAX_BYTES)
+    }
+
+
+def sha256_of(file) -> str:
+    digest = hashlib.sha256()
+    file.seek(0)
+    for chunk in iter(lambda: file.read(64 * 1024), b""):
+        digest.update(chunk)
+    file.seek(0)
+    return digest.hexdigest()
+
+
+def stored_name(prefix: str, filename: str) -> str:
+    """ "<prefix>/<uuid4><ext>" for ``upload_to``: never the uploader's file name (that is kept
+    in the row), only a short alphanumeric extension."""
+    ext = ""
+    if "." in filename:
+        candidate = "." + filename.rsplit(".", 1)[1].lower()
+        if candidate[1:].isalnum() and len(candidate) <= 6:
+            ext = candidate
+    return f"{prefix}/{uuid.uuid4().hex}{ext}"
+
+
+def delete_stored(storage, name: str) -> None:
+    try:
+        storage.delete(name)
+    except OSError:  # pragma: no cover - logged; the row is what counts
+        logger.exception("Could not delete the stored file %s", name)
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def check_upload(file) -> CheckedUpload:
+    """What an upload is, or a ``ValidationError`` on ``file``: none, empty, over
+    ``ATTACHMENT_MAX_BYTES``, or a type outside the allow-list (judged by content)."""
+    if file is None:
+        raise ValidationError({"file": _("Velg en fil.")})
+    size = file.size or 0
+    if size > settings.ATTACHMENT_MAX_BYTES:
+        raise ValidationError({"file": too_large_message()})
+    if size == 0:
+        raise ValidationError({"file": _("Filen er tom.")})
+    content_type = sniff(file, size)
+    if content_type is None:
+        raise ValidationError({"file": type_not_allowed_message()})
+    original_name = (file.name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:255]
+    return CheckedUpload(
+        original_name=original_name or _("vedlegg"),
+        content_type=content_type,
+        size=size,
+        sha256=sha256_of(file),
+    )
 
 
 class AttachmentSizeGuard(FileUploadHandler):

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from meetings.models import AgendaItem, Decision, DocumentVersion, Meeting
+from meetings.uploads import stored_name
 from partnership.models import Partner
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -526,12 +527,7 @@ class CoApplicant(models.Model):
 
 def application_file_path(instance: ApplicationFile, filename: str) -> str:
     """ "partnerpot/<application pk>/<uuid4><ext>": never the uploader's file name."""
-    ext = ""
-    if "." in filename:
-        candidate = "." + filename.rsplit(".", 1)[1].lower()
-        if candidate[1:].isalnum() and len(candidate) <= 6:
-            ext = candidate
-    return f"partnerpot/{instance.application_id}/{uuid.uuid4().hex}{ext}"
+    return stored_name(f"partnerpot/{instance.application_id}", filename)
 
 
 class ApplicationFile(models.Model):

@@ -17,14 +17,12 @@ PDFs are built on the pdf queue once the transaction has committed.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
@@ -34,8 +32,8 @@ from django.utils.translation import override
 
 from meetings import selectors as meeting_selectors
 from meetings import services as meeting_services
+from meetings import uploads
 from meetings.models import AgendaItem, DocumentVersion, GoverningDocument, Meeting
-from meetings.uploads import human_size, sniff
 from partnership.models import Body, Partner, Person
 
 from . import areas, notifications
@@ -607,33 +605,7 @@ def co_applicant_remove(*, co_applicant: CoApplicant, by: Person | None = None) 
     application.save(update_fields=["version", "updated_by", "updated_at"])
 
 
-def _type_message() -> str:
-    return _(
-        "Filtypen er ikke tillatt. Last opp PDF, Word, Excel, PowerPoint, OpenDocument, PNG, "
-        "JPEG eller ren tekst."
-    )
-
-
-def file_too_large_message() -> str:
-    return _("Filen er for stor. Største tillatte størrelse er %(max)s.") % {
-        "max": human_size(settings.ATTACHMENT_MAX_BYTES)
-    }
-
-
-def _sha256(file) -> str:
-    digest = hashlib.sha256()
-    file.seek(0)
-    for chunk in iter(lambda: file.read(64 * 1024), b""):
-        digest.update(chunk)
-    file.seek(0)
-    return digest.hexdigest()
-
-
-def _delete_stored(storage, name: str) -> None:
-    try:
-        storage.delete(name)
-    except OSError:  # pragma: no cover - logged; the row is what counts
-        logger.exception("Could not delete the stored file %s", name)
+file_too_large_message = uploads.too_large_message
 
 
 def file_add(
@@ -645,24 +617,14 @@ def file_add(
 ) -> ApplicationFile:
     """Attach a file to the application (while its attachments are open) or to the grant's
     final report (while the report is editable). Type judged by content; size limited."""
-    if file is None:
-        raise ValidationError({"file": _("Velg en fil.")})
-    size = file.size or 0
-    if size > settings.ATTACHMENT_MAX_BYTES:
-        raise ValidationError({"file": file_too_large_message()})
-    if size == 0:
-        raise ValidationError({"file": _("Filen er tom.")})
-    content_type = sniff(file, size)
-    if content_type is None:
-        raise ValidationError({"file": _type_message()})
-    original_name = (file.name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:255]
+    upload = uploads.check_upload(file)
     row = ApplicationFile(
         application=application,
         purpose=purpose,
-        original_name=original_name or _("vedlegg"),
-        content_type=content_type,
-        size=size,
-        sha256=_sha256(file),
+        original_name=upload.original_name,
+        content_type=upload.content_type,
+        size=upload.size,
+        sha256=upload.sha256,
         uploaded_by=_as_user(by),
     )
     storage = ApplicationFile._meta.get_field("file").storage
@@ -677,12 +639,12 @@ def file_add(
                 locked = _lock_for_section(application, Section.ATTACHMENTS)
                 _touch(locked, by)
                 locked.save(update_fields=["version", "updated_by", "updated_at"])
-            row.file.save(original_name or "vedlegg", file, save=False)
+            row.file.save(upload.original_name, file, save=False)
             stored.append(row.file.name)
             row.save()
     except BaseException:
         for name in stored:
-            _delete_stored(storage, name)
+            uploads.delete_stored(storage, name)
         raise
     return row
 
@@ -699,7 +661,7 @@ def file_remove(*, attachment: ApplicationFile, by: Person | None = None) -> Non
             locked.save(update_fields=["version", "updated_by", "updated_at"])
         name, storage = attachment.file.name, attachment.file.storage
         ApplicationFile.objects.filter(pk=attachment.pk).delete()
-        transaction.on_commit(lambda: _delete_stored(storage, name))
+        transaction.on_commit(lambda: uploads.delete_stored(storage, name))
 
 
 # --- The checklist ------------------------------------------------------------------------------
