@@ -25,7 +25,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -424,8 +424,6 @@ def _lock_application(application: Application) -> Application:
 
 def _refuse_unless_open(application: Application, section: str) -> None:
     if not application.section_is_open(section):
-        if application.status == Status.DRAFT:  # pragma: no cover - drafts are open
-            return
         raise ValidationError(
             _("Søknaden er sendt inn og kan ikke endres.")
             if application.status != Status.INFO_REQUESTED
@@ -1120,16 +1118,19 @@ def _decision_text(application: Application) -> str:
 def report_due_date(application: Application, decided_on: dt.date) -> dt.date:
     """Three months after the project ends; without an end date, a year after the decision."""
     if application.ends_on:
-        month = application.ends_on.month - 1 + DEFAULT_REPORT_MONTHS_AFTER_END
-        year = application.ends_on.year + month // 12
-        month = month % 12 + 1
-        day = min(application.ends_on.day, 28)
-        return max(dt.date(year, month, day), decided_on + dt.timedelta(days=30))
-    return (
-        decided_on.replace(year=decided_on.year + 1)
-        if not (decided_on.month == 2 and decided_on.day == 29)
-        else dt.date(decided_on.year + 1, 2, 28)
-    )
+        due = _months_later(application.ends_on, DEFAULT_REPORT_MONTHS_AFTER_END)
+        return max(due, decided_on + dt.timedelta(days=30))
+    return _months_later(decided_on, 12)
+
+
+def _months_later(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later, or the month's 28th when that day does not exist."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    try:
+        return day.replace(year=year, month=month)
+    except ValueError:
+        return dt.date(year, month, 28)
 
 
 @transaction.atomic
@@ -1224,8 +1225,8 @@ def application_decide(
 def envelope_status(call: Call) -> dict[str, Decimal]:
     """Envelope, granted so far, remaining, and applied for (submitted and not withdrawn)."""
     sums = call.applications.aggregate(
-        granted=Sum("granted_amount", filter=_granting_q()),
-        applied=Sum("requested_amount", filter=_applied_q()),
+        granted=Sum("granted_amount", filter=Q(status__in=Application.GRANTING)),
+        applied=Sum("requested_amount", filter=~Q(status__in=(Status.DRAFT, Status.WITHDRAWN))),
     )
     granted = sums["granted"] or ZERO
     return {
@@ -1234,18 +1235,6 @@ def envelope_status(call: Call) -> dict[str, Decimal]:
         "remaining": call.envelope - granted,
         "applied": sums["applied"] or ZERO,
     }
-
-
-def _granting_q():
-    from django.db.models import Q
-
-    return Q(status__in=Application.GRANTING)
-
-
-def _applied_q():
-    from django.db.models import Q
-
-    return ~Q(status__in=(Status.DRAFT, Status.WITHDRAWN))
 
 
 # --- Grants and final reports -------------------------------------------------------------------
