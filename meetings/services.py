@@ -1458,9 +1458,6 @@ def bulk_generate_year(
 logger = logging.getLogger(__name__)
 
 
-attachment_too_large_message = uploads.too_large_message
-
-
 def attachment_add(
     *,
     item: AgendaItem,

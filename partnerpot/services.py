@@ -603,9 +603,6 @@ def co_applicant_remove(*, co_applicant: CoApplicant, by: Person | None = None) 
     application.save(update_fields=["version", "updated_by", "updated_at"])
 
 
-file_too_large_message = uploads.too_large_message
-
-
 def file_add(
     *,
     application: Application,

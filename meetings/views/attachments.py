@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import access, services
+from .. import access, services, uploads
 from ..forms import AttachmentForm
 from ..models import AgendaAttachment
 from ..uploads import AttachmentSizeGuard
@@ -36,7 +36,7 @@ def _attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     form = AttachmentForm(request.POST, request.FILES, auto_id=f"att-{item.pk}-%s")
     valid = form.is_valid()
     if getattr(request, "attachment_too_large", False):
-        form.errors["file"] = form.error_class([services.attachment_too_large_message()])
+        form.errors["file"] = form.error_class([uploads.too_large_message()])
         valid = False
     if valid:
         try:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from meetings import uploads
 from meetings.uploads import AttachmentSizeGuard
 from partnership.models import Partner
 from partnership.templatetags.portal import money
@@ -583,7 +584,7 @@ def _file_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = FileForm(request.POST, request.FILES, auto_id="file-%s")
     valid = form.is_valid()
     if getattr(request, "attachment_too_large", False):
-        form.errors["file"] = form.error_class([services.file_too_large_message()])
+        form.errors["file"] = form.error_class([uploads.too_large_message()])
         valid = False
     if valid:
         try:
@@ -612,7 +613,7 @@ def _report_file_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = FileForm(request.POST, request.FILES, auto_id="file-%s")
     valid = form.is_valid()
     if getattr(request, "attachment_too_large", False):
-        form.errors["file"] = form.error_class([services.file_too_large_message()])
+        form.errors["file"] = form.error_class([uploads.too_large_message()])
         valid = False
     if valid:
         try:
