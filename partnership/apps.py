@@ -9,4 +9,7 @@ class PartnershipConfig(AppConfig):
 
     def ready(self) -> None:
         # Connects the signals that invalidate cached rights, in every process (web, worker).
-        from . import roles  # noqa: F401
+        from . import pagecache, roles  # noqa: F401
+
+        # Every write to a portal table replaces the version that cached pages are kept under.
+        pagecache.connect()

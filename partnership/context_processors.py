@@ -4,6 +4,7 @@ from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
+from . import pagecache
 from .roles import cache_enabled, roles_for
 
 # Part of the key of cached template fragments ({% cache %}): new with every process, so a
@@ -58,4 +59,6 @@ def portal(request):
         ],
         # Empty (no fragment caching) where the registry cache is off, as under the tests.
         "fragment_cache_version": FRAGMENT_CACHE_VERSION if cache_enabled() else "",
+        # A placeholder for the CSRF token while a page is rendered for the page cache.
+        **pagecache.csrf_context(request),
     }

@@ -140,12 +140,14 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "partnership.cache.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="partnership"),
     }
 }
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions are read from Redis and kept in the database too (a Redis restart signs no one
+# out); one round trip to Redis instead of a query on every signed-in request.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_USER_MODEL = "partnership.Person"
 AUTHENTICATION_BACKENDS = [
@@ -369,3 +371,11 @@ LOGGING = {
 }
 
 PORTAL_NAME = _("Partnerskap mot mobbing")
+
+# Rendered pages are kept per user until the data changes (partnership/pagecache.py). Off
+# under the tests, whose pinned query counts measure the uncached page; PORTAL_PAGE_CACHE=0
+# turns it off elsewhere too (make bench measures both).
+PORTAL_PAGE_CACHE = env.bool("PORTAL_PAGE_CACHE", default=not TESTING)
+# Part of every cached page's key: set it to the deployed commit so that all workers share
+# pages and a new release renders afresh; empty means one key space per process.
+PORTAL_RELEASE = env.str("PORTAL_RELEASE", default="")

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from . import access, outbox, selectors, services
+from . import access, outbox, pagecache, selectors, services
 from .forms import (
     InvitationAcceptForm,
     InvitationForm,
@@ -52,6 +52,10 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    return pagecache.render(request, "partnership/home.html", lambda: _home_context(request))
+
+
+def _home_context(request: HttpRequest) -> dict:
     roles = roles_for(request.user)
     context = {"memberships": selectors.my_memberships(person=request.user)}
     if access.can_manage_registry(request.user):
@@ -71,38 +75,37 @@ def home(request: HttpRequest) -> HttpResponse:
     if roles.affiliated_partner_ids or roles.represented_partner_ids or roles.led_partner_ids:
         ids = roles.affiliated_partner_ids | roles.represented_partner_ids | roles.led_partner_ids
         context["my_partners"] = Partner.objects.filter(pk__in=ids).order_by("name")
-    return render(request, "partnership/home.html", context)
+    return context
 
 
 # --- Partners ---------------------------------------------------------------------------
 @require_GET
 @vary_on_headers("HX-Request")  # the same URL answers htmx with a fragment: keep caches apart
 def partner_list(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "").strip()[:100]
-    include_inactive = request.GET.get("inactive") == "1"
-    page = _page(request, selectors.partner_list(q=q, include_inactive=include_inactive))
     template = "partnership/partner_list.html"
     if request.htmx:
         template += "#results"
-    return render(
-        request,
-        template,
-        {
-            "page": page,
+
+    def context() -> dict:
+        q = request.GET.get("q", "").strip()[:100]
+        include_inactive = request.GET.get("inactive") == "1"
+        return {
+            "page": _page(request, selectors.partner_list(q=q, include_inactive=include_inactive)),
             "q": q,
             "include_inactive": include_inactive,
             "can_manage": access.can_manage_registry(request.user),
-        },
-    )
+        }
+
+    return pagecache.render(request, template, context)
 
 
 @require_GET
 def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
     partner = access.partner_for_user(request.user, pk)
-    return render(
+    return pagecache.render(
         request,
         "partnership/partner_detail.html",
-        {
+        lambda: {
             "partner": partner,
             "memberships": selectors.partner_memberships(partner=partner),
             "people": selectors.partner_people(partner=partner),
@@ -155,34 +158,33 @@ def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @vary_on_headers("HX-Request")
 def person_list(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "").strip()[:100]
-    try:
-        partner_id = int(request.GET.get("partner", "") or 0) or None
-    except ValueError:
-        partner_id = None
-    page = _page(request, selectors.person_list(q=q, partner_id=partner_id))
     template = "partnership/person_list.html"
     if request.htmx:
         template += "#results"
-    return render(
-        request,
-        template,
-        {
-            "page": page,
+
+    def context() -> dict:
+        q = request.GET.get("q", "").strip()[:100]
+        try:
+            partner_id = int(request.GET.get("partner", "") or 0) or None
+        except ValueError:
+            partner_id = None
+        return {
+            "page": _page(request, selectors.person_list(q=q, partner_id=partner_id)),
             "q": q,
             "partner_id": partner_id,
             "partners": selectors.partner_list().only("pk", "name"),
-        },
-    )
+        }
+
+    return pagecache.render(request, template, context)
 
 
 @require_GET
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = access.person_for_user(request.user, pk)
-    return render(
+    return pagecache.render(
         request,
         "partnership/person_detail.html",
-        {
+        lambda: {
             "person": person,
             "memberships": selectors.person_memberships(person=person),
             "affiliations": selectors.person_affiliations(person=person),
@@ -233,7 +235,9 @@ def profile(request: HttpRequest) -> HttpResponse:
 # --- Bodies and memberships ---------------------------------------------------------------------
 @require_GET
 def body_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "partnership/body_list.html", {"bodies": selectors.body_list()})
+    return pagecache.render(
+        request, "partnership/body_list.html", lambda: {"bodies": selectors.body_list()}
+    )
 
 
 # A large body (the Partnermøte has hundreds of members) is shown a page at a time.
@@ -304,7 +308,9 @@ def _body_context(request: HttpRequest, body: Body, **extra) -> dict:
 @require_GET
 def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
     body = access.body_for_user(request.user, pk)
-    return render(request, "partnership/body_detail.html", _body_context(request, body))
+    return pagecache.render(
+        request, "partnership/body_detail.html", lambda: _body_context(request, body)
+    )
 
 
 def _members_fragment(
@@ -424,15 +430,13 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
                 request, _("Invitasjonen er sendt til %(email)s.") % {"email": invitation.email}
             )
             return redirect("invitation_list")
-    return render(
-        request,
-        "partnership/invitation_list.html",
-        {
-            "form": form,
-            "page": _page(request, selectors.invitation_list()),
-        },
-        status=400 if form.errors else 200,
-    )
+
+    def context() -> dict:
+        return {"form": form, "page": _page(request, selectors.invitation_list())}
+
+    if request.method == "POST":
+        return render(request, "partnership/invitation_list.html", context(), status=400)
+    return pagecache.render(request, "partnership/invitation_list.html", context)
 
 
 @require_POST
@@ -496,4 +500,6 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 def history(request: HttpRequest) -> HttpResponse:
     access.require_history_reader(request.user)
-    return render(request, "partnership/history.html", {"records": selectors.registry_history()})
+    return pagecache.render(
+        request, "partnership/history.html", lambda: {"records": selectors.registry_history()}
+    )

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from partnership import pagecache
 from partnership.models import Body
 from partnership.roles import cache_enabled, cached_for_user
 
@@ -300,6 +301,13 @@ def _filter(request: HttpRequest) -> CalendarFilterForm:
 @vary_on_headers("HX-Request")
 def calendar(request: HttpRequest) -> HttpResponse:
     """The partner calendar for a month: a grid (default) or a list (?view=list)."""
+    template = "meetings/calendar.html"
+    if request.htmx:
+        template += "#calendar"
+    return pagecache.render(request, template, lambda: _calendar_context(request))
+
+
+def _calendar_context(request: HttpRequest) -> dict:
     year, month = _month(request)
     view = "list" if request.GET.get("view") == "list" else "month"
     form = _filter(request)
@@ -320,7 +328,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
     month_start = dt.date(year, month, 1)
     previous = (month_start - dt.timedelta(days=1)).replace(day=1)
     following = (month_start + dt.timedelta(days=32)).replace(day=1)
-    context = {
+    return {
         "form": form,
         "view": view,
         "year": year,
@@ -335,10 +343,6 @@ def calendar(request: HttpRequest) -> HttpResponse:
         "today": today,
         "body": body,
     }
-    template = "meetings/calendar.html"
-    if request.htmx:
-        template += "#calendar"
-    return render(request, template, context)
 
 
 # --- The year wheel ------------------------------------------------------------------------------

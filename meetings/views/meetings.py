@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from partnership import pagecache
 from partnership.models import Body
 
 from .. import access, selectors, services
@@ -175,7 +176,9 @@ def detail_context(request: HttpRequest, meeting: Meeting, **extra) -> dict:
 @require_GET
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = access.meeting_for_user(request.user, pk)
-    return render(request, "meetings/meeting_detail.html", detail_context(request, meeting))
+    return pagecache.render(
+        request, "meetings/meeting_detail.html", lambda: detail_context(request, meeting)
+    )
 
 
 # --- Notice, cancel, reinstate ----------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from partnership import pagecache
 from partnership.models import Body
 
 from .. import access, selectors, services
@@ -32,22 +33,23 @@ def _register_bodies(user):
 @vary_on_headers("HX-Request")
 def decision_search(request: HttpRequest) -> HttpResponse:
     """Search the register (PostgreSQL full-text search, Norwegian), by body and year."""
-    form = DecisionSearchForm(request.GET or None, bodies=_register_bodies(request.user))
-    filters = form.filters()
-    results = selectors.decision_search(user=request.user, **filters)
     template = "meetings/decision_search.html"
     if request.htmx:
         template += "#results"
-    return render(
-        request,
-        template,
-        {
+
+    def context() -> dict:
+        form = DecisionSearchForm(request.GET or None, bodies=_register_bodies(request.user))
+        filters = form.filters()
+        results = selectors.decision_search(user=request.user, **filters)
+        return {
             "form": form,
             "page": page_of(request, results),
             "q": filters["q"],
             "filtered": any(filters.values()),
-        },
-    )
+        }
+
+    # The register and its search depend on the date at most (no deadlines are shown).
+    return pagecache.render(request, template, context, per="day")
 
 
 @require_GET

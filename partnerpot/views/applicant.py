@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from meetings import uploads
 from meetings.uploads import AttachmentSizeGuard
+from partnership import pagecache
 from partnership.models import Partner
 from partnership.templatetags.portal import money
 from partnership.viewhelpers import apply_validation_error, page_of
@@ -200,12 +201,12 @@ def application_start(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def my_applications(request: HttpRequest) -> HttpResponse:
     """The applications of every partner the user acts for, with status and next step."""
-    page = page_of(request, selectors.our_applications(request.user, for_list=True), PAGE_SIZE)
-    return render(
-        request,
-        "partnerpot/my_applications.html",
-        {"page": page, "rows": _rows(page.object_list)},
-    )
+
+    def context() -> dict:
+        page = page_of(request, selectors.our_applications(request.user, for_list=True), PAGE_SIZE)
+        return {"page": page, "rows": _rows(page.object_list)}
+
+    return pagecache.render(request, "partnerpot/my_applications.html", context)
 
 
 # --- The application, read-only -----------------------------------------------------------------

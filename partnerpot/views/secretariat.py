@@ -27,6 +27,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from partnership import pagecache
 from partnership.templatetags.portal import money
 from partnership.viewhelpers import apply_validation_error, page_of, with_message
 
@@ -613,6 +614,12 @@ def pipeline(request: HttpRequest) -> HttpResponse:
     the filter, marking those the viewer is conflicted on. A constant number of queries."""
     user = request.user
     _require_manager(user)
+    template = f"{TEMPLATES}/pipeline.html" + ("#results" if request.htmx else "")
+    return pagecache.render(request, template, lambda: _pipeline_context(request))
+
+
+def _pipeline_context(request: HttpRequest) -> dict:
+    user = request.user
     calls_qs = Call.objects.exclude(status=Call.Status.DRAFT).order_by("-closes_at", "-pk")
     form = PipelineFilterForm(request.GET or None, calls=calls_qs)
     overview = None
@@ -646,10 +653,9 @@ def pipeline(request: HttpRequest) -> HttpResponse:
         "rows": _pipeline_rows(applications, conflicted),
         "list_url": list_url,
     }
-    if overview is None:
-        return _render(request, "pipeline.html#results", context)
-    context["pipeline"] = _pipeline_overview(overview, list_url)
-    return _render(request, "pipeline.html", context)
+    if overview is not None:
+        context["pipeline"] = _pipeline_overview(overview, list_url)
+    return context
 
 
 # --- Export -----------------------------------------------------------------------------------

@@ -746,10 +746,12 @@ def pages() -> list[Page]:
 
 
 def count_queries(page_list: list[Page], session_key: str) -> dict[str, dict]:
-    """Each page once through the test client (after one warm-up request), counting queries."""
+    """Each page through the test client, counting queries: *cold* with the page cache off
+    (after one warm-up request, so only the rights cache is warm), which is what a page costs
+    whenever its data has changed, and *warm* (served by the page cache)."""
     from django.conf import settings
     from django.db import connection
-    from django.test import Client
+    from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext
 
     out = {}
@@ -757,13 +759,20 @@ def count_queries(page_list: list[Page], session_key: str) -> dict[str, dict]:
         client = Client(raise_request_exception=False)
         if page.signed_in:
             client.cookies[settings.SESSION_COOKIE_NAME] = session_key
+        with override_settings(PORTAL_PAGE_CACHE=False):
+            client.get(page.path)
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get(page.path)
+            # Read now: the next request empties the log that captured_queries slices.
+            cold = list(ctx.captured_queries)
         client.get(page.path)
-        with CaptureQueriesContext(connection) as ctx:
-            response = client.get(page.path)
+        with CaptureQueriesContext(connection) as warm:
+            client.get(page.path)
         out[page.name] = {
             "status": response.status_code,
-            "queries": len(ctx.captured_queries),
-            "sql": [q["sql"] for q in ctx.captured_queries],
+            "queries": len(cold),
+            "queries_warm": len(warm.captured_queries),
+            "sql": [q["sql"] for q in cold],
             "bytes": len(response.content),
         }
     return out
@@ -786,9 +795,17 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child before e
         pass
 
 
-def start_gunicorn(bench_url: str, port: int, log_path: Path) -> subprocess.Popen:
+def start_gunicorn(
+    bench_url: str, port: int, log_path: Path, *, page_cache: bool = True
+) -> subprocess.Popen:
     env = dict(
-        os.environ, DATABASE_URL=bench_url, DJANGO_SETTINGS_MODULE=SETTINGS, PYTHONPATH=str(ROOT)
+        os.environ,
+        DATABASE_URL=bench_url,
+        DJANGO_SETTINGS_MODULE=SETTINGS,
+        PYTHONPATH=str(ROOT),
+        PORTAL_PAGE_CACHE="1" if page_cache else "0",
+        # As in a deployment: both workers share the cached pages of this release.
+        PORTAL_RELEASE=f"bench-{git_commit()}",
     )
     env.pop("TESTING", None)
     cmd = [
@@ -1042,22 +1059,32 @@ def verdict(page: Page, result: LoadResult, floor_rps: float, status: int) -> tu
 
 
 def print_table(rows: list[dict]) -> None:
-    header = ("page", "req/s", "p50 ms", "p95 ms", "queries", "× floor", "result")
+    """The page cache's figures (judged against the targets); then, where measured, the same
+    pages with the page cache off, for information; queries are cold/warm."""
+    uncached = any("uncached" in r for r in rows)
+    header = ("page", "req/s", "p50 ms", "p95 ms", "queries", "× floor")
+    if uncached:
+        header += ("uncached req/s", "p95 ms", "× floor")
+    header += ("result",)
     lines = [header]
     for r in rows:
-        lines.append(
-            (
-                r["page"],
-                f"{r['rps']:.0f}",
-                f"{r['p50_ms']:.1f}",
-                f"{r['p95_ms']:.1f}",
-                str(r["queries"]),
-                f"{r['ratio']:.3f}",
-                r["result"] + (f" ({'; '.join(r['reasons'])})" if r["reasons"] else ""),
-            )
+        line = (
+            r["page"],
+            f"{r['rps']:.0f}",
+            f"{r['p50_ms']:.1f}",
+            f"{r['p95_ms']:.1f}",
+            f"{r['queries']}/{r['queries_warm']}",
+            f"{r['ratio']:.3f}",
         )
+        if uncached:
+            u = r.get("uncached")
+            line += (
+                (f"{u['rps']:.0f}", f"{u['p95_ms']:.1f}", f"{u['ratio']:.3f}") if u else ("",) * 3
+            )
+        line += (r["result"] + (f" ({'; '.join(r['reasons'])})" if r["reasons"] else ""),)
+        lines.append(line)
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
-    right = {1, 2, 3, 4, 5}
+    right = set(range(1, len(header) - 1))
     for k, line in enumerate(lines):
         cells = [
             c.rjust(w) if i in right else c.ljust(w)
@@ -1108,6 +1135,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--no-outbox", action="store_true", help="skip the outbox dispatch measurement"
+    )
+    parser.add_argument(
+        "--no-uncached",
+        action="store_true",
+        help="skip the second pass with the page cache off (for information)",
     )
     args = parser.parse_args(argv)
     if args.scale <= 0 or args.concurrency < 1 or args.duration <= 0:
@@ -1184,18 +1216,33 @@ def main(argv: list[str] | None = None) -> int:
         proc = start_gunicorn(bench_url, port, log_path)
 
         cookie_name = settings.SESSION_COOKIE_NAME
-        results: dict[str, LoadResult] = {}
-        for page in page_list:
-            cookies = [f"{cookie_name}={key}" if page.signed_in else None for key in session_keys]
-            results[page.name] = load(
-                port, page.path, cookies, duration=args.duration, warmup=args.warmup
-            )
-            r = results[page.name]
-            log(
-                f"{page.name:<16} {r.rps:8.0f} req/s  p95 {r.p95_ms:7.1f} ms  statuses {r.statuses}"
-            )
+
+        def load_all(label: str) -> dict[str, LoadResult]:
+            out: dict[str, LoadResult] = {}
+            for page in page_list:
+                cookies = [
+                    f"{cookie_name}={key}" if page.signed_in else None for key in session_keys
+                ]
+                out[page.name] = load(
+                    port, page.path, cookies, duration=args.duration, warmup=args.warmup
+                )
+                r = out[page.name]
+                log(
+                    f"{label}{page.name:<20} {r.rps:8.0f} req/s  p95 {r.p95_ms:7.1f} ms  "
+                    f"statuses {r.statuses}"
+                )
+            return out
+
+        results = load_all("")
         stop_gunicorn(proc)
         proc = None
+        uncached: dict[str, LoadResult] = {}
+        if not args.no_uncached:
+            log("again with the page cache off (PORTAL_PAGE_CACHE=0), for information")
+            proc = start_gunicorn(bench_url, port, log_path, page_cache=False)
+            uncached = load_all("uncached ")
+            stop_gunicorn(proc)
+            proc = None
 
         log("rendering one Partnerpotten decision letter PDF")
         letter_report = bench_letter_pdf()
@@ -1219,6 +1266,7 @@ def main(argv: list[str] | None = None) -> int:
                     "p50_ms": r.p50_ms,
                     "p95_ms": r.p95_ms,
                     "queries": q["queries"],
+                    "queries_warm": q["queries_warm"],
                     "p95_target_ms": page.p95_ms,
                     "status": q["status"],
                     "bytes": q["bytes"],
@@ -1230,6 +1278,16 @@ def main(argv: list[str] | None = None) -> int:
                     "reasons": reasons,
                 }
             )
+            if page.name in uncached:
+                u = uncached[page.name]
+                floor_u = uncached["floor"].rps
+                rows[-1]["uncached"] = {
+                    "rps": u.rps,
+                    "p50_ms": u.p50_ms,
+                    "p95_ms": u.p95_ms,
+                    "ratio": u.rps / floor_u if floor_u else 0.0,
+                    "statuses": {str(k): v for k, v in u.statuses.items()},
+                }
         print()
         print(
             f"Scale {args.scale:g}: {seeded.counts}; {args.concurrency} connections, "
