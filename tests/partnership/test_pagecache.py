@@ -161,9 +161,7 @@ def test_the_language_is_part_of_the_key(page_cache_on, client, login, registry,
     assert 'lang="en"' in client.get(url).content.decode()
 
 
-def test_a_page_with_messages_is_rendered_afresh_and_not_kept(
-    page_cache_on, registry, secretariat
-):
+def test_a_page_with_messages_is_rendered_afresh_and_not_kept(page_cache_on, registry, secretariat):
     request = RequestFactory().get("/organer/")
     request.user = secretariat
     request.session = SessionStore()
