@@ -47,8 +47,10 @@ from django.utils import timezone, translation
 
 CONTENT_KEY = "portal:content-version"
 PAGE_KEY = "portal:page:{digest}"
-# Longer than a minute (the finest time bucket); a stale entry is never served, only kept.
-PAGE_TIMEOUT = 10 * 60
+# How long an entry is kept: a little longer than its minute, or ten minutes of its day. A stale
+# entry is never served (the key or the version differs), so this only bounds the memory that
+# many distinct URLs can take (Redis evicts these first: maxmemory-policy volatile-lru).
+PAGE_TIMEOUT = {"minute": 2 * 60, "day": 10 * 60}
 # What the template gets for ``csrf_token`` while a page is rendered for the cache.
 CSRF_PLACEHOLDER = "portal-csrf-" + uuid.uuid4().hex
 # Part of every key: a new release (or, without PORTAL_RELEASE, a new process) never serves
@@ -187,6 +189,8 @@ def render(request: HttpRequest, template_name: str, context, *, per: str = "min
     ``context`` is a function that returns the context dict; it is only called on a miss, so
     the queries it makes are skipped on a hit. ``per`` is ``"minute"`` (the default) or
     ``"day"``, for pages whose content depends on the date but not the time of day."""
+    if per not in PAGE_TIMEOUT:
+        raise ValueError(f"per must be one of {sorted(PAGE_TIMEOUT)}, not {per!r}")
     if not _cacheable(request):
         return HttpResponse(render_to_string(template_name, context(), request))
     key = _key(request, template_name, per)
@@ -206,7 +210,7 @@ def render(request: HttpRequest, template_name: str, context, *, per: str = "min
         request._portal_page_capture = False
     # A page that showed messages after all (a context function may add them) is not kept.
     if _may_store() and not len(get_messages(request)):
-        cache.set(key, (version, html), PAGE_TIMEOUT)
+        cache.set(key, (version, html), PAGE_TIMEOUT[per])
     return _serve(request, html)
 
 

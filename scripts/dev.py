@@ -117,6 +117,12 @@ def start_redis() -> tuple[str, bool]:
                 "yes",
                 "--save",
                 "60 1",
+                # The cache (pages, rights, sessions) may use this much; only keys with a
+                # timeout are evicted, never Celery's queues or the version keys.
+                "--maxmemory",
+                "256mb",
+                "--maxmemory-policy",
+                "volatile-lru",
             ],
             check=True,
         )

@@ -108,7 +108,7 @@ def test_calendar(view, client, login, registry, secretariat, next_year, no_extr
         client,
         reverse("meetings:calendar"),
         _topped_up(make),
-        pinned=11,
+        pinned=10,
         params={"year": next_year, "month": 3, "view": view},
     )
 
@@ -172,7 +172,7 @@ def test_meeting_detail(client, login, registry, secretariat, partner_rep, wg_me
 
     login(secretariat)
     assert_constant_queries(
-        client, reverse("meetings:meeting_detail", args=[meeting.pk]), _topped_up(make), pinned=17
+        client, reverse("meetings:meeting_detail", args=[meeting.pk]), _topped_up(make), pinned=16
     )
 
 
@@ -204,6 +204,6 @@ def test_decision_search(q, client, login, registry, user):
         client,
         reverse("meetings:decision_search"),
         _topped_up(make),
-        pinned=9,
+        pinned=8,
         params={"q": q} if q else None,
     )

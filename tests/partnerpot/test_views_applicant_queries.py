@@ -120,7 +120,7 @@ def _applications(call, partner, k: int) -> None:
     )
 
 
-@pytest.mark.parametrize(("name", "pinned"), [("my_applications", 9), ("home", 11)])
+@pytest.mark.parametrize(("name", "pinned"), [("my_applications", 8), ("home", 10)])
 def test_our_applications(name, pinned, client, login, registry, partner_rep, call):
     login(partner_rep)
     assert_constant_queries(
@@ -176,5 +176,5 @@ def test_application_detail(client, login, registry, partner_rep, call):
         client,
         reverse("partnerpot:application_detail", args=[application.pk]),
         _topped_up(make),
-        pinned=12,
+        pinned=11,
     )

@@ -118,21 +118,21 @@ def assert_constant_queries(client, url: str, grow, pinned: int, params=None) ->
 
 
 def test_pipeline_queries_are_constant(login, secretariat, grow):
-    assert_constant_queries(login(secretariat), reverse("partnerpot:pipeline"), grow, pinned=12)
+    assert_constant_queries(login(secretariat), reverse("partnerpot:pipeline"), grow, pinned=11)
 
 
 def test_filtered_pipeline_queries_are_constant(login, secretariat, grow):
     params = {"call": grow.call.pk, "status": "submitted"}
     assert_constant_queries(
-        login(secretariat), reverse("partnerpot:pipeline"), grow, pinned=13, params=params
+        login(secretariat), reverse("partnerpot:pipeline"), grow, pinned=12, params=params
     )
 
 
 def test_call_manage_queries_are_constant(login, secretariat, grow):
     url = reverse("partnerpot:call_manage", args=[grow.call.pk])
-    assert_constant_queries(login(secretariat), url, grow, pinned=18)
+    assert_constant_queries(login(secretariat), url, grow, pinned=17)
 
 
 def test_call_decide_queries_are_constant(login, secretariat, grow):
     url = reverse("partnerpot:call_decide", args=[grow.call.pk])
-    assert_constant_queries(login(secretariat), url, grow, pinned=12)
+    assert_constant_queries(login(secretariat), url, grow, pinned=11)
