@@ -106,6 +106,11 @@ def content_changed(conn=None) -> None:
     transaction.on_commit(callback, using=conn.alias)
 
 
+def forget_all() -> None:
+    """Forget every cached page (``manage.py forget_cached_pages``), whatever the settings."""
+    _new_version()
+
+
 def written_table(sql) -> str | None:
     """The table an INSERT, UPDATE, DELETE or TRUNCATE statement writes to, else None."""
     if not isinstance(sql, str) or sql.lstrip()[:1].upper() not in ("I", "U", "D", "T"):

@@ -7,6 +7,7 @@ the content version is replaced on commit as in production.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 
 import pytest
@@ -14,6 +15,7 @@ from django.contrib.messages import constants, get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client, RequestFactory
 from django.urls import reverse
@@ -196,3 +198,10 @@ def test_the_minute_or_the_day_is_part_of_the_key(monkeypatch, registry, secreta
     assert minute[0] == minute[1] != minute[2]
     day = [pagecache._key(request, "t.html", "day") for _ in range(2)]
     assert day[0] == day[1]
+
+
+def test_forget_cached_pages_replaces_the_content_version(page_cache_on, db):
+    pagecache.content_changed()
+    before = cache.get(pagecache.CONTENT_KEY)
+    call_command("forget_cached_pages", stdout=io.StringIO())
+    assert cache.get(pagecache.CONTENT_KEY) != before
