@@ -16,13 +16,16 @@ DATABASE_URL and REDIS_URL. It
 2. makes a bench user in the secretariat (the role that sees the most) with a
    TOTP authenticator, and signed-in sessions created directly, so the load
    generator need not sign in;
-3. counts the queries of each page once through Django's test client;
+3. counts the queries of each page through Django's test client, cold (page cache
+   off) and warm (served by the page cache);
 4. serves the portal with gunicorn on 127.0.0.1 (2 gthread workers, DEBUG off,
    ``tests.bench.settings``, which adds a floor view that does no database work)
-   and loads each page with N keep-alive connections for a fixed time;
+   and loads each page with N keep-alive connections for a fixed time; then, for
+   information, again with the page cache off (``--no-uncached`` skips that pass);
 5. prints requests/s, p50, p95, queries and the ratio to the floor, with
    PASS/FAIL against the targets (≥ 1/15 of the floor's requests/s, p95 ≤ 100 ms),
-   and writes the same to bench-results/latest.json;
+   the workers' peak memory and Redis's, and writes the same to
+   bench-results/latest.json;
 6. dispatches 10 000 due outbox rows in-process (locmem e-mail backend) with
    ``partnership.outbox.dispatch_due`` and reports the time and whether every
    key was sent exactly once (target: ≤ 60 s). ``--no-outbox`` skips it.
@@ -853,6 +856,31 @@ def start_gunicorn(
     raise RuntimeError(f"gunicorn did not answer on port {port} within 60 s; see {log_path}")
 
 
+def worker_memory_mb(proc: subprocess.Popen) -> list[float]:
+    """Peak resident memory (VmHWM) of each gunicorn worker so far, in MB (Linux)."""
+    try:
+        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+    except OSError:
+        return []
+    peaks = []
+    for pid in children:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                peaks.append(int(line.split()[1]) / 1024)
+    return sorted(peaks)
+
+
+def redis_memory_mb() -> float:
+    """Redis's used memory in MB (the page cache's entries included)."""
+    from django.core.cache import cache
+
+    return cache._cache.get_client().info("memory")["used_memory"] / 1024 / 1024
+
+
 def stop_gunicorn(proc: subprocess.Popen | None) -> None:
     if proc is None or proc.poll() is not None:
         return
@@ -1234,6 +1262,7 @@ def main(argv: list[str] | None = None) -> int:
             return out
 
         results = load_all("")
+        memory = {"workers_peak_mb": worker_memory_mb(proc), "redis_mb": redis_memory_mb()}
         stop_gunicorn(proc)
         proc = None
         uncached: dict[str, LoadResult] = {}
@@ -1241,6 +1270,7 @@ def main(argv: list[str] | None = None) -> int:
             log("again with the page cache off (PORTAL_PAGE_CACHE=0), for information")
             proc = start_gunicorn(bench_url, port, log_path, page_cache=False)
             uncached = load_all("uncached ")
+            memory["uncached_workers_peak_mb"] = worker_memory_mb(proc)
             stop_gunicorn(proc)
             proc = None
 
@@ -1305,6 +1335,19 @@ def main(argv: list[str] | None = None) -> int:
                 f"(statuses {o['statuses']}) → {o['result']}"
             )
         print(
+            "memory: gunicorn workers' peak RSS "
+            + ", ".join(f"{mb:.0f}" for mb in memory["workers_peak_mb"])
+            + " MB"
+            + (
+                " (page cache off: "
+                + ", ".join(f"{mb:.0f}" for mb in memory["uncached_workers_peak_mb"])
+                + " MB)"
+                if "uncached_workers_peak_mb" in memory
+                else ""
+            )
+            + f"; Redis {memory['redis_mb']:.0f} MB after the cached pass"
+        )
+        print(
             f"decision letter PDF: {letter_report['seconds']:.2f} s (slowest of "
             f"{letter_report['runs']}; target ≤ {LETTER_TARGET_S:.0f} s, "
             f"{letter_report['bytes']} bytes) → {letter_report['result']}"
@@ -1337,6 +1380,7 @@ def main(argv: list[str] | None = None) -> int:
                 "letter_pdf_max_seconds": LETTER_TARGET_S,
             },
             "pages": rows,
+            "memory": memory,
             "outbox": outbox_report,
             "letter_pdf": letter_report,
             "failed": failed,
