@@ -188,10 +188,16 @@ def grant_for_user(user, pk: int, action: str = "view") -> Grant:
             return grant
         raise PermissionDenied
     if action == "manage":
-        if secretariat and not is_conflicted(user, application):
+        if can_manage_grant(user, grant):
             return grant
         raise PermissionDenied
     raise ValueError(action)
+
+
+def can_manage_grant(user, grant: Grant) -> bool:
+    """What ``grant_for_user(user, grant.pk, "manage")`` allows, for a grant already checked
+    with ``view``: the secretariat, unless conflicted on the application."""
+    return is_secretariat(user) and not is_conflicted(user, grant.application)
 
 
 # --- Study visits -----------------------------------------------------------------------------
@@ -216,10 +222,14 @@ def is_proposer(user, visit: StudyVisit) -> bool:
 
 def study_visit_for_user(user, pk: int, action: str = "view") -> StudyVisit:
     """``view``: see ``visible_study_visits_q``. ``edit`` (change, submit, withdraw, report):
-    people acting for a proposing partner. ``manage`` (agenda, decision): the secretariat."""
+    people acting for a proposing partner. ``manage`` (agenda, decision): the secretariat.
+
+    The visit comes back with ``user_is_proposer``: ``is_proposer(user, visit)``, already asked.
+    """
     _require_signed_in(user)
     visit = get_object_or_404(StudyVisit.objects.select_related("deciding_meeting__body"), pk=pk)
     proposer = is_proposer(user, visit)
+    visit.user_is_proposer = proposer
     never_sent = visit.submitted_at is None and visit.status in (
         StudyVisit.Status.DRAFT,
         StudyVisit.Status.WITHDRAWN,

@@ -1387,15 +1387,22 @@ def report_checklist(report: GrantReport) -> list[tuple[str, str]]:
     return missing
 
 
-def spent_total(report: GrantReport) -> Decimal:
-    return report.lines.aggregate(s=Sum("spent"))["s"] or ZERO
+def spent_total(report: GrantReport, lines: Iterable[GrantReportLine] | None = None) -> Decimal:
+    """What the report says was spent in all. ``lines``: the report's lines when already loaded
+    (summed here instead of in the database)."""
+    if lines is None:
+        return report.lines.aggregate(s=Sum("spent"))["s"] or ZERO
+    return sum((line.spent for line in lines), ZERO)
 
 
-def unspent(report: GrantReport) -> Decimal:
-    """Grant money not used: the grant minus what was spent beyond the own contribution."""
+def unspent(report: GrantReport, *, spent: Decimal | None = None) -> Decimal:
+    """Grant money not used: the grant minus what was spent beyond the own contribution.
+    ``spent``: the report's ``spent_total`` when already known."""
     grant = report.grant
     own = grant.application.own_contribution or ZERO
-    used_of_grant = max(spent_total(report) - own, ZERO)
+    if spent is None:
+        spent = spent_total(report)
+    used_of_grant = max(spent - own, ZERO)
     return max(grant.amount - used_of_grant, ZERO)
 
 

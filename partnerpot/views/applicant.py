@@ -864,7 +864,10 @@ def _grant_report_page(
     status: int = 200,
 ) -> HttpResponse:
     application = grant.application
-    report = GrantReport.objects.filter(grant=grant).first()
+    # The report's lines are read once: for the form's initial values and for the table.
+    report = GrantReport.objects.filter(grant=grant).prefetch_related("lines").first()
+    if report is not None:
+        report.grant = grant
     lines = list(application.budget_lines.all())
     editable = (
         access.is_applicant(request.user, application)
@@ -875,9 +878,10 @@ def _grant_report_page(
         form = GrantReportForm(
             initial=_report_initial(report, lines), budget_lines=lines, auto_id="r-%s"
         )
-    spent = {row.budget_line_id: row for row in report.lines.all()} if report else {}
-    spent_total = services.spent_total(report) if report else ZERO
-    unspent = services.unspent(report) if report else grant.amount
+    report_lines = list(report.lines.all()) if report else []
+    spent = {row.budget_line_id: row for row in report_lines}
+    spent_total = services.spent_total(report, report_lines) if report else ZERO
+    unspent = services.unspent(report, spent=spent_total) if report else grant.amount
     files = [f for f in application.files.all() if f.purpose == ApplicationFile.Purpose.REPORT]
     return render(
         request,

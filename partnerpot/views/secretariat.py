@@ -782,14 +782,15 @@ def _info_requests(application: Application) -> list:
 
 
 def _application_content(application: Application) -> dict:
+    budget_lines = list(application.budget_lines.all())
     return {
-        "budget_lines": list(application.budget_lines.all()),
+        "budget_lines": budget_lines,
         "co_applicants": list(application.co_applicants.select_related("partner")),
         "files": list(application.files.filter(purpose=ApplicationFile.Purpose.APPLICATION)),
         "sub_goals": [SubGoal(value).label for value in application.sub_goals],
         "bullying_forms": [BullyingForm(value).label for value in application.bullying_forms],
         "municipality": application.municipality.split(": ", 1)[-1],
-        "budget_total": services.budget_total(application),
+        "budget_total": services.budget_total(application, budget_lines),
         "info_requests": _info_requests(application),
     }
 
@@ -921,19 +922,19 @@ def grant_list(request: HttpRequest) -> HttpResponse:
 
 def _grant_context(request: HttpRequest, grant: Grant, **extra) -> dict:
     user = request.user
-    try:
-        access.grant_for_user(user, grant.pk, "manage")
-        can_manage = True
-    except PermissionDenied:
-        can_manage = False
+    can_manage = access.can_manage_grant(user, grant)
     application = grant.application
     report = GrantReport.objects.filter(grant=grant).first()
+    if report is not None:
+        report.grant = grant
     shown = report is not None and report.status != GrantReport.Status.DRAFT
+    budget_lines = list(application.budget_lines.all())
     lines = []
     spent_total = unspent = None
     if shown:
-        spent = {line.budget_line_id: line for line in report.lines.all()}
-        for budget_line in application.budget_lines.all():
+        report_lines = list(report.lines.all())
+        spent = {line.budget_line_id: line for line in report_lines}
+        for budget_line in budget_lines:
             line = spent.get(budget_line.pk)
             lines.append(
                 {
@@ -943,15 +944,15 @@ def _grant_context(request: HttpRequest, grant: Grant, **extra) -> dict:
                     "difference": (line.spent - budget_line.amount) if line else None,
                 }
             )
-        spent_total = services.spent_total(report)
-        unspent = services.unspent(report)
+        spent_total = services.spent_total(report, report_lines)
+        unspent = services.unspent(report, spent=spent_total)
     context = {
         "grant": grant,
         "application": application,
         "report": report,
         "report_shown": shown,
         "report_lines": lines,
-        "budget_total": services.budget_total(application),
+        "budget_total": services.budget_total(application, budget_lines),
         "spent_total": spent_total,
         "unspent": unspent,
         "report_files": list(application.files.filter(purpose=ApplicationFile.Purpose.REPORT))

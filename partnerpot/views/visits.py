@@ -197,7 +197,7 @@ def study_visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def study_visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     visit = access.study_visit_for_user(user, pk)
-    proposer = access.is_proposer(user, visit)
+    proposer = visit.user_is_proposer
     manager = access.can_manage(user)
     decision = None
     if visit.decision_id:

@@ -220,7 +220,7 @@ def test_assessment(client, login, registry, partner_rep, secretariat, call):
         client,
         reverse("partnerpot:assessment", args=[application.pk]),
         _topped_up(make),
-        pinned=17,
+        pinned=16,
     )
 
 
@@ -266,7 +266,7 @@ def _report_rows(grant, report: GrantReport):
     return _topped_up(make)
 
 
-@pytest.mark.parametrize(("role", "pinned"), [("secretariat", 21), ("partner_rep", 19)])
+@pytest.mark.parametrize(("role", "pinned"), [("secretariat", 15), ("partner_rep", 13)])
 def test_grant_detail(role, pinned, client, login, personas, grant):
     report = _report(grant, submit=True)
     login(personas[role])
@@ -278,7 +278,7 @@ def test_grant_detail(role, pinned, client, login, personas, grant):
     )
 
 
-@pytest.mark.parametrize(("submit", "pinned"), [(False, 16), (True, 16)])
+@pytest.mark.parametrize(("submit", "pinned"), [(False, 11), (True, 11)])
 def test_grant_report(submit, pinned, client, login, partner_rep, grant):
     """The applicant's form (a draft) and the report once sent (read-only)."""
     report = _report(grant, submit=submit)
@@ -446,7 +446,7 @@ def test_call_detail(client, login, registry, partner_rep, call):
 
 
 # --- Study visits -----------------------------------------------------------------------------
-@pytest.mark.parametrize(("role", "pinned"), [("partner_rep", 14), ("secretariat", 14)])
+@pytest.mark.parametrize(("role", "pinned"), [("partner_rep", 13), ("secretariat", 13)])
 def test_study_visit_detail(role, pinned, client, login, personas, registry, partner_rep):
     """An approved visit (on a held Partnermøte's agenda, with its decision) proposed by more
     and more partners."""
