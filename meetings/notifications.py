@@ -141,10 +141,8 @@ class Audience:
 @outbox.attachment_renderer
 def notice_pdf_attachment(*, meeting_id: int, language: str) -> outbox.Attachment | None:
     """The notice as PDF (``meetings.pdf.notice_pdf``), made when the e-mail is sent."""
-    try:
-        from .pdf import notice_pdf
-    except ImportError:  # the PDF module is optional for the e-mail
-        return None
+    from .pdf import notice_pdf
+
     meeting = Meeting.objects.select_related("body").filter(pk=meeting_id).first()
     if meeting is None:
         return None

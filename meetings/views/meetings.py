@@ -14,7 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 from partnership import pagecache
 from partnership.models import Body
 
-from .. import access, selectors, services
+from .. import access, notifications, selectors, services
 from ..forms import (
     AgendaItemForm,
     AttachmentForm,
@@ -183,13 +183,9 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- Notice, cancel, reinstate ----------------------------------------------------------------
 def _send_notice(*, meeting: Meeting, by) -> Meeting:
-    """Send the notice through the outbox (meetings.notifications) when it is there; it makes
-    the status change and queues the e-mails in one transaction."""
-    try:
-        from ..notifications import send_notice
-    except ImportError:  # the outbox is built in parallel; the status change alone until then
-        return services.meeting_send_notice(meeting=meeting, by=by)
-    return send_notice(meeting=meeting, by=by)
+    """Send the notice through the outbox: the status change and the e-mails to the members
+    (and the secretariat on copy) in one transaction."""
+    return notifications.send_notice(meeting=meeting, by=by)
 
 
 @require_http_methods(["GET", "POST"])

@@ -393,12 +393,10 @@ def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _queue_minutes_pdf(meeting: Meeting) -> None:
-    """Have the PDF of the approved minutes made ahead of the first download (when the PDF
-    module and a worker are there; the download view renders it otherwise)."""
-    try:
-        from ..pdf import minutes_pdf_task
-    except ImportError:  # pragma: no cover - the PDF module is built in parallel
-        return
+    """Have the PDF of the approved minutes made ahead of the first download (the download
+    view renders it if no worker has yet)."""
+    from ..pdf import minutes_pdf_task
+
     try:
         minutes_pdf_task.delay_on_commit(meeting_id=meeting.pk)
     except Exception:  # noqa: BLE001 - a missing broker must not undo an approval
