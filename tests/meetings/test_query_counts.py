@@ -9,56 +9,20 @@ is an N+1; the failure prints the SQL of both runs. The counts are pinned too.
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from itertools import count
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import OSLO, AgendaItem, Decision, Meeting, Proposal, StepAside
+from tests import querycounts
+from tests.querycounts import topped_up as _topped_up
 
 SMALL, LARGE = 2, 30
+assert_constant_queries = partial(querycounts.assert_constant_queries, sizes=(SMALL, LARGE))
 _numbers = count(1)
-
-
-def _sql(ctx: CaptureQueriesContext) -> str:
-    return "\n".join(f"  {i + 1}. {q['sql']}" for i, q in enumerate(ctx.captured_queries))
-
-
-def _render(client, url: str, params=None) -> CaptureQueriesContext:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url, params or {})
-    assert response.status_code == 200, (url, response.status_code)
-    return ctx
-
-
-def assert_constant_queries(client, url: str, grow, pinned: int, params=None) -> None:
-    grow(SMALL)
-    client.get(url, params or {})  # warm per-process caches (content types, translations)
-    small = _render(client, url, params)
-    grow(LARGE)
-    large = _render(client, url, params)
-    assert len(small) == len(large), (
-        f"{url}: {len(small)} queries with {SMALL} rows, {len(large)} with {LARGE}.\n"
-        f"With {SMALL}:\n{_sql(small)}\n\nWith {LARGE}:\n{_sql(large)}"
-    )
-    assert len(large) == pinned, (
-        f"{url}: expected {pinned} queries, got {len(large)}:\n{_sql(large)}"
-    )
-
-
-def _topped_up(make):
-    """``grow(n)`` makes rows until there are n (``make(k)`` makes k at once)."""
-    made = {"n": 0}
-
-    def grow(n: int) -> None:
-        if n > made["n"]:
-            make(n - made["n"])
-            made["n"] = n
-
-    return grow
 
 
 def _meetings(body, year: int, month: int, k: int, **extra) -> list[Meeting]:

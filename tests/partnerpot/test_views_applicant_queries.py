@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from functools import partial
 from itertools import count
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -27,10 +26,13 @@ from partnerpot.models import (
     InfoRequest,
 )
 from partnership.roles import bump_registry_version
+from tests import querycounts
 from tests.partnerpot.factories import open_call, submitted_application
+from tests.querycounts import topped_up as _topped_up
 
 pytestmark = pytest.mark.django_db
 SMALL, LARGE = 2, 20
+assert_constant_queries = partial(querycounts.assert_constant_queries, sizes=(SMALL, LARGE))
 _numbers = count(1000)
 
 
@@ -38,43 +40,6 @@ _numbers = count(1000)
 def _rights_not_cached(db):
     """Rights read on every request, so the pinned counts do not depend on test order."""
     bump_registry_version()
-
-
-def _sql(ctx: CaptureQueriesContext) -> str:
-    return "\n".join(f"  {i + 1}. {q['sql']}" for i, q in enumerate(ctx.captured_queries))
-
-
-def _render(client, url: str) -> CaptureQueriesContext:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    return ctx
-
-
-def assert_constant_queries(client, url: str, grow, pinned: int) -> None:
-    grow(SMALL)
-    client.get(url)  # warm per-process caches (content types, translations)
-    small = _render(client, url)
-    grow(LARGE)
-    large = _render(client, url)
-    assert len(small) == len(large), (
-        f"{url}: {len(small)} queries with {SMALL} rows, {len(large)} with {LARGE}.\n"
-        f"With {SMALL}:\n{_sql(small)}\n\nWith {LARGE}:\n{_sql(large)}"
-    )
-    assert len(large) == pinned, (
-        f"{url}: expected {pinned} queries, got {len(large)}:\n{_sql(large)}"
-    )
-
-
-def _topped_up(make):
-    made = {"n": 0}
-
-    def grow(n: int) -> None:
-        if n > made["n"]:
-            make(n - made["n"])
-            made["n"] = n
-
-    return grow
 
 
 @pytest.fixture

@@ -11,21 +11,22 @@ pinned too.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from partnerpot.models import Application, Assessment, CoApplicant
 from partnership.roles import bump_registry_version
+from tests import querycounts
 from tests.meetings.factories import AgendaItemFactory
 from tests.partnerpot.factories import open_call
 
 pytestmark = pytest.mark.django_db
 
 SMALL, LARGE = 3, 30
+assert_constant_queries = partial(querycounts.assert_constant_queries, sizes=(SMALL, LARGE))
 STATUSES = [
     Application.Status.SUBMITTED,
     Application.Status.ASSESSED,
@@ -39,17 +40,6 @@ STATUSES = [
 def _rights_not_cached(db):
     """Rights are read on every request, so the counts do not depend on the tests' order."""
     bump_registry_version()
-
-
-def _sql(ctx: CaptureQueriesContext) -> str:
-    return "\n".join(f"  {i + 1}. {q['sql']}" for i, q in enumerate(ctx.captured_queries))
-
-
-def _render(client, url: str, params=None) -> CaptureQueriesContext:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url, params or {})
-    assert response.status_code == 200, (url, response.status_code)
-    return ctx
 
 
 @pytest.fixture
@@ -100,21 +90,6 @@ def grow(registry, secretariat):
 
     grow.call = call
     return grow
-
-
-def assert_constant_queries(client, url: str, grow, pinned: int, params=None) -> None:
-    grow(SMALL)
-    client.get(url, params or {})  # warm per-process caches (content types, translations)
-    small = _render(client, url, params)
-    grow(LARGE)
-    large = _render(client, url, params)
-    assert len(small) == len(large), (
-        f"{url}: {len(small)} queries with {SMALL} rows, {len(large)} with {LARGE}.\n"
-        f"With {SMALL}:\n{_sql(small)}\n\nWith {LARGE}:\n{_sql(large)}"
-    )
-    assert len(large) == pinned, (
-        f"{url}: expected {pinned} queries, got {len(large)}:\n{_sql(large)}"
-    )
 
 
 def test_pipeline_queries_are_constant(login, secretariat, grow):

@@ -14,32 +14,22 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Callable
+from functools import partial
 from itertools import count
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from partnership.models import Affiliation, Body, Invitation, Membership, Partner, Person, today
+from tests import querycounts
 
 from ..factories import BodyFactory, PersonFactory, valid_orgnr
 
 SMALL, LARGE = 2, 50
+assert_constant_queries = partial(querycounts.assert_constant_queries, sizes=(SMALL, LARGE))
 _numbers = count(5_000_000)  # distinct names and organisation numbers across a worker's tests
-
-
-def _sql(ctx: CaptureQueriesContext) -> str:
-    return "\n".join(f"  {i + 1}. {q['sql']}" for i, q in enumerate(ctx.captured_queries))
-
-
-def _render(client, url: str) -> CaptureQueriesContext:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code, response.get("Location"))
-    return ctx
 
 
 class Rows:
@@ -53,22 +43,6 @@ class Rows:
         if n > self.count:
             self.make(n - self.count)
             self.count = n
-
-
-def assert_constant_queries(client, url: str, rows: Rows, pinned: int) -> None:
-    """Render ``url`` with SMALL and with LARGE rows: the same number of queries, and ``pinned``."""
-    rows(SMALL)
-    client.get(url)  # warm per-process caches (content types, translations)
-    small = _render(client, url)
-    rows(LARGE)
-    large = _render(client, url)
-    assert len(small) == len(large), (
-        f"{url}: {len(small)} queries with {SMALL} rows, {len(large)} with {LARGE}.\n"
-        f"With {SMALL} rows:\n{_sql(small)}\n\nWith {LARGE} rows:\n{_sql(large)}"
-    )
-    assert len(large) == pinned, (
-        f"{url}: expected {pinned} queries, got {len(large)}:\n{_sql(large)}"
-    )
 
 
 # --- Bulk data ----------------------------------------------------------------------------------
