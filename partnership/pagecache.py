@@ -112,7 +112,8 @@ def forget_all() -> None:
 
 
 def written_table(sql) -> str | None:
-    """The table an INSERT, UPDATE, DELETE or TRUNCATE statement writes to, else None."""
+    """The table an INSERT, UPDATE, DELETE or TRUNCATE statement writes to, else None (the
+    ORM's statements start with the verb; the portal writes no CTEs that modify data)."""
     if not isinstance(sql, str) or sql.lstrip()[:1].upper() not in ("I", "U", "D", "T"):
         return None
     match = _WRITE.match(sql)
@@ -130,7 +131,9 @@ def _watch_writes(execute, sql, params, many, context):
 def watch(conn) -> None:
     """Let every write through this connection replace the content version."""
     if _watch_writes not in conn.execute_wrappers:
-        conn.execute_wrappers.append(_watch_writes)
+        # First (outermost), so that a ``with connection.execute_wrapper(...)`` block open
+        # while the connection is made pops its own wrapper, not this one.
+        conn.execute_wrappers.insert(0, _watch_writes)
 
 
 def _on_connection_created(sender, connection, **kwargs) -> None:

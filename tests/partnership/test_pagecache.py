@@ -205,3 +205,20 @@ def test_forget_cached_pages_replaces_the_content_version(page_cache_on, db):
     before = cache.get(pagecache.CONTENT_KEY)
     call_command("forget_cached_pages", stdout=io.StringIO())
     assert cache.get(pagecache.CONTENT_KEY) != before
+
+
+def test_the_watch_survives_a_wrapper_block_open_while_connecting(page_cache_on, registry):
+    from django.db import connections
+
+    conn = connections["default"]
+    conn.close()
+    seen = []
+
+    def other(execute, sql, params, many, context):
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    with conn.execute_wrapper(other):
+        conn.ensure_connection()  # connection_created fires inside the block
+    assert other not in conn.execute_wrappers
+    assert pagecache._watch_writes in conn.execute_wrappers
