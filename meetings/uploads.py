@@ -201,3 +201,13 @@ class AttachmentSizeGuard(FileUploadHandler):
 
     def file_complete(self, file_size):
         return None
+
+
+def upload_form_is_valid(request, form, field: str = "file") -> bool:
+    """``form.is_valid()``, and not valid when ``AttachmentSizeGuard`` stopped the file: then
+    ``field`` says it is too large (the form alone would only see that it is missing)."""
+    valid = form.is_valid()
+    if getattr(request, "attachment_too_large", False):
+        form.errors[field] = form.error_class([too_large_message()])
+        valid = False
+    return valid

@@ -34,11 +34,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
 def _attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     item = access.agenda_item_for_user(request.user, pk, action="manage")
     form = AttachmentForm(request.POST, request.FILES, auto_id=f"att-{item.pk}-%s")
-    valid = form.is_valid()
-    if getattr(request, "attachment_too_large", False):
-        form.errors["file"] = form.error_class([uploads.too_large_message()])
-        valid = False
-    if valid:
+    if uploads.upload_form_is_valid(request, form):
         try:
             attachment = services.attachment_add(
                 item=item, uploaded_by=request.user, **form.cleaned_data

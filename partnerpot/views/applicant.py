@@ -583,11 +583,7 @@ def _file_add(request: HttpRequest, pk: int) -> HttpResponse:
         return _report_file_add(request, pk)
     application = access.application_for_user(request.user, pk, "edit")
     form = FileForm(request.POST, request.FILES, auto_id="file-%s")
-    valid = form.is_valid()
-    if getattr(request, "attachment_too_large", False):
-        form.errors["file"] = form.error_class([uploads.too_large_message()])
-        valid = False
-    if valid:
+    if uploads.upload_form_is_valid(request, form):
         try:
             attachment = services.file_add(
                 application=application, file=form.cleaned_data["file"], by=request.user
@@ -612,11 +608,7 @@ def _report_file_add(request: HttpRequest, pk: int) -> HttpResponse:
     grant = get_object_or_404(Grant, application=application)
     grant = access.grant_for_user(request.user, grant.pk, "report")
     form = FileForm(request.POST, request.FILES, auto_id="file-%s")
-    valid = form.is_valid()
-    if getattr(request, "attachment_too_large", False):
-        form.errors["file"] = form.error_class([uploads.too_large_message()])
-        valid = False
-    if valid:
+    if uploads.upload_form_is_valid(request, form):
         try:
             attachment = services.file_add(
                 application=grant.application,
