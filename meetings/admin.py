@@ -3,11 +3,18 @@ secretariat's everyday tools). Models with history use SimpleHistoryAdmin.
 
 Numbers (agenda items, decisions) come from locked counters in the services, so they are
 read-only here; so are the iCal fields of a meeting and the hash of a calendar token.
+
+The admin follows the portal's access rules (issue 10 §6): a superuser is treated like the
+secretariat, so the state actors' group's meetings, items, minutes and decisions (R7) are
+absent from its lists, change pages, history pages and choices unless the admin sits in that
+group. The rules are ``meetings.access``'s own conditions, not a copy.
 """
 
 from django.contrib import admin
+from django.db.models import Q
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import access
 from .models import (
     AgendaCounter,
     AgendaItem,
@@ -28,6 +35,55 @@ from .models import (
 )
 
 
+class VisibleToUserAdmin:
+    """Limit an admin to the rows the portal would show the user (``visible_q``), and the
+    choices of its ``body``/``meeting`` fields to those too (a raw id outside them is
+    refused as an invalid choice)."""
+
+    def visible_q(self, user) -> Q:
+        raise NotImplementedError
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(self.visible_q(request.user))
+
+    def _visible(self, request, obj) -> bool:
+        return (
+            obj is None
+            or self.model._default_manager.filter(self.visible_q(request.user), pk=obj.pk).exists()
+        )
+
+    # The history page falls back to the newest historical row when the object is not in
+    # ``get_queryset``: the object checks below close that door as well.
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and self._visible(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._visible(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._visible(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in ("body", "target_body", "responsible_body"):
+            kwargs["queryset"] = access.bodies_visible_to(request.user)
+        elif db_field.name in ("meeting", "target_meeting", "original_meeting"):
+            kwargs["queryset"] = Meeting.objects.filter(access.visible_meetings_q(request.user))
+        elif db_field.name in ("agenda_item", "report_item"):
+            kwargs["queryset"] = AgendaItem.objects.filter(
+                access.visible_meetings_q(request.user, "meeting__")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def _meetings_via(prefix: str):
+    """``visible_q`` for a model that reaches its meeting through ``prefix``."""
+
+    def visible_q(self, user) -> Q:
+        return access.visible_meetings_q(user, prefix)
+
+    return visible_q
+
+
 @admin.register(MeetingSettings)
 class MeetingSettingsAdmin(admin.ModelAdmin):
     list_display = [
@@ -40,7 +96,9 @@ class MeetingSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SimpleHistoryAdmin):
+class MeetingAdmin(VisibleToUserAdmin, SimpleHistoryAdmin):
+    visible_q = _meetings_via("")
+
     list_display = ["__str__", "body", "kind", "status", "starts_at", "suggested"]
     list_filter = ["status", "kind", "body"]
     date_hierarchy = "starts_at"
@@ -50,7 +108,9 @@ class MeetingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(SimpleHistoryAdmin):
+class AgendaItemAdmin(VisibleToUserAdmin, SimpleHistoryAdmin):
+    visible_q = _meetings_via("meeting__")
+
     list_display = ["label", "title", "meeting", "kind", "exempt"]
     list_filter = ["kind", "exempt", "body", "year"]
     search_fields = ["title"]
@@ -79,7 +139,9 @@ admin.site.register(AgendaTemplateItem)
 
 
 @admin.register(Proposal)
-class ProposalAdmin(admin.ModelAdmin):
+class ProposalAdmin(VisibleToUserAdmin, admin.ModelAdmin):
+    visible_q = _meetings_via("target_")
+
     list_display = ["title", "target_meeting", "proposed_by", "status", "submitted_at"]
     list_filter = ["status", "target_body"]
     search_fields = ["title"]
@@ -87,20 +149,26 @@ class ProposalAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(admin.ModelAdmin):
+class AttendanceAdmin(VisibleToUserAdmin, admin.ModelAdmin):
+    visible_q = _meetings_via("meeting__")
+
     list_display = ["person", "meeting", "status", "deputy"]
     list_filter = ["status"]
     raw_id_fields = ["meeting", "person", "deputy", "membership"]
 
 
 @admin.register(StepAside)
-class StepAsideAdmin(admin.ModelAdmin):
+class StepAsideAdmin(VisibleToUserAdmin, admin.ModelAdmin):
+    visible_q = _meetings_via("agenda_item__meeting__")
+
     list_display = ["person", "agenda_item", "reason"]
     raw_id_fields = ["agenda_item", "person"]
 
 
 @admin.register(Minutes)
-class MinutesAdmin(SimpleHistoryAdmin):
+class MinutesAdmin(VisibleToUserAdmin, SimpleHistoryAdmin):
+    visible_q = _meetings_via("meeting__")
+
     list_display = ["meeting", "status", "approved_at", "approved_how", "version"]
     list_filter = ["status"]
     raw_id_fields = ["meeting", "approved_at_meeting"]
@@ -108,14 +176,19 @@ class MinutesAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(MinutesEntry)
-class MinutesEntryAdmin(SimpleHistoryAdmin):
+class MinutesEntryAdmin(VisibleToUserAdmin, SimpleHistoryAdmin):
+    visible_q = _meetings_via("minutes__meeting__")
+
     list_display = ["agenda_item", "minutes", "version", "updated_at"]
     raw_id_fields = ["minutes", "agenda_item"]
     readonly_fields = ["version"]
 
 
 @admin.register(Decision)
-class DecisionAdmin(SimpleHistoryAdmin):
+class DecisionAdmin(VisibleToUserAdmin, SimpleHistoryAdmin):
+    def visible_q(self, user) -> Q:
+        return access.visible_decisions_q(user)
+
     list_display = ["label", "title", "body", "decided_on", "made_under_delegation"]
     list_filter = ["body", "year", "made_under_delegation"]
     search_fields = ["title", "text"]
@@ -124,7 +197,9 @@ class DecisionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(admin.ModelAdmin):
+class FollowUpAdmin(VisibleToUserAdmin, admin.ModelAdmin):
+    visible_q = _meetings_via("minutes_entry__minutes__meeting__")
+
     list_display = ["what", "responsible_person", "responsible_body", "due_on", "status"]
     list_filter = ["status"]
     raw_id_fields = ["minutes_entry", "responsible_person"]
