@@ -10,6 +10,12 @@ daylight saving time.
 Subscription tokens: the URL holds a random token; only its SHA-256 is stored
 (the token has 256 bits of entropy, so a plain hash is enough). The URL is shown
 once when made; revoking it makes the feed answer 404.
+
+A feed URL is a bearer link: whoever holds it reads the feed, without a session or a second
+factor, and calendar apps copy it to other servers. So the feed never carries the title of an
+exempt agenda item (it shows "Sak unntatt offentlighet" with the item's number), it is
+computed from the person's rights at each fetch, and a person who must use a second factor
+and has none gets nothing (404, as for a revoked link) until they set one up (issue 10 §7).
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vRecur
 
 from partnership.models import Person
+from partnership.roles import has_second_factor, roles_for
 
 from . import access, selectors
 from .extensions import CalendarDeadline, extra_deadlines
@@ -129,8 +136,15 @@ def _status(meeting: Meeting) -> str:
     return "CONFIRMED"
 
 
-def meeting_event(meeting: Meeting, *, agenda: Iterable[AgendaItem], stamp: dt.datetime) -> Event:
-    """One VEVENT; ``agenda`` holds the items this reader may see."""
+def meeting_event(
+    meeting: Meeting,
+    *,
+    agenda: Iterable[AgendaItem],
+    stamp: dt.datetime,
+    withhold_exempt: bool = False,
+) -> Event:
+    """One VEVENT; ``agenda`` holds the items this reader may see. ``withhold_exempt``: exempt
+    items appear by number only (the subscription feed, a bearer link)."""
     event = Event()
     event.add("uid", str(meeting.uid))
     event.add("sequence", meeting.sequence)
@@ -156,7 +170,11 @@ def meeting_event(meeting: Meeting, *, agenda: Iterable[AgendaItem], stamp: dt.d
     items = list(agenda)
     if items:
         lines.append(_("Saksliste:"))
-        lines += [f"- {item.label} {item.title}" for item in items]
+        exempt_title = _("Sak unntatt offentlighet")
+        lines += [
+            f"- {item.label} {exempt_title if withhold_exempt and item.exempt else item.title}"
+            for item in items
+        ]
     lines.append("")
     lines.append(_("Møtet i portalen: %(url)s") % {"url": url})
     event.add("description", "\n".join(lines).strip())
@@ -211,6 +229,7 @@ def calendar_bytes(
     user,
     name: str,
     deadlines: Iterable[CalendarDeadline] = (),
+    withhold_exempt: bool = False,
 ) -> bytes:
     """A VCALENDAR with the meetings (which the caller has checked the user may see) and
     other apps' deadlines (which their sources have filtered for the user)."""
@@ -226,7 +245,14 @@ def calendar_bytes(
     cal.add("x-wr-timezone", "Europe/Oslo")
     cal.add_component(oslo_vtimezone())
     for meeting in meetings:
-        cal.add_component(meeting_event(meeting, agenda=agenda.get(meeting.pk, ()), stamp=stamp))
+        cal.add_component(
+            meeting_event(
+                meeting,
+                agenda=agenda.get(meeting.pk, ()),
+                stamp=stamp,
+                withhold_exempt=withhold_exempt,
+            )
+        )
     for deadline in deadlines:
         cal.add_component(deadline_event(deadline, stamp=stamp))
     return cal.to_ical()
@@ -234,7 +260,10 @@ def calendar_bytes(
 
 def feed_for(person: Person) -> bytes:
     """Everything the person may see: their subscription feed, in their language (meetings,
-    and the deadlines other apps add through ``extensions.extra_deadlines``)."""
+    and the deadlines other apps add through ``extensions.extra_deadlines``), without the
+    titles of exempt items. 404 for a person who needs a second factor and has none."""
+    if roles_for(person).needs_second_factor and not has_second_factor(person):
+        raise Http404
     since = timezone.now() - FEED_HISTORY
     meetings = (
         selectors.meetings_visible_to(person)
@@ -247,6 +276,7 @@ def feed_for(person: Person) -> bytes:
             user=person,
             name=_("Partnerskap mot mobbing"),
             deadlines=extra_deadlines(user=person, start=since, end=None),
+            withhold_exempt=True,
         )
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from meetings import ical, services
+from partnership import services as registry_services
 
 from .factories import AgendaItemFactory, MeetingFactory, oslo
 
@@ -55,7 +56,11 @@ def test_feed_event_fields(client, partner_rep, meeting):
     assert event.decoded("DTEND") == meeting.ends_at
     assert str(event["URL"]).endswith(f"/moter/{meeting.pk}/")
     description = str(event["DESCRIPTION"])
-    assert "Budsjett" in description and "Personalsak" in description  # a member sees both
+    # A member reads both items on the meeting page, but the feed is a bearer link: the
+    # exempt item appears by its number only (issue 10 §7).
+    assert "Budsjett" in description and "Personalsak" not in description
+    exempt = meeting.agenda_items.get(exempt=True)
+    assert f"{exempt.label} Sak unntatt offentlighet" in description
 
 
 def test_uid_is_stable_and_sequence_rises_with_edits(client, partner_rep, meeting):
@@ -115,3 +120,25 @@ def test_meeting_ics_download(client, login, partner_rep, meeting):
     (event,) = cal.walk("VEVENT")
     assert str(event["UID"]) == str(meeting.uid)
     assert event.decoded("DTSTART").tzinfo.key == ZoneInfo("Europe/Oslo").key
+
+
+def test_the_feed_never_carries_exempt_titles_for_the_secretariat(client, secretariat, meeting):
+    description = str(
+        events(feed(client, ical.token_create(person=secretariat)))[str(meeting.uid)]["DESCRIPTION"]
+    )
+    assert "Personalsak" not in description and "Sak unntatt offentlighet" in description
+
+
+def test_no_feed_without_the_required_second_factor(client, secretariat_without_mfa, meeting):
+    raw = ical.token_create(person=secretariat_without_mfa)
+    assert client.get(reverse("meetings:calendar_feed", args=[raw])).status_code == 404
+
+
+def test_the_feed_follows_the_persons_rights_at_each_fetch(client, partner_rep, meeting):
+    raw = ical.token_create(person=partner_rep)
+    assert str(meeting.uid) in events(feed(client, raw))
+    membership = partner_rep.memberships.get()
+    registry_services.membership_end(
+        membership=membership, ends_on=dt.date.today() - dt.timedelta(days=1)
+    )
+    assert str(meeting.uid) not in events(feed(client, raw))
