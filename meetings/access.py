@@ -25,6 +25,7 @@ from django.shortcuts import get_object_or_404
 
 from partnership.models import Body, BodyGroupObjectPermission, BodyUserObjectPermission
 
+from . import extensions
 from .models import (
     AgendaItem,
     AgendaTemplate,
@@ -149,10 +150,19 @@ def agenda_item_for_user(user, pk: int, action: str = "view") -> AgendaItem:
             raise PermissionDenied
         return item
     if action == "manage":
-        if can_manage_body_meetings(user, body):
+        # A manager conflicted on the item (inhabil) may not edit it: its form holds the
+        # proposed decision they may not read (issue 10 §2).
+        if can_manage_body_meetings(user, body) and not is_conflicted_on(user, item.pk):
             return item
         raise PermissionDenied
     raise ValueError(action)
+
+
+def is_conflicted_on(user, item_id: int) -> bool:
+    """Whether ``user`` steps aside on the agenda item or a higher app names them conflicted."""
+    return item_id in extensions.withheld_item_ids(
+        person_id=user.pk, conflicts=extensions.conflicted_people([item_id])
+    )
 
 
 def visible_decisions_q(user) -> Q:

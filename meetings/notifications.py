@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from partnership import outbox
 from partnership.models import Body, Membership, NotificationKind, Person
 
-from . import selectors, services
+from . import extensions, selectors, services
 from .models import OSLO, FollowUp, Meeting, MeetingSettings
 
 Kind = NotificationKind
@@ -139,8 +139,11 @@ class Audience:
 
 # --- The notice (innkalling) ------------------------------------------------------------------
 @outbox.attachment_renderer
-def notice_pdf_attachment(*, meeting_id: int, language: str) -> outbox.Attachment | None:
-    """The notice as PDF (``meetings.pdf.notice_pdf``), made when the e-mail is sent."""
+def notice_pdf_attachment(
+    *, meeting_id: int, language: str, withheld: list[int] | None = None
+) -> outbox.Attachment | None:
+    """The notice as PDF (``meetings.pdf.notice_pdf``), made when the e-mail is sent; one
+    variant per distinct set of ``withheld`` items (the dispatcher renders each spec once)."""
     from .pdf import notice_pdf
 
     meeting = Meeting.objects.select_related("body").filter(pk=meeting_id).first()
@@ -148,7 +151,7 @@ def notice_pdf_attachment(*, meeting_id: int, language: str) -> outbox.Attachmen
         return None
     with translation.override(language):
         name = slugify(f"{_('innkalling')} {meeting.body.short_name} {meeting.local_date:%Y-%m-%d}")
-    content = notice_pdf(meeting=meeting, language=language)
+    content = notice_pdf(meeting=meeting, language=language, withheld=frozenset(withheld or ()))
     return outbox.Attachment(f"{name}.pdf", content, "application/pdf")
 
 
@@ -183,9 +186,17 @@ def notice_drafts(meeting: Meeting) -> list[outbox.Draft]:
     number, title and legal basis; its papers stay behind the portal's login.
     """
     items = selectors.meeting_agenda(meeting=meeting)
-    attachment = outbox.attachment_spec(notice_pdf_attachment, meeting_id=meeting.pk)
+    # A recipient conflicted on an item gets the notice and its PDF without that item's
+    # proposed decision (issue 10 §2); everyone else shares one PDF.
+    conflicts = extensions.conflicted_people(item.pk for item in items)
     drafts = []
     for r in notice_recipients(meeting):
+        withheld = extensions.withheld_item_ids(person_id=r.person.pk, conflicts=conflicts)
+        attachment = outbox.attachment_spec(
+            notice_pdf_attachment,
+            meeting_id=meeting.pk,
+            **({"withheld": sorted(withheld)} if withheld else {}),
+        )
 
         def subject(copy=r.copy) -> str:
             values = {"meeting": meeting.display_title, "date": _date(meeting.starts_at)}
@@ -202,7 +213,9 @@ def notice_drafts(meeting: Meeting) -> list[outbox.Draft]:
                     f"meeting_notice:meeting:{meeting.pk}:v{meeting.sequence}:person:{r.person.pk}"
                 ),
                 template="meetings/email/notice",
-                context=_meeting_context(meeting, items=items, copy=r.copy),
+                context=_meeting_context(
+                    meeting, items=selectors.withhold(items, withheld), copy=r.copy
+                ),
                 subject=subject,
                 recipient=r.person,
                 attachment=attachment,

@@ -231,11 +231,15 @@ def _meeting_context(meeting: Meeting) -> dict:
 
 
 # --- The notice -------------------------------------------------------------------------------
-def notice_pdf(*, meeting: Meeting, language: str = "nb") -> bytes:
+def notice_pdf(
+    *, meeting: Meeting, language: str = "nb", withheld: frozenset[int] = frozenset()
+) -> bytes:
     """The notice (innkalling) of a meeting with its agenda, as PDF/UA-1.
 
     Goes to the body's members and deputies, who may see exempt items: those show their
     number, title and legal basis, while their papers stay behind the portal's login.
+    ``withheld``: the items whose proposed decision this variant leaves out (the reader is
+    conflicted on them, ``extensions.conflicted_people``).
     """
     with translation.override(language):
         title = _title("notice", meeting)
@@ -246,7 +250,7 @@ def notice_pdf(*, meeting: Meeting, language: str = "nb") -> bytes:
             "description": _("Innkalling og saksliste"),
             "created": _w3c(sent_at),
             "notice_date": _short_date(sent_at),
-            "items": selectors.meeting_agenda(meeting=meeting),
+            "items": selectors.withhold(selectors.meeting_agenda(meeting=meeting), withheld),
         }
     return _render(template_name="meetings/pdf/notice.html", context=context, language=language)
 

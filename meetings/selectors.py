@@ -5,6 +5,7 @@ Lists filter by what the user may see in SQL (``access.visible_meetings_q``), ne
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import difflib
 import re
@@ -28,7 +29,7 @@ from django.utils import timezone
 
 from partnership.models import Body, Membership, Person, today
 
-from . import access
+from . import access, extensions
 from .models import (
     AgendaAttachment,
     AgendaItem,
@@ -141,7 +142,9 @@ def suggested_meetings_by_body(*, bodies: list[Body]) -> list[tuple[Body, list[M
 
 def meeting_agenda(*, meeting: Meeting, user=None) -> list[AgendaItem]:
     """The agenda in order, with what the page shows of each item; exempt items and exempt
-    attachments only for those who may see them (the body's members and the secretariat)."""
+    attachments only for those who may see them (the body's members and the secretariat);
+    for a ``user`` conflicted on an item, the item without its proposed decision (``withhold``).
+    Without ``user``: the whole agenda, for the secretariat's own tools."""
     sees_exempt = (
         user is None or access.is_secretariat(user) or access.is_member(user, meeting.body)
     )
@@ -161,7 +164,42 @@ def meeting_agenda(*, meeting: Meeting, user=None) -> list[AgendaItem]:
     )
     if not sees_exempt:
         qs = qs.filter(exempt=False)
-    return list(qs)
+    items = list(qs)
+    if user is not None:
+        conflicts = extensions.conflicted_people(
+            (item.pk for item in items),
+            step_asides=[
+                (step.agenda_item_id, step.person_id)
+                for item in items
+                for step in item.step_asides.all()  # prefetched above
+            ],
+        )
+        items = withhold(
+            items, extensions.withheld_item_ids(person_id=user.pk, conflicts=conflicts)
+        )
+    return items
+
+
+def withheld_item_ids(*, meeting: Meeting, user) -> frozenset[int]:
+    """The meeting's items whose proposed decision ``user`` may not read (conflicted)."""
+    conflicts = extensions.conflicted_people(meeting.agenda_items.values_list("pk", flat=True))
+    return extensions.withheld_item_ids(person_id=user.pk, conflicts=conflicts)
+
+
+def withhold(items: list[AgendaItem], withheld_ids: frozenset[int]) -> list[AgendaItem]:
+    """The agenda as a conflicted reader gets it: the items in ``withheld_ids`` are copies
+    without their proposed decision, marked ``withheld`` (templates say the reader steps aside).
+    The other items are the same objects (several readers can share one loaded agenda)."""
+    if not withheld_ids:
+        return items
+    shown = []
+    for item in items:
+        if item.pk in withheld_ids:
+            item = copy.copy(item)
+            item.proposed_decision = ""
+            item.withheld = True
+        shown.append(item)
+    return shown
 
 
 # --- Agenda templates -------------------------------------------------------------------------

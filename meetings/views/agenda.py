@@ -25,7 +25,15 @@ from ..forms import (
     TemplateApplyForm,
 )
 from ..models import AgendaItem, Meeting, Proposal
-from .common import apply_validation_error, done, error_text, page_of, with_message
+from .common import (
+    MAX_ID,
+    apply_validation_error,
+    done,
+    error_text,
+    int_param,
+    page_of,
+    with_message,
+)
 from .meetings import detail_context
 
 
@@ -233,8 +241,9 @@ def _proposal_form(request: HttpRequest) -> ProposalForm:
     ).select_related("body")
     open_meetings = list(selectors.meetings_open_for_proposals().filter(allowed))
     initial = {}
-    if request.GET.get("meeting", "").isdigit():
-        initial["target_meeting"] = int(request.GET["meeting"])
+    meeting_id = int_param(request, "meeting", lo=1, hi=MAX_ID)
+    if meeting_id is not None:
+        initial["target_meeting"] = meeting_id
     return ProposalForm(
         request.POST or None,
         meetings=meetings,

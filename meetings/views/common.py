@@ -33,6 +33,9 @@ def render_form(request: HttpRequest, template: str, context: dict, form=None) -
     return render(request, template, context, status=status)
 
 
+MAX_ID = 2**63 - 1  # the largest primary key (bigint); a larger number is no id at all
+
+
 def int_param(request: HttpRequest, name: str, *, lo: int, hi: int) -> int | None:
     """An integer query parameter in [lo, hi], or None for anything else (no 500 on bad input)."""
     try:

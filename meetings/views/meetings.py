@@ -26,7 +26,15 @@ from ..forms import (
     YearPlanForm,
 )
 from ..models import AgendaTemplate, Meeting, Proposal
-from .common import apply_validation_error, done, page_of, render_form, with_message
+from .common import (
+    MAX_ID,
+    apply_validation_error,
+    done,
+    int_param,
+    page_of,
+    render_form,
+    with_message,
+)
 
 
 # --- List -------------------------------------------------------------------------------------
@@ -91,8 +99,9 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
     if not bodies.exists():
         raise PermissionDenied
     initial = {}
-    if request.GET.get("body", "").isdigit():
-        initial["body"] = int(request.GET["body"])
+    body_id = int_param(request, "body", lo=1, hi=MAX_ID)
+    if body_id is not None:
+        initial["body"] = body_id
     form = MeetingForm(request.POST or None, bodies=bodies, initial=initial)
     if request.method == "POST" and form.is_valid():
         body = form.cleaned_data["body"]
@@ -210,7 +219,7 @@ def meeting_send_notice(request: HttpRequest, pk: int) -> HttpResponse:
         "meetings/meeting_notice.html",
         {
             "meeting": meeting,
-            "agenda": selectors.meeting_agenda(meeting=meeting),
+            "agenda": selectors.meeting_agenda(meeting=meeting, user=request.user),
             "error": error,
             "too_late": meeting.starts_at <= timezone.now(),
         },
@@ -385,7 +394,11 @@ def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = access.meeting_for_user(request.user, pk)
     from .. import pdf  # WeasyPrint is imported on first use, not with the URLconf
 
-    content = pdf.notice_pdf(meeting=meeting, language=request.LANGUAGE_CODE)
+    content = pdf.notice_pdf(
+        meeting=meeting,
+        language=request.LANGUAGE_CODE,
+        withheld=selectors.withheld_item_ids(meeting=meeting, user=request.user),
+    )
     return _attachment(
         content, filename=f"innkalling-{meeting.pk}.pdf", content_type="application/pdf"
     )

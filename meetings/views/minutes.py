@@ -34,7 +34,7 @@ from .common import apply_validation_error, done, error_text, with_message
 def _attendance_context(meeting: Meeting, **extra) -> dict:
     rows = selectors.attendance_sheet(meeting=meeting)
     deputies = [p for m, p, _a in rows if m is not None and m.role == Membership.Role.DEPUTY]
-    agenda = selectors.meeting_agenda(meeting=meeting)
+    agenda = selectors.meeting_agenda(meeting=meeting)  # the titles, for step-asides
     context = {
         "meeting": meeting,
         "rows": rows,
@@ -198,7 +198,12 @@ def _minutes_context(
     can_manage = access.can_manage_body_meetings(request.user, meeting.body)
     minutes = selectors.minutes_for_meeting(meeting=meeting)
     quorums = selectors.quorum_per_item(meeting=meeting) if minutes else {}
-    visible = {item.pk for item in selectors.meeting_agenda(meeting=meeting, user=request.user)}
+    agenda = selectors.meeting_agenda(meeting=meeting, user=request.user)
+    # Until the minutes are approved, a reader conflicted on an item does not see its entry
+    # (the draft decision text is the recommendation they may not read, issue 10 §2).
+    approved = minutes is not None and minutes.is_approved
+    withheld = [item for item in agenda if getattr(item, "withheld", False) and not approved]
+    visible = {item.pk for item in agenda} - {item.pk for item in withheld}
     entries = []
     if minutes is not None and (can_manage or minutes.is_approved):
         for entry in minutes.entries.all():
@@ -210,6 +215,7 @@ def _minutes_context(
         "meeting": meeting,
         "minutes": minutes,
         "entries": entries,
+        "withheld_items": withheld,
         "can_manage": can_manage,
         "editable": editable,
         "quorum": selectors.quorum(meeting=meeting) if minutes else None,
@@ -259,6 +265,7 @@ def _entry_for_manager(request: HttpRequest, pk: int) -> MinutesEntry:
         MinutesEntry.objects.select_related("minutes", "agenda_item__body", "updated_by"), pk=pk
     )
     access.meeting_for_user(request.user, entry.minutes.meeting_id, action="manage")
+    access.agenda_item_for_user(request.user, entry.agenda_item_id, action="manage")
     return entry
 
 
