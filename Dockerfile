@@ -26,4 +26,4 @@ RUN DATABASE_URL=sqlite:// REDIS_URL=redis://build DJANGO_ENV=build python manag
  && DATABASE_URL=sqlite:// REDIS_URL=redis://build DJANGO_ENV=build python manage.py collectstatic --no-input -v 0
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "partnership.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "partnership.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "-c", "python:partnership.gunicorn_conf"]

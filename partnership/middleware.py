@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.http import QueryDict
 from django.shortcuts import redirect
 from django.urls import resolve, reverse
 from django.utils import translation
@@ -111,4 +112,45 @@ class UserLanguageMiddleware:
         if user.is_authenticated and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
             translation.activate(user.preferred_language)
             request.LANGUAGE_CODE = user.preferred_language
+        return self.get_response(request)
+
+
+class PrivateNoStoreMiddleware:
+    """Nothing a signed-in person is shown may be kept by a browser or a proxy (issue 10 §9):
+    on a shared computer the back button after sign-out must not bring a draft back. Every
+    response to a signed-in request says ``Cache-Control: private, no-store``, whatever the view
+    set; static files (served before this by WhiteNoise) keep their long cache."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not _is_static(request.path_info):
+            response["Cache-Control"] = "private, no-store"
+            response.headers.pop("Expires", None)
+        return response
+
+
+class QueryStringNulMiddleware:
+    """A NUL character in a query parameter is dropped before any view reads it (issue 10 §5).
+
+    PostgreSQL refuses NUL in text, so ``?q=%00`` used to reach a search as a 500. Forms refuse
+    NUL themselves (Django's ``ProhibitNullCharactersValidator``), but lists and searches read
+    ``request.GET`` directly; one place here covers every one of them, present and future.
+    Nothing meaningful is lost: no parameter of the portal can contain a NUL."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get(
+            "QUERY_STRING", ""
+        ):
+            cleaned = QueryDict(mutable=True)
+            for key, values in request.GET.lists():
+                cleaned.setlist(key.replace("\x00", ""), [v.replace("\x00", "") for v in values])
+            cleaned._mutable = False
+            request.GET = cleaned
         return self.get_response(request)

@@ -93,10 +93,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "partnership.middleware.QueryStringNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -109,7 +111,29 @@ MIDDLEWARE = [
     "partnership.middleware.LoginRequiredMiddleware",
     "partnership.middleware.RequireSecondFactorMiddleware",
     "partnership.middleware.UserLanguageMiddleware",
+    "partnership.middleware.PrivateNoStoreMiddleware",
 ]
+
+# The browser features no page of the portal uses are switched off (issue 10 §9).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "usb",
+    )
+}
 
 ROOT_URLCONF = "partnership.urls"
 WSGI_APPLICATION = "partnership.wsgi.application"
@@ -361,9 +385,16 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No bearer token or query string in any log line (partnership/logsafe.py).
+    "filters": {"mask_secrets": {"()": "partnership.logsafe.MaskSecretsFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_secrets"]},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's own handlers for these skip the root's filter: route them through it.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "django.db.backends": {"level": "INFO"},
         "weasyprint.progress": {"level": "WARNING"},  # "Step 1…7" at INFO is noise
         "fontTools": {"level": "WARNING"},
