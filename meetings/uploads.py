@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
-import zipfile
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -17,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+
+from partnership import safezip
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +33,20 @@ TEXT = "text/plain; charset=utf-8"
 
 OOXML = {"word/": DOCX, "xl/": XLSX, "ppt/": PPTX}
 OPENDOCUMENT = {ODT.encode(): ODT, ODS.encode(): ODS}
+# The file-name extensions that fit each type: a name without one gets the first (so that
+# "sak.html" sent as plain text is stored and downloaded as "sak.html.txt").
+EXTENSIONS = {
+    PDF: (".pdf",),
+    DOCX: (".docx",),
+    XLSX: (".xlsx",),
+    PPTX: (".pptx",),
+    ODT: (".odt",),
+    ODS: (".ods",),
+    PNG: (".png",),
+    JPEG: (".jpg", ".jpeg"),
+    TEXT: (".txt", ".csv"),
+}
+MAX_NAME = 200
 # Plain text is read whole to check it; larger "text" is refused rather than read.
 TEXT_MAX_BYTES = 5 * 1024 * 1024
 
@@ -53,38 +68,47 @@ def human_size(size: int) -> str:
 
 
 def _zip_kind(file) -> str | None:
+    """OOXML or OpenDocument, judged from the archive's parts; ``UnsafeArchive`` for a zip that
+    would unpack to an absurd size (partnership.safezip); None for any other zip."""
     file.seek(0)
     try:
-        with zipfile.ZipFile(file) as archive:
-            names = archive.namelist()
+        archive = safezip.open_checked(file)
+    except safezip.NotAZip:
+        return None
+    with archive:
+        names = archive.namelist()
+        try:
             if "[Content_Types].xml" in names:
                 for prefix, content_type in OOXML.items():
                     if any(name.startswith(prefix) for name in names):
                         return content_type
                 return None
             if "mimetype" in names:
-                return OPENDOCUMENT.get(archive.read("mimetype").strip())
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, KeyError, ValueError):
-        return None
+                return OPENDOCUMENT.get(safezip.read_head(archive, "mimetype", 128).strip())
+        except (OSError, KeyError):
+            return None
     return None
 
 
 def _is_text(file, size: int) -> bool:
+    """UTF-8 text without NUL that is not markup: HTML, SVG and XML are refused (a browser or
+    an editor may run what they contain, and nobody needs to send them as "text")."""
     if size > TEXT_MAX_BYTES:
         return False
     file.seek(0)
-    data = file.read()
+    data = file.read(TEXT_MAX_BYTES + 1)
     if b"\x00" in data:
         return False
     try:
-        data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         return False
-    return True
+    return not text.lstrip("\ufeff \t\r\n").startswith("<")
 
 
 def sniff(file, size: int) -> str | None:
-    """The content type of an allowed file judged from its bytes, or None if not allowed."""
+    """The content type of an allowed file judged from its bytes, or None if not allowed;
+    ``safezip.UnsafeArchive`` for a zip we will not unpack."""
     file.seek(0)
     head = file.read(8)
     try:
@@ -145,6 +169,19 @@ def delete_stored(storage, name: str) -> None:
         logger.exception("Could not delete the stored file %s", name)
 
 
+def display_name(name: str, content_type: str) -> str:
+    """The uploader's file name made safe to show and to offer as a download name: no folders
+    ("../"), no control characters, at most ``MAX_NAME`` characters, and an extension that fits
+    the type found in the bytes."""
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip(" .") or _("vedlegg")
+    extensions = EXTENSIONS[content_type]
+    stem, dot, ext = name.rpartition(".")
+    if not (dot and f".{ext.lower()}" in extensions):
+        stem, ext = name, extensions[0][1:]
+    return f"{stem[: MAX_NAME - len(ext) - 1]}.{ext}"
+
+
 @dataclass(frozen=True)
 class CheckedUpload:
     original_name: str
@@ -163,12 +200,21 @@ def check_upload(file) -> CheckedUpload:
         raise ValidationError({"file": too_large_message()})
     if size == 0:
         raise ValidationError({"file": _("Filen er tom.")})
-    content_type = sniff(file, size)
+    try:
+        content_type = sniff(file, size)
+    except safezip.UnsafeArchive:
+        raise ValidationError(
+            {
+                "file": _(
+                    "Filen kan ikke kontrolleres: den er en komprimert fil som er skadet, som "
+                    "pakkes ut til en urimelig størrelse eller som har for mange deler."
+                )
+            }
+        ) from None
     if content_type is None:
         raise ValidationError({"file": type_not_allowed_message()})
-    original_name = (file.name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:255]
     return CheckedUpload(
-        original_name=original_name or _("vedlegg"),
+        original_name=display_name(file.name or "", content_type),
         content_type=content_type,
         size=size,
         sha256=sha256_of(file),
