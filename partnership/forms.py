@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from allauth.account import forms as allauth_forms
+from allauth.account.utils import filter_users_by_email
 from django import forms
 from django.contrib.auth import password_validation
 from django.core.validators import MaxLengthValidator
@@ -172,3 +174,24 @@ class InvitationAcceptForm(forms.Form):
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return cleaned
+
+
+class AddEmailForm(allauth_forms.AddEmailForm):
+    """allauth's form for adding (or, with ``ACCOUNT_CHANGE_EMAIL``, changing to) an address,
+    refusing at once an address another account uses (issue 10 §8), without saying whose.
+
+    allauth would accept it and, to hide that the address is taken, mail its owner a confusing
+    message; following that link signed them out. In this portal everyone is invited by the
+    secretariat, so nobody has a reason to add an address that is another person's login."""
+
+    def clean_email(self) -> str:
+        value = super().clean_email()
+        if any(user.pk != self.user.pk for user in filter_users_by_email(value)):
+            raise forms.ValidationError(
+                _(
+                    "Denne e-postadressen kan ikke legges til kontoen din. Bruk en annen adresse, "
+                    "eller kontakt sekretariatet."
+                ),
+                code="email_taken",
+            )
+        return value

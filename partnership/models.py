@@ -486,6 +486,9 @@ class NotificationKind(models.TextChoices):
     lowest layer, so the profile page can offer the optional ones without importing the apps."""
 
     INVITATION = "invitation", _("Invitasjon til portalen")
+    # Sign-in and account messages from allauth: password reset, e-mail confirmation, second
+    # factor notices (partnership.adapters.AccountAdapter.send_mail).
+    ACCOUNT = "account", _("Innlogging og konto")
     MEETING_NOTICE = "meeting_notice", _("Innkalling til møte")
     NOTICE_DUE = "notice_due", _("Påminnelse om å sende innkalling")
     PROPOSAL_DEADLINE = "proposal_deadline", _("Fristen for saksforslag nærmer seg")
@@ -519,6 +522,7 @@ class NotificationKind(models.TextChoices):
 MANDATORY_NOTIFICATION_KINDS = frozenset(
     {
         NotificationKind.INVITATION,
+        NotificationKind.ACCOUNT,
         NotificationKind.MEETING_NOTICE,
         # Formal messages about one's own application: a receipt, a request with a deadline,
         # a decision and the answer to a report.

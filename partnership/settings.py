@@ -167,10 +167,14 @@ CACHES = {
         "BACKEND": "partnership.cache.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="partnership"),
+        # A Redis that is down or hung costs a request at most these (partnership/cache.py
+        # answers a miss instead of an error).
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
     }
 }
-# Sessions are read from Redis and kept in the database too (a Redis restart signs no one
-# out); one round trip to Redis instead of a query on every signed-in request.
+# Sessions are read from Redis and kept in the database too: a Redis restart signs no one
+# out, and while Redis is away they are read from the database (the cache fails soft); one round
+# trip to Redis instead of a query on every signed-in request.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_USER_MODEL = "partnership.Person"
@@ -211,6 +215,10 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Partnerskap mot mobbing] "
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PREVENT_ENUMERATION = True
+# One address per account; a new one replaces the old only once it is confirmed, and an address
+# another account uses is refused at once (issue 10 §8).
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_FORMS = {"add_email": "partnership.forms.AddEmailForm"}
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 # Rate limits are on by default; they are kept in the Redis cache above.
@@ -346,6 +354,10 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {"pdf.*": {"queue": "pdf"}}
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=200)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Queuing a task from a request must not hang on a broker that is away: the callers log and go
+# on (the outbox sweep sends what was not queued).
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
 CELERY_BEAT_SCHEDULE = {
     "end-expired-memberships": {
         "task": "partnership.tasks.sync_membership_rights",

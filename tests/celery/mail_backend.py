@@ -1,9 +1,10 @@
 """An e-mail backend for the Celery tests: each message is a file, delivered slowly.
 
 ``MAIL_DROP_DIR``: where each delivered message is written (``<uuid>.eml``, renamed into
-place, so a reader never sees half a message). ``MAIL_DROP_DELAY``: seconds the "SMTP
-conversation" takes before the message is delivered; meanwhile ``in-flight-<pid>`` holds
-the Message-ID being sent, so a test can kill the worker in the middle of a send.
+place, so a reader never sees half a message). ``MAIL_DROP_DELAY``: seconds the server takes
+to answer after it has taken the message, as a real one does: the message is delivered first
+(end of DATA), then the "250 OK" comes back. Meanwhile ``in-flight-<pid>`` holds the
+Message-ID, so a test can kill the worker inside that window (issue 10 §11).
 """
 
 from __future__ import annotations
@@ -23,11 +24,13 @@ class DropDirBackend(BaseEmailBackend):
         flight = directory / f"in-flight-{os.getpid()}"
         for message in email_messages:
             data = message.message().as_bytes()
-            flight.write_text(message.extra_headers.get("Message-ID", ""))
-            time.sleep(delay)
             name = uuid.uuid4().hex
             tmp = directory / f".{name}.tmp"
             tmp.write_bytes(data)
-            tmp.rename(directory / f"{name}.eml")
+            tmp.rename(directory / f"{name}.eml")  # the server has the message
+            marker = directory / f".flight-{name}.tmp"
+            marker.write_text(message.extra_headers.get("Message-ID", ""))
+            marker.rename(flight)  # whole, never half written
+            time.sleep(delay)  # … and takes its time to say so
             flight.unlink(missing_ok=True)
         return len(email_messages)

@@ -60,8 +60,12 @@ def assert_each_delivered_once(cluster: Cluster, *prefixes: str) -> None:
     assert set(delivered.values()) == {1}, (delivered, cluster.logs())
 
 
-def test_a_worker_killed_while_sending_sends_every_message_exactly_once_after_restart(cluster):
-    # Slow "SMTP": a second per message, so the kill lands in the middle of a send.
+def test_a_worker_killed_while_sending_loses_nothing_and_repeats_only_the_message_in_the_window(
+    cluster,
+):
+    """At-least-once, and the window where it shows: the server has taken a message but its
+    "250 OK" has not reached the worker (a slow server: a second here) when the worker is
+    killed. That message is sent again after the restart; every other one arrives once."""
     slow = cluster.worker(MAIL_DROP_DELAY="1.0")
     outbox.enqueue(messages(6, prefix="kill"))  # handed to the worker on commit
 
@@ -72,15 +76,18 @@ def test_a_worker_killed_while_sending_sends_every_message_exactly_once_after_re
     cluster.kill(slow)  # kill -9, the pool child with it
 
     delivered_before = cluster.drop.message_ids()
-    assert in_flight not in delivered_before
+    assert in_flight in delivered_before  # the server has it; the row does not say so
     assert OutboxMessage.objects.filter(status=Status.SENDING).exists()
-    assert OutboxMessage.objects.filter(status=Status.SENT).count() == len(delivered_before)
+    assert OutboxMessage.objects.filter(status=Status.SENT).count() == len(delivered_before) - 1
 
     # A new worker with beat: the sweep takes over the dead worker's rows once their lease
-    # (3 s here) has run out, and sends each that was not sent.
+    # (3 s here) has run out, and sends each that was not marked sent.
     cluster.worker(beat=True)
     wait_for(lambda: all_sent("kill"), TIMEOUT, "every message to be sent", cluster.logs)
-    assert_each_delivered_once(cluster, "kill")
+    delivered = cluster.drop.message_ids()
+    assert set(delivered) == expected_ids("kill"), cluster.logs()  # none lost
+    assert delivered[in_flight] == 2, (delivered, cluster.logs())  # the one in the window
+    assert {n for mid, n in delivered.items() if mid != in_flight} == {1}
     interrupted = next(
         row for row in OutboxMessage.objects.all() if outbox.message_id(row) == in_flight
     )
