@@ -120,8 +120,14 @@ class AgendaItemAdmin(VisibleToUserAdmin, SimpleHistoryAdmin):
 
 @admin.register(AgendaCounter)
 class AgendaCounterAdmin(admin.ModelAdmin):
+    """Counters are made and advanced by the services under a row lock; the admin only reads
+    them (an empty add form used to end in a server error: every field is read-only)."""
+
     list_display = ["body", "year", "series", "last_number"]
     readonly_fields = ["body", "year", "series", "last_number"]
+
+    def has_add_permission(self, request):
+        return False
 
 
 class AgendaTemplateItemInline(admin.TabularInline):

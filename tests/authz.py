@@ -80,11 +80,17 @@ HOME = Redirect("home")
 REAUTH = Redirect("account_reauthenticate")
 
 
+# A secretariat member without a second factor is sent to set one up, on every page but the
+# second-factor pages themselves (partnership.middleware.RequireSecondFactorMiddleware).
+NO_MFA = Redirect("mfa_activate_totp")
+
+
 def expect(*, anonymous=LOGIN, signed_in=200, managers=None, **per_role) -> dict:
     table = {"anonymous": anonymous}
     table.update(dict.fromkeys(SIGNED_IN, signed_in))
     if managers is not None:
         table.update(dict.fromkeys(MANAGERS, managers))
+    table["secretariat_no_mfa"] = NO_MFA
     unknown = set(per_role) - set(ROLES)
     assert not unknown, unknown
     table.update(per_role)
