@@ -22,9 +22,10 @@ from django.db.models import DateTimeField, ExpressionWrapper, F, QuerySet, Valu
 from django.db.models.functions import Coalesce
 from django.template.defaultfilters import slugify
 from django.template.loader import render_to_string
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from partnership import formats as portal_formats
 from partnership import outbox
 from partnership.models import Body, Membership, NotificationKind, Person
 
@@ -67,9 +68,7 @@ def _meeting_context(meeting: Meeting, **extra) -> dict:
 
 
 def _date(moment: dt.datetime | dt.date) -> str:
-    if isinstance(moment, dt.datetime):
-        moment = moment.astimezone(OSLO)
-    return formats.date_format(moment, "DATE_FORMAT")
+    return portal_formats.date(moment)
 
 
 def _people(memberships: QuerySet[Membership]) -> list[Person]:

@@ -34,10 +34,11 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils import formats, timezone, translation
-from django.utils.text import capfirst
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from partnership import formats as portal_formats
 
 from . import selectors
 from .models import OSLO, AgendaItem, Attendance, Meeting, Minutes
@@ -177,15 +178,10 @@ def _w3c(moment: dt.datetime) -> str:
 
 
 def _long_date(day: dt.date | dt.datetime) -> str:
-    if isinstance(day, dt.datetime):
-        day = day.astimezone(OSLO)
-    return capfirst(f"{formats.date_format(day, 'l')} {formats.date_format(day, 'DATE_FORMAT')}")
+    return portal_formats.long_date(day, capital=True)
 
 
-def _short_date(day: dt.date | dt.datetime) -> str:
-    if isinstance(day, dt.datetime):
-        day = day.astimezone(OSLO)
-    return formats.date_format(day, "DATE_FORMAT")
+_short_date = portal_formats.date
 
 
 def _when(meeting: Meeting) -> str:
@@ -193,8 +189,8 @@ def _when(meeting: Meeting) -> str:
     over midnight)."""
     start, end = meeting.starts_at.astimezone(OSLO), meeting.ends_at.astimezone(OSLO)
     times = {
-        "start": formats.time_format(start, "TIME_FORMAT"),
-        "end": formats.time_format(end, "TIME_FORMAT"),
+        "start": portal_formats.time(start),
+        "end": portal_formats.time(end),
     }
     if start.date() == end.date():
         return _("%(date)s, kl. %(start)s–%(end)s") % {"date": _long_date(start), **times}

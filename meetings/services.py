@@ -22,10 +22,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from partnership import formats as portal_formats
 from partnership.models import Body, Membership, Person
 
 from . import seeds, uploads
@@ -81,15 +82,14 @@ class ConflictError(Exception):
         self.message = _(
             "%(person)s lagret en endring %(when)s mens du skrev. Teksten din er ikke lagret, "
             "men den er tatt vare på under. Sammenlign og lagre på nytt."
-        ) % {"person": updated_by or _("En annen bruker"), "when": _format_datetime(updated_at)}
+        ) % {
+            "person": updated_by or _("En annen bruker"),
+            "when": portal_formats.datetime(updated_at),
+        }
         super().__init__(self.message)
 
 
 # --- Small helpers ----------------------------------------------------------------------------
-def _format_datetime(moment: dt.datetime) -> str:
-    return formats.date_format(moment.astimezone(OSLO), "DATETIME_FORMAT")
-
-
 def _as_user(person):
     """Accept a Person or None (AnonymousUser and friends are not actors)."""
     return person if isinstance(person, Person) else None
@@ -300,7 +300,7 @@ def meeting_send_notice(*, meeting: Meeting, by: Person | None = None) -> Meetin
     if meeting.starts_at <= timezone.now():
         raise ValidationError(
             _("Møtet begynte %(when)s. Det er for sent å sende innkalling.")
-            % {"when": _format_datetime(meeting.starts_at)}
+            % {"when": portal_formats.datetime(meeting.starts_at)}
         )
     meeting.notice_sent_at = timezone.now()
     return _transition(meeting, Meeting.Status.NOTICE_SENT, by=by)
@@ -610,7 +610,7 @@ def proposal_submit(
         raise ValidationError(
             {
                 "target_meeting": _("Fristen for saksforslag til dette møtet gikk ut %(deadline)s.")
-                % {"deadline": _format_datetime(deadline)}
+                % {"deadline": portal_formats.datetime(deadline)}
             }
         )
     if on_behalf_of is not None and not (

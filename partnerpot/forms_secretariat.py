@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import OSLO, DocumentVersion, Meeting
+from partnership import formats
 from partnership.forms import DateInput
 from partnership.models import Body
 
@@ -65,7 +66,7 @@ class MoneyField(forms.CharField):
 
     def prepare_value(self, value):
         if isinstance(value, Decimal):
-            return services.format_money(value).replace("\u00a0kr", "").replace("\u00a0", " ")
+            return formats.money(value).replace("\u00a0kr", "").replace("\u00a0", " ")
         return value
 
     def clean(self, value):

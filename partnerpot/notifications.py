@@ -54,6 +54,7 @@ from django.utils.translation import gettext as _
 from meetings.models import OSLO
 from meetings.notifications import secretariat_people
 from partnership import outbox
+from partnership.formats import money
 from partnership.models import (
     Body,
     Membership,
@@ -124,12 +125,6 @@ def when(moment: dt.datetime) -> Lazy:
 
 def on(day: dt.date) -> Lazy:
     return Lazy(lambda: format_date(day))
-
-
-def money(amount) -> str:
-    from .services import format_money
-
-    return format_money(amount)
 
 
 def _url(viewname: str, *args, fallback: str = "") -> str:

@@ -24,11 +24,12 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.defaultfilters import slugify
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from meetings.models import OSLO
 from meetings.pdf import _render, _short_date, _w3c
+from partnership import formats as formats_portal
 
 from .models import Application, ApplicationFile, BudgetLine, GrantReport, LetterLanguage
 
@@ -47,25 +48,18 @@ LETTER_LANGUAGES = tuple(LetterLanguage.values)
 
 
 def _money(amount) -> str:
-    from .services import format_money
-
-    return format_money(amount)
+    return formats_portal.money(amount)
 
 
 def _datetime(moment: dt.datetime | None) -> str:
     if moment is None:
         return ""
-    local = moment.astimezone(OSLO)
-    return _("%(date)s kl. %(time)s") % {
-        "date": _short_date(local),
-        "time": local.strftime("%H:%M"),
-    }
+    return formats_portal.datetime(moment)
 
 
 def _weekday_date(moment: dt.datetime) -> str:
     """ "fredag 1. januar 2027" (lower case: it stands inside a sentence)."""
-    local = moment.astimezone(OSLO)
-    return f"{formats.date_format(local, 'l')} {formats.date_format(local, 'DATE_FORMAT')}"
+    return formats_portal.long_date(moment)
 
 
 def _choice_labels(choices, values) -> list[str]:

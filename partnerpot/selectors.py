@@ -10,6 +10,8 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subque
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partnership import formats
+
 from . import access
 from .models import (
     ZERO,
@@ -115,7 +117,7 @@ def next_step(application: Application, *, now: dt.datetime | None = None) -> st
                 requests = list(application.info_requests.filter(answered_at__isnull=True))
             reply_by = requests[0].reply_by if requests else None
         if reply_by is not None:
-            return _("Svar sekretariatet innen %(date)s.") % {"date": reply_by.strftime("%d.%m.%Y")}
+            return _("Svar sekretariatet innen %(date)s.") % {"date": formats.date(reply_by)}
         return _("Svar sekretariatet.")
     if application.status in (Status.SUBMITTED, Status.ASSESSED):
         return _("Sekretariatet vurderer søknaden.")
@@ -134,9 +136,7 @@ def next_step(application: Application, *, now: dt.datetime | None = None) -> st
     if grant.status == Grant.Status.PAID_OUT:
         if report is not None and report.status == GrantReport.Status.MORE_REQUESTED:
             return _("Sekretariatet ber om mer i sluttrapporten.")
-        return _("Send sluttrapport innen %(date)s.") % {
-            "date": grant.report_due_on.strftime("%d.%m.%Y")
-        }
+        return _("Send sluttrapport innen %(date)s.") % {"date": formats.date(grant.report_due_on)}
     if grant.status == Grant.Status.REPORT_DUE:
         return _("Sekretariatet behandler sluttrapporten.")
     if grant.status == Grant.Status.TO_BE_REPAID:

@@ -34,6 +34,7 @@ from meetings import selectors as meeting_selectors
 from meetings import services as meeting_services
 from meetings import uploads
 from meetings.models import AgendaItem, DocumentVersion, GoverningDocument, Meeting
+from partnership import formats
 from partnership.models import Body, Partner, Person
 
 from . import areas, notifications
@@ -86,20 +87,6 @@ def _as_user(person):
 
 def _now() -> dt.datetime:
     return timezone.now()
-
-
-def format_money(amount: Decimal | None) -> str:
-    """ "1 500 000,00 kr" (Norwegian format with a no-break space as thousands separator)."""
-    if amount is None:
-        return ""
-    quantized = Decimal(amount).quantize(Decimal("0.01"))
-    sign = "-" if quantized < 0 else ""
-    whole, _sep, cents = f"{abs(quantized):.2f}".partition(".")
-    groups = []
-    while whole:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    return f"{sign}{NBSP.join(groups)},{cents}{NBSP}kr"
 
 
 def _money(value, field: str) -> Decimal | None:
@@ -269,7 +256,7 @@ def call_update(*, call: Call, by: Person | None = None, **fields) -> Call:
                         "envelope": _(
                             "Rammen kan ikke være lavere enn det som er innvilget: %(sum)s."
                         )
-                        % {"sum": format_money(granted)}
+                        % {"sum": formats.money(granted)}
                     }
                 )
     old_closes = call.closes_at
@@ -464,7 +451,7 @@ def _clean_form_values(application: Application, values: Mapping[str, Any]) -> d
                         errors[name] = _("Omsøkt beløp må være større enn null.")
                     elif value > application.call.max_per_application:
                         errors[name] = _("Du kan søke om høyst %(max)s.") % {
-                            "max": format_money(application.call.max_per_application)
+                            "max": formats.money(application.call.max_per_application)
                         }
             elif name == "sub_goals":
                 value = [v for v in SubGoal.values if v in set(value or ())]
@@ -717,7 +704,7 @@ def checklist(
         need(
             Section.BUDGET,
             "requested_amount",
-            _("Du kan søke om høyst %(max)s.") % {"max": format_money(a.call.max_per_application)},
+            _("Du kan søke om høyst %(max)s.") % {"max": formats.money(a.call.max_per_application)},
         )
     if lines and a.requested_amount is not None:
         total = budget_total(a, lines)
@@ -730,7 +717,7 @@ def checklist(
                     "Budsjettlinjene er til sammen %(total)s, men omsøkt beløp og egeninnsats er "
                     "til sammen %(expected)s. Summene må være like."
                 )
-                % {"total": format_money(total), "expected": format_money(expected)},
+                % {"total": formats.money(total), "expected": formats.money(expected)},
             )
     return missing
 
@@ -1005,7 +992,7 @@ def _agenda_background(application: Application) -> str:
     with override(STORED_LANGUAGE):
         lines = [
             _("Søker: %(applicant)s") % {"applicant": application.applicant.name},
-            _("Omsøkt beløp: %(amount)s") % {"amount": format_money(application.requested_amount)},
+            _("Omsøkt beløp: %(amount)s") % {"amount": formats.money(application.requested_amount)},
             "",
             application.summary,
         ]
@@ -1020,7 +1007,7 @@ def _proposed_decision(application: Application) -> str:
         if assessment.recommendation == Assessment.Recommendation.REJECT:
             return _("Søknaden avslås.")
         return _("Søknaden innvilges med %(amount)s.") % {
-            "amount": format_money(assessment.recommended_amount)
+            "amount": formats.money(assessment.recommended_amount)
         }
 
 
@@ -1079,8 +1066,8 @@ def _decision_text(application: Application) -> str:
         "ref": application.reference,
         "applicant": application.applicant.name,
         "title": application.title,
-        "amount": format_money(application.granted_amount),
-        "requested": format_money(application.requested_amount),
+        "amount": formats.money(application.granted_amount),
+        "requested": formats.money(application.requested_amount),
     }
     with override(STORED_LANGUAGE):
         if application.status == Status.REJECTED:
@@ -1182,14 +1169,14 @@ def application_decide(
         elif granted >= requested:
             errors["amount"] = _(
                 "Delvis innvilgelse må være lavere enn omsøkt beløp (%(requested)s)."
-            ) % {"requested": format_money(requested)}
+            ) % {"requested": formats.money(requested)}
     if granted and not errors:
         already = granted_total(call)
         remaining = call.envelope - already
         if granted > remaining:
             errors["amount"] = _(
                 "Beløpet går over rammen. Det er %(remaining)s igjen av rammen på %(envelope)s."
-            ) % {"remaining": format_money(remaining), "envelope": format_money(call.envelope)}
+            ) % {"remaining": formats.money(remaining), "envelope": formats.money(call.envelope)}
     if errors:
         raise ValidationError(errors)
     application.status = outcome
@@ -1593,7 +1580,7 @@ def study_visit_put_on_agenda(
         background = "\n".join(
             [
                 _("Reisemål: %(destination)s") % {"destination": visit.destination},
-                _("Budsjett: %(budget)s") % {"budget": format_money(visit.budget)},
+                _("Budsjett: %(budget)s") % {"budget": formats.money(visit.budget)},
                 _("Foreslått av: %(partners)s")
                 % {"partners": ", ".join(p.short_name for p in visit.partners.all())},
                 "",
@@ -1654,7 +1641,7 @@ def study_visit_decide(
             ) % {
                 "title": visit.title,
                 "destination": visit.destination,
-                "amount": format_money(value),
+                "amount": formats.money(value),
             }
         else:
             text = _("Partnermøtet avslår forslaget om studiebesøket «%(title)s».") % {

@@ -1,15 +1,8 @@
-import uuid
-
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
-from . import pagecache
-from .roles import cache_enabled, roles_for
-
-# Part of the key of cached template fragments ({% cache %}): new with every process, so a
-# deployment never serves fragments that older code rendered.
-FRAGMENT_CACHE_VERSION = uuid.uuid4().hex[:12]
+from .roles import roles_for
 
 # (URL name, label, permission needed or None). Labels stay lazy: translated when rendered.
 NAV = (
@@ -57,8 +50,4 @@ def portal(request):
         "nav_items": [
             {"url": url, "label": label, "current": url == current} for url, label in nav
         ],
-        # Empty (no fragment caching) where the registry cache is off, as under the tests.
-        "fragment_cache_version": FRAGMENT_CACHE_VERSION if cache_enabled() else "",
-        # A placeholder for the CSRF token while a page is rendered for the page cache.
-        **pagecache.csrf_context(request),
     }

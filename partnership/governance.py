@@ -1,9 +1,8 @@
 """Governance checks (R2, R4) computed from the registry for the secretariat's dashboard.
 
-Each check lists what breaks it, so the secretariat knows what to fix. The dashboard reads
-them through ``cached_governance_checks``: kept in the cache under the registry version
-(``roles.registry_version``), which every change to partners, bodies and memberships
-replaces, so the result is recomputed only after such a change (or on a new day).
+Each check lists what breaks it, so the secretariat knows what to fix. Three queries of
+plain values, computed on each visit to the dashboard: cheap enough that no cache (and no
+cache that could lag behind a change) is needed.
 """
 
 from __future__ import annotations
@@ -12,15 +11,10 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import Body, Membership, Partner, today
-from .roles import VERSION_KEY, cache_enabled, may_cache, registry_version
-
-CACHE_KEY = "portal:governance:{day}:{language}"
-CACHE_TIMEOUT = 60 * 60
 
 
 @dataclass
@@ -33,23 +27,6 @@ class Check:
     @property
     def passed(self) -> bool:
         return not self.problems
-
-
-def cached_governance_checks(day: dt.date | None = None) -> list[Check]:
-    """``governance_checks`` from the cache while the registry is unchanged (one round trip)."""
-    day = day or today()
-    if not cache_enabled():
-        return governance_checks(day)
-    key = CACHE_KEY.format(day=day.isoformat(), language=get_language())
-    found = cache.get_many([VERSION_KEY, key])
-    version = found.get(VERSION_KEY) or registry_version()
-    entry = found.get(key)
-    if entry is not None and entry[0] == version:
-        return entry[1]
-    checks = governance_checks(day)
-    if may_cache():
-        cache.set(key, (version, checks), CACHE_TIMEOUT)
-    return checks
 
 
 @dataclass(frozen=True)

@@ -1,40 +1,29 @@
 """What a signed-in person is in the partnership today, derived from memberships.
 
-Computed once per request and used for navigation and dashboards. Authorization
-decisions are made in ``access.py``, not here.
+Computed once per request and used for navigation, dashboards and the second-factor check.
+Authorization decisions are made in ``access.py``, not here.
 
-Every signed-in request needs the same few facts about the user: their roles, their
-model permissions (Django's ``ModelBackend``), and whether they have a second factor. They
-change rarely, so they are kept in the cache per user, under a *registry version* that any
-change to memberships, affiliations, bodies, partners, groups, permissions or
-authenticators replaces (signals below, also on commit). A hit costs one cache round trip
-instead of five queries; the entry is also tied to the day (memberships start and end by
-date) and to the user's superuser/staff/active flags.
+Every signed-in request needs the same few facts about the user: their roles, their model
+permissions (Django's ``ModelBackend``), and whether they have a second factor. They are read
+from PostgreSQL on each request (a handful of indexed queries) and kept on the request's user
+object until the request ends. There is deliberately no cache across requests: ending a
+membership, removing someone from the secretariat, revoking an affiliation or removing a
+second factor takes effect on that person's next request in every process, whatever wrote
+the change (a service, ``update()``, the admin, a data migration, psql). An earlier cache with
+signals missed ``update()`` and could leave rights standing for 15 minutes (issue 9 §2).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.models import Group, Permission
-from django.core.cache import cache
-from django.db import connection, transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from .models import (
     Affiliation,
     Body,
-    BodyGroupObjectPermission,
-    BodyUserObjectPermission,
     Membership,
-    Partner,
-    PartnerGroupObjectPermission,
-    PartnerUserObjectPermission,
-    Person,
     today,
 )
 
@@ -79,105 +68,6 @@ class Roles:
 
 
 ANONYMOUS = Roles()
-
-
-# --- The registry version ----------------------------------------------------------------------
-VERSION_KEY = "portal:registry-version"
-RIGHTS_KEY = "portal:rights:{pk}"
-USER_VALUE_KEY = "portal:user:{pk}:{name}"
-# An entry outlives no change (the version sees to that); the timeout only bounds how long a
-# change made where the signals below are not connected could go unnoticed.
-RIGHTS_TIMEOUT = 15 * 60
-
-
-def _new_version() -> None:
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-
-
-def registry_version() -> str:
-    """The current registry version (a random token, so a lost key never brings back an
-    old version)."""
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(VERSION_KEY)
-    return version
-
-
-def bump_registry_version(**_kwargs) -> None:
-    """Forget every cached fact derived from the registry: now (this transaction's later
-    reads and the tests) and again on commit (a request that read the old rows in between
-    must not leave them cached under the new version).
-
-    Until this transaction ends, nothing it computes is cached: it may yet roll back."""
-    _new_version()
-    if connection.in_atomic_block:
-        connection._portal_registry_dirty = True
-        transaction.on_commit(_new_version)
-
-
-def cache_enabled() -> bool:
-    """``settings.PORTAL_REGISTRY_CACHE``; by default on, except under the tests (whose pinned
-    query counts then show every query a cold cache costs; tests of the cache turn it on)."""
-    return getattr(settings, "PORTAL_REGISTRY_CACHE", not getattr(settings, "TESTING", False))
-
-
-def may_cache() -> bool:
-    """False inside a transaction that has changed the registry (see above)."""
-    if not getattr(connection, "_portal_registry_dirty", False):
-        return True
-    if connection.in_atomic_block:
-        return False
-    connection._portal_registry_dirty = False
-    return True
-
-
-def _bump_on_m2m(action: str, **kwargs) -> None:
-    if action in ("post_add", "post_remove", "post_clear"):
-        bump_registry_version()
-
-
-def _bump_on_authenticator(created: bool = True, **kwargs) -> None:
-    # Saved on every use (last_used_at): only new and removed ones change anything.
-    if created:
-        bump_registry_version()
-
-
-# Rows whose change can change what someone may do or see (django-guardian's object
-# permissions included: the access rules read them).
-WATCHED_MODELS = (
-    Membership,
-    Affiliation,
-    Body,
-    Partner,
-    Group,
-    Permission,
-    BodyGroupObjectPermission,
-    BodyUserObjectPermission,
-    PartnerGroupObjectPermission,
-    PartnerUserObjectPermission,
-)
-
-
-def _connect() -> None:
-    for model in WATCHED_MODELS:
-        post_save.connect(bump_registry_version, sender=model, dispatch_uid=f"rv-{model.__name__}")
-        post_delete.connect(
-            bump_registry_version, sender=model, dispatch_uid=f"rv-del-{model.__name__}"
-        )
-    for through in (
-        Person.groups.through,
-        Person.user_permissions.through,
-        Group.permissions.through,
-    ):
-        m2m_changed.connect(_bump_on_m2m, sender=through, dispatch_uid=f"rv-m2m-{through.__name__}")
-    from allauth.mfa.models import Authenticator
-
-    post_save.connect(_bump_on_authenticator, sender=Authenticator, dispatch_uid="rv-authn")
-    post_delete.connect(bump_registry_version, sender=Authenticator, dispatch_uid="rv-del-authn")
-
-
-_connect()
 
 
 # --- Roles and rights -------------------------------------------------------------------------
@@ -262,32 +152,13 @@ def _compute_rights(user, day: dt.date) -> Rights:
     )
 
 
-def _flags(user) -> tuple:
-    return (user.pk, bool(user.is_superuser), bool(user.is_staff), bool(user.is_active))
-
-
 def rights_for(user) -> Rights:
-    """The user's rights, from the cache when the registry has not changed since."""
+    """The user's rights, read once per request (kept on the user object)."""
     cached = getattr(user, "_portal_rights", None)
     # A service that changes the user's rights drops ``_portal_roles``: then look again.
     if cached is not None and getattr(user, "_portal_roles", None) is cached.roles:
         return cached
-    day = today()
-    if not cache_enabled():
-        rights = _compute_rights(user, day)
-        _apply(user, rights)
-        return rights
-    key = RIGHTS_KEY.format(pk=user.pk)
-    found = cache.get_many([VERSION_KEY, key])
-    version = found.get(VERSION_KEY) or registry_version()
-    user._portal_registry_version = version
-    entry = found.get(key)
-    if entry is not None and entry[:3] == (version, day.isoformat(), _flags(user)):
-        rights = entry[3]
-    else:
-        rights = _compute_rights(user, day)
-        if may_cache():
-            cache.set(key, (version, day.isoformat(), _flags(user), rights), RIGHTS_TIMEOUT)
+    rights = _compute_rights(user, today())
     _apply(user, rights)
     return rights
 
@@ -308,29 +179,12 @@ def _apply(user, rights: Rights) -> None:
 
 
 def cached_for_user(user, name: str, compute):
-    """``compute()`` for this user, kept like the rights: until the registry changes, the day
-    turns or the user's flags change. For answers of the access rules that a page needs often
-    (e.g. the ids of the bodies whose meetings the user sees); ``compute`` must depend only on
-    the registry (see ``WATCHED_MODELS``) and the user."""
+    """``compute()`` for this user, once per request: for answers of the access rules that a
+    page asks for several times (e.g. the partners the user acts for)."""
     memo = user.__dict__.setdefault("_portal_user_values", {})
-    if name in memo:
-        return memo[name]
-    if not (getattr(user, "is_authenticated", False) and cache_enabled()):
-        memo[name] = value = compute()
-        return value
-    rights_for(user)  # the registry version, read with the rights (one round trip)
-    version = getattr(user, "_portal_registry_version", None) or registry_version()
-    day = today().isoformat()
-    key = USER_VALUE_KEY.format(pk=user.pk, name=name)
-    entry = cache.get(key)
-    if entry is not None and entry[:3] == (version, day, _flags(user)):
-        value = entry[3]
-    else:
-        value = compute()
-        if may_cache():
-            cache.set(key, (version, day, _flags(user), value), RIGHTS_TIMEOUT)
-    memo[name] = value
-    return value
+    if name not in memo:
+        memo[name] = compute()
+    return memo[name]
 
 
 def forget_rights(user) -> None:

@@ -256,6 +256,8 @@ INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
 
 LANGUAGE_CODE = "nb"
 LANGUAGES = [("nb", "Norsk bokmål"), ("nn", "Norsk nynorsk"), ("en", "English")]
+# One date style per language (partnership/formats.py).
+FORMAT_MODULE_PATH = ["partnership.locale_formats"]
 # locale/ is ours (makemessages writes there and it wins lookups); locale_vendor/ holds
 # translations third-party packages lack upstream (django-allauth has no nynorsk).
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_vendor"]
@@ -414,11 +416,3 @@ LOGGING = {
 }
 
 PORTAL_NAME = _("Partnerskap mot mobbing")
-
-# Rendered pages are kept per user until the data changes (partnership/pagecache.py). Off
-# under the tests, whose pinned query counts measure the uncached page; PORTAL_PAGE_CACHE=0
-# turns it off elsewhere too (make bench measures both).
-PORTAL_PAGE_CACHE = env.bool("PORTAL_PAGE_CACHE", default=not TESTING)
-# Part of every cached page's key: set it to the deployed commit so that all workers share
-# pages and a new release renders afresh; empty means one key space per process.
-PORTAL_RELEASE = env.str("PORTAL_RELEASE", default="")

@@ -10,12 +10,11 @@ from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from . import access, outbox, pagecache, selectors, services
+from . import access, outbox, selectors, services
 from .forms import (
     InvitationAcceptForm,
     InvitationForm,
@@ -26,9 +25,9 @@ from .forms import (
     PartnerForm,
     ProfileForm,
 )
-from .governance import cached_governance_checks
+from .governance import governance_checks
 from .models import Body, Membership, Partner, today
-from .roles import cache_enabled, registry_version, roles_for
+from .roles import roles_for
 from .viewhelpers import apply_validation_error, page_of, with_message
 
 PAGE_SIZE = 50
@@ -52,14 +51,14 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return pagecache.render(request, "partnership/home.html", lambda: _home_context(request))
+    return render(request, "partnership/home.html", _home_context(request))
 
 
 def _home_context(request: HttpRequest) -> dict:
     roles = roles_for(request.user)
     context = {"memberships": selectors.my_memberships(person=request.user)}
     if access.can_manage_registry(request.user):
-        checks = cached_governance_checks()
+        checks = governance_checks()
         context.update(
             checks=checks,
             failing_checks=sum(1 for c in checks if not c.passed),
@@ -86,26 +85,24 @@ def partner_list(request: HttpRequest) -> HttpResponse:
     if request.htmx:
         template += "#results"
 
-    def context() -> dict:
-        q = request.GET.get("q", "").strip()[:100]
-        include_inactive = request.GET.get("inactive") == "1"
-        return {
-            "page": _page(request, selectors.partner_list(q=q, include_inactive=include_inactive)),
-            "q": q,
-            "include_inactive": include_inactive,
-            "can_manage": access.can_manage_registry(request.user),
-        }
-
-    return pagecache.render(request, template, context)
+    q = request.GET.get("q", "").strip()[:100]
+    include_inactive = request.GET.get("inactive") == "1"
+    context = {
+        "page": _page(request, selectors.partner_list(q=q, include_inactive=include_inactive)),
+        "q": q,
+        "include_inactive": include_inactive,
+        "can_manage": access.can_manage_registry(request.user),
+    }
+    return render(request, template, context)
 
 
 @require_GET
 def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
     partner = access.partner_for_user(request.user, pk)
-    return pagecache.render(
+    return render(
         request,
         "partnership/partner_detail.html",
-        lambda: {
+        {
             "partner": partner,
             "memberships": selectors.partner_memberships(partner=partner),
             "people": selectors.partner_people(partner=partner),
@@ -162,29 +159,27 @@ def person_list(request: HttpRequest) -> HttpResponse:
     if request.htmx:
         template += "#results"
 
-    def context() -> dict:
-        q = request.GET.get("q", "").strip()[:100]
-        try:
-            partner_id = int(request.GET.get("partner", "") or 0) or None
-        except ValueError:
-            partner_id = None
-        return {
-            "page": _page(request, selectors.person_list(q=q, partner_id=partner_id)),
-            "q": q,
-            "partner_id": partner_id,
-            "partners": selectors.partner_list().only("pk", "name"),
-        }
-
-    return pagecache.render(request, template, context)
+    q = request.GET.get("q", "").strip()[:100]
+    try:
+        partner_id = int(request.GET.get("partner", "") or 0) or None
+    except ValueError:
+        partner_id = None
+    context = {
+        "page": _page(request, selectors.person_list(q=q, partner_id=partner_id)),
+        "q": q,
+        "partner_id": partner_id,
+        "partners": selectors.partner_list().only("pk", "name"),
+    }
+    return render(request, template, context)
 
 
 @require_GET
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = access.person_for_user(request.user, pk)
-    return pagecache.render(
+    return render(
         request,
         "partnership/person_detail.html",
-        lambda: {
+        {
             "person": person,
             "memberships": selectors.person_memberships(person=person),
             "affiliations": selectors.person_affiliations(person=person),
@@ -235,9 +230,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 # --- Bodies and memberships ---------------------------------------------------------------------
 @require_GET
 def body_list(request: HttpRequest) -> HttpResponse:
-    return pagecache.render(
-        request, "partnership/body_list.html", lambda: {"bodies": selectors.body_list()}
-    )
+    return render(request, "partnership/body_list.html", {"bodies": selectors.body_list()})
 
 
 # A large body (the Partnermøte has hundreds of members) is shown a page at a time.
@@ -296,21 +289,13 @@ def _body_context(request: HttpRequest, body: Body, **extra) -> dict:
         _label_members(past_members, urls)
         context["past_members"] = past_members
     context.update(extra)
-    add_form = context.get("add_form")
-    if add_form is not None and not add_form.is_bound and cache_enabled():
-        # The empty form (its list of partners) only changes with the registry or the day.
-        context["add_form_cache_key"] = (
-            f"{body.pk}:{get_language()}:{registry_version()}:{today().isoformat()}"
-        )
     return context
 
 
 @require_GET
 def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
     body = access.body_for_user(request.user, pk)
-    return pagecache.render(
-        request, "partnership/body_detail.html", lambda: _body_context(request, body)
-    )
+    return render(request, "partnership/body_detail.html", _body_context(request, body))
 
 
 def _members_fragment(
@@ -431,12 +416,9 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
             )
             return redirect("invitation_list")
 
-    def context() -> dict:
-        return {"form": form, "page": _page(request, selectors.invitation_list())}
-
-    if request.method == "POST":
-        return render(request, "partnership/invitation_list.html", context(), status=400)
-    return pagecache.render(request, "partnership/invitation_list.html", context)
+    context = {"form": form, "page": _page(request, selectors.invitation_list())}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "partnership/invitation_list.html", context, status=status)
 
 
 @require_POST
@@ -500,6 +482,4 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 def history(request: HttpRequest) -> HttpResponse:
     access.require_history_reader(request.user)
-    return pagecache.render(
-        request, "partnership/history.html", lambda: {"records": selectors.registry_history()}
-    )
+    return render(request, "partnership/history.html", {"records": selectors.registry_history()})

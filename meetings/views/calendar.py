@@ -19,9 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from partnership import pagecache
 from partnership.models import Body
-from partnership.roles import cache_enabled, cached_for_user
 
 from .. import access, ical, selectors
 from ..extensions import CalendarDeadline, extra_deadlines
@@ -123,23 +121,15 @@ class _Urls:
 
 
 def calendar_bodies(user) -> tuple:
-    """The ids of the bodies whose meetings the user sees and of those they manage (the access
-    rules' answers), kept with the user's rights in the cache (``roles.cached_for_user``)."""
-
-    def managed():
-        return frozenset(access.bodies_managed_by(user).values_list("pk", flat=True))
-
-    if not cache_enabled():
-        # No cache (the tests): the visible bodies as a subquery of the queries that need them.
-        memo = user.__dict__.setdefault("_portal_user_values", {})
-        if "calendar-bodies" not in memo:
-            memo["calendar-bodies"] = (access.bodies_visible_to(user).values("pk"), managed())
-        return memo["calendar-bodies"]
-
-    def compute():
-        return frozenset(access.bodies_visible_to(user).values_list("pk", flat=True)), managed()
-
-    return cached_for_user(user, "calendar-bodies", compute)
+    """The bodies whose meetings the user sees (a subquery, for the queries that need it) and
+    the ids of those they manage: the access rules' answers, once per request."""
+    memo = user.__dict__.setdefault("_portal_user_values", {})
+    if "calendar-bodies" not in memo:
+        memo["calendar-bodies"] = (
+            access.bodies_visible_to(user).values("pk"),
+            frozenset(access.bodies_managed_by(user).values_list("pk", flat=True)),
+        )
+    return memo["calendar-bodies"]
 
 
 def calendar_entries(
@@ -304,7 +294,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
     template = "meetings/calendar.html"
     if request.htmx:
         template += "#calendar"
-    return pagecache.render(request, template, lambda: _calendar_context(request))
+    return render(request, template, _calendar_context(request))
 
 
 def _calendar_context(request: HttpRequest) -> dict:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from partnership import pagecache
+from partnership import formats as portal_formats
 from partnership.models import Body
 
 from .. import access, notifications, selectors, services
@@ -185,9 +185,7 @@ def detail_context(request: HttpRequest, meeting: Meeting, **extra) -> dict:
 @require_GET
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = access.meeting_for_user(request.user, pk)
-    return pagecache.render(
-        request, "meetings/meeting_detail.html", lambda: detail_context(request, meeting)
-    )
+    return render(request, "meetings/meeting_detail.html", detail_context(request, meeting))
 
 
 # --- Notice, cancel, reinstate ----------------------------------------------------------------
@@ -367,7 +365,7 @@ def meeting_move(request: HttpRequest, pk: int) -> HttpResponse:
             apply_validation_error(form, exc)
         else:
             message = _("Møtet er flyttet til %(when)s.") % {
-                "when": timezone.localtime(meeting.starts_at).strftime("%d.%m.%Y %H:%M")
+                "when": portal_formats.datetime(meeting.starts_at)
             }
             if request.htmx:
                 return _suggested_row(request, meeting, message=message)

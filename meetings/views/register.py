@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from partnership import pagecache
 from partnership.models import Body
 
 from .. import access, selectors, services
@@ -37,19 +36,16 @@ def decision_search(request: HttpRequest) -> HttpResponse:
     if request.htmx:
         template += "#results"
 
-    def context() -> dict:
-        form = DecisionSearchForm(request.GET or None, bodies=_register_bodies(request.user))
-        filters = form.filters()
-        results = selectors.decision_search(user=request.user, **filters)
-        return {
-            "form": form,
-            "page": page_of(request, results),
-            "q": filters["q"],
-            "filtered": any(filters.values()),
-        }
-
-    # The register and its search depend on the date at most (no deadlines are shown).
-    return pagecache.render(request, template, context, per="day")
+    form = DecisionSearchForm(request.GET or None, bodies=_register_bodies(request.user))
+    filters = form.filters()
+    results = selectors.decision_search(user=request.user, **filters)
+    context = {
+        "form": form,
+        "page": page_of(request, results),
+        "q": filters["q"],
+        "filtered": any(filters.values()),
+    }
+    return render(request, template, context)
 
 
 @require_GET

@@ -22,9 +22,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from meetings import uploads
 from meetings.uploads import AttachmentSizeGuard
-from partnership import pagecache
+from partnership.formats import money
 from partnership.models import Partner
-from partnership.templatetags.portal import money
 from partnership.viewhelpers import apply_validation_error, page_of
 
 from .. import access, selectors, services
@@ -201,12 +200,10 @@ def application_start(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def my_applications(request: HttpRequest) -> HttpResponse:
     """The applications of every partner the user acts for, with status and next step."""
-
-    def context() -> dict:
-        page = page_of(request, selectors.our_applications(request.user, for_list=True), PAGE_SIZE)
-        return {"page": page, "rows": _rows(page.object_list)}
-
-    return pagecache.render(request, "partnerpot/my_applications.html", context)
+    page = page_of(request, selectors.our_applications(request.user, for_list=True), PAGE_SIZE)
+    return render(
+        request, "partnerpot/my_applications.html", {"page": page, "rows": _rows(page.object_list)}
+    )
 
 
 # --- The application, read-only -----------------------------------------------------------------

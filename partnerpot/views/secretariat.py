@@ -27,8 +27,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from partnership import pagecache
-from partnership.templatetags.portal import money
+from partnership import formats
+from partnership.formats import money
 from partnership.viewhelpers import apply_validation_error, page_of, with_message
 
 from .. import access, selectors, services
@@ -437,9 +437,7 @@ def _decide_form(application: Application, data=None) -> DecideForm:
             "reject": Status.REJECTED,
         }[assessment.recommendation]
         if assessment.recommendation == "partly" and assessment.recommended_amount:
-            initial["amount"] = services.format_money(assessment.recommended_amount).replace(
-                "\u00a0kr", ""
-            )
+            initial["amount"] = formats.money(assessment.recommended_amount).replace("\u00a0kr", "")
     return DecideForm(data, prefix=f"a{application.pk}", initial=initial)
 
 
@@ -489,7 +487,7 @@ def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
         envelope = services.envelope_status(call)
         message = _("Vedtaket om %(ref)s er registrert. Igjen av rammen: %(remaining)s.") % {
             "ref": application.reference,
-            "remaining": services.format_money(envelope["remaining"]),
+            "remaining": formats.money(envelope["remaining"]),
         }
     if not request.htmx:
         if ok:
@@ -584,11 +582,7 @@ def _pipeline_rows(applications, conflicted: set[int]) -> list[dict]:
             "title": a.title,
             "status": status_labels.get(a.status, a.status),
             "requested": money(a.requested_amount),
-            "submitted": (
-                timezone.localtime(a.submitted_at).strftime("%d.%m.%Y %H:%M")
-                if a.submitted_at
-                else ""
-            ),
+            "submitted": formats.datetime(a.submitted_at),
             "conflicted": a.pk in conflicted,
         }
         if not row["conflicted"]:
@@ -615,7 +609,7 @@ def pipeline(request: HttpRequest) -> HttpResponse:
     user = request.user
     _require_manager(user)
     template = f"{TEMPLATES}/pipeline.html" + ("#results" if request.htmx else "")
-    return pagecache.render(request, template, lambda: _pipeline_context(request))
+    return render(request, template, _pipeline_context(request))
 
 
 def _pipeline_context(request: HttpRequest) -> dict:
@@ -659,7 +653,7 @@ def _pipeline_context(request: HttpRequest) -> dict:
 
 
 # --- Export -----------------------------------------------------------------------------------
-MONEY_FORMAT = '#,##0.00 "kr"'
+MONEY_FORMAT = formats.XLSX_MONEY_FORMAT
 
 
 @require_GET
@@ -1062,7 +1056,7 @@ def report_approve(request: HttpRequest, pk: int) -> HttpResponse:
     if grant.status == Grant.Status.TO_BE_REPAID:
         message = _(
             "Sluttrapporten er godkjent. Ubrukte midler, %(amount)s, skal betales tilbake."
-        ) % {"amount": services.format_money(grant.repayment_amount)}
+        ) % {"amount": formats.money(grant.repayment_amount)}
     else:
         message = _("Sluttrapporten er godkjent.")
     return _done(request, message, "partnerpot:grant_detail", pk)

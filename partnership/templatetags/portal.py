@@ -7,10 +7,12 @@ rendered (see ``templates/partnership/_field.html``).
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from django import forms, template
 from django.utils.translation import gettext as _
+
+from partnership import formats
 
 register = template.Library()
 
@@ -86,25 +88,26 @@ def alert_color(message) -> str:
 
 @register.filter
 def money(value) -> str:
-    """A Decimal as Norwegian kroner: ``Decimal("1500000")`` → ``1 500 000,00 kr``.
-
-    Rounded half up to øre; never goes through float.
-    """
+    """Kroner, through ``partnership.formats.money`` (the one rule for money everywhere)."""
     if value is None or value == "":
         return ""
     try:
         amount = value if isinstance(value, Decimal) else Decimal(str(value))
     except (InvalidOperation, ValueError):
         return str(value)
-    amount = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    sign = "-" if amount < 0 else ""
-    kroner, ore = f"{abs(amount):.2f}".split(".")
-    groups = []
-    while len(kroner) > 3:
-        groups.insert(0, kroner[-3:])
-        kroner = kroner[:-3]
-    groups.insert(0, kroner)
-    return f"{sign}{' '.join(groups)},{ore} kr"
+    return formats.money(amount)
+
+
+@register.filter
+def when(value) -> str:
+    """A datetime in Europe/Oslo in the active language's one style (``formats.datetime``)."""
+    return formats.datetime(value) if value else ""
+
+
+@register.filter
+def long_date(value) -> str:
+    """The date with its weekday ("tirsdag 8. desember 2026", ``formats.long_date``)."""
+    return formats.long_date(value) if value else ""
 
 
 @register.filter

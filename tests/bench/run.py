@@ -754,7 +754,7 @@ def count_queries(page_list: list[Page], session_key: str) -> dict[str, dict]:
     whenever its data has changed, and *warm* (served by the page cache)."""
     from django.conf import settings
     from django.db import connection
-    from django.test import Client, override_settings
+    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     out = {}
@@ -762,12 +762,11 @@ def count_queries(page_list: list[Page], session_key: str) -> dict[str, dict]:
         client = Client(raise_request_exception=False)
         if page.signed_in:
             client.cookies[settings.SESSION_COOKIE_NAME] = session_key
-        with override_settings(PORTAL_PAGE_CACHE=False):
-            client.get(page.path)
-            with CaptureQueriesContext(connection) as ctx:
-                response = client.get(page.path)
-            # Read now: the next request empties the log that captured_queries slices.
-            cold = list(ctx.captured_queries)
+        client.get(page.path)
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(page.path)
+        # Read now: the next request empties the log that captured_queries slices.
+        cold = list(ctx.captured_queries)
         client.get(page.path)
         with CaptureQueriesContext(connection) as warm:
             client.get(page.path)
@@ -798,17 +797,12 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child before e
         pass
 
 
-def start_gunicorn(
-    bench_url: str, port: int, log_path: Path, *, page_cache: bool = True
-) -> subprocess.Popen:
+def start_gunicorn(bench_url: str, port: int, log_path: Path) -> subprocess.Popen:
     env = dict(
         os.environ,
         DATABASE_URL=bench_url,
         DJANGO_SETTINGS_MODULE=SETTINGS,
         PYTHONPATH=str(ROOT),
-        PORTAL_PAGE_CACHE="1" if page_cache else "0",
-        # As in a deployment: both workers share the cached pages of this release.
-        PORTAL_RELEASE=f"bench-{git_commit()}",
     )
     env.pop("TESTING", None)
     cmd = [
@@ -1265,14 +1259,8 @@ def main(argv: list[str] | None = None) -> int:
         memory = {"workers_peak_mb": worker_memory_mb(proc), "redis_mb": redis_memory_mb()}
         stop_gunicorn(proc)
         proc = None
+        # There is no page cache any more: every page above was rendered afresh.
         uncached: dict[str, LoadResult] = {}
-        if not args.no_uncached:
-            log("again with the page cache off (PORTAL_PAGE_CACHE=0), for information")
-            proc = start_gunicorn(bench_url, port, log_path, page_cache=False)
-            uncached = load_all("uncached ")
-            memory["uncached_workers_peak_mb"] = worker_memory_mb(proc)
-            stop_gunicorn(proc)
-            proc = None
 
         log("rendering one Partnerpotten decision letter PDF")
         letter_report = bench_letter_pdf()

@@ -45,7 +45,7 @@ def test_proposal_after_the_deadline_is_refused_with_the_deadline_shown(registry
     with time_machine.travel(oslo(2031, 2, 26, 10, 1)), pytest.raises(ValidationError) as exc:
         submit(wg_member, meeting)
     assert exc.value.message_dict["target_meeting"] == [
-        "Fristen for saksforslag til dette møtet gikk ut 26. februar 2031 10:00."
+        "Fristen for saksforslag til dette møtet gikk ut 26. februar 2031 kl. 10:00."
     ]
     assert not Proposal.objects.exists()
     with time_machine.travel(oslo(2031, 2, 26, 9, 59)):

@@ -31,21 +31,12 @@ from meetings.models import (
     MinutesEntry,
     Proposal,
 )
-from partnership.roles import bump_registry_version
 from tests import querycounts
 from tests.querycounts import topped_up as _topped_up
 
 SMALL, LARGE = 2, 30
 assert_constant_queries = partial(querycounts.assert_constant_queries, sizes=(SMALL, LARGE))
 _numbers = count(1)
-
-
-@pytest.fixture(autouse=True)
-def _rights_not_cached(db):
-    """The user's rights are cached across requests unless the registry changed in the
-    transaction, which depends on what ran before in the same process; changed here, they are
-    read on every request, so the pinned counts do not depend on the order of the tests."""
-    bump_registry_version()
 
 
 def _meeting(body, *, days: float, **extra) -> Meeting:

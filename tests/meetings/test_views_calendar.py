@@ -162,28 +162,3 @@ def test_minutes_deadline_for_those_who_manage_the_body(
     login(partner_rep)
     response = client.get(reverse("meetings:calendar"), params)
     assert "Referatet bør være godkjent" not in response.text
-
-
-def test_month_grid_from_the_rights_cache(
-    client, login, partner_rep, secretariat, march, settings, django_assert_max_num_queries
-):
-    """With the registry cache on (as outside the tests) the visible and managed bodies come
-    from the cache; what each person sees is the same."""
-    from django.db import connection
-
-    settings.PORTAL_REGISTRY_CACHE = True
-    connection._portal_registry_dirty = False  # as if the fixtures' writes were committed
-    url = reverse("meetings:calendar")
-    params = {"year": march["year"], "month": 3}
-    login(partner_rep)
-    for _ in range(2):  # the second answer comes from the cache
-        text = client.get(url, params).text
-        assert "Partnermøte i mars" in text and "Ledermøte i mars" not in text
-        assert "Innkalling sendes" not in text
-    login(secretariat)
-    client.get(url, params)
-    # User, the meetings, follow-ups, the filter's bodies, the deadline sources' own (the
-    # session comes from Redis).
-    with django_assert_max_num_queries(4 + len(settings.CALENDAR_DEADLINE_SOURCES) * 2):
-        text = client.get(url, {**params, "view": "list"}).text
-    assert "Ledermøte i mars" in text and "Innkalling sendes: Partnermøte i mars" in text

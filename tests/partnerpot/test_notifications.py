@@ -21,6 +21,7 @@ from pypdf import PdfReader
 
 from partnerpot import notifications, services
 from partnerpot.models import Application, Call, StudyVisit
+from partnership import formats
 from partnership.models import NotificationKind, OutboxMessage, Person
 
 from ..factories import MembershipFactory, PersonFactory
@@ -75,7 +76,7 @@ def test_a_published_call_tells_every_partner_representative(
     assert row.due_at <= timezone.now()
     assert call.title in row.subject
     assert call.title in row.body_text
-    assert services.format_money(call.max_per_application) in row.body_text
+    assert formats.money(call.max_per_application) in row.body_text
     assert notifications.format_datetime(call.closes_at) in row.body_text
 
 

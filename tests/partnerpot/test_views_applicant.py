@@ -92,7 +92,7 @@ def test_home_shows_open_calls_with_a_start_button(client, login, partner_rep, c
     assert call.title in response.text
     assert url("application_start", call.pk) in response.text
     assert "Start søknad" in response.text
-    assert "200 000,00 kr" in response.text  # the most per application
+    assert "200\u00a0000,00\u00a0kr" in response.text  # the most per application
 
 
 def test_home_lists_our_latest_applications(client, login, partner_rep, wg_leader, call, registry):
@@ -155,8 +155,8 @@ def test_call_detail_shows_the_call(client, login, user, call):
     assert response.status_code == 200
     text = response.text
     assert call.title in text
-    assert "500 000,00 kr" in text  # the envelope
-    assert "200 000,00 kr" in text  # the most per application
+    assert "500\u00a0000,00\u00a0kr" in text  # the envelope
+    assert "200\u00a0000,00\u00a0kr" in text  # the most per application
     assert "Barn og unge medvirker i prosjektet." in text  # a criterion
     assert reverse("meetings:document_detail", args=[call.criteria_version.document_id]) in text
     assert "Bare representanter for partnerne kan søke." in text
@@ -272,7 +272,7 @@ def test_detail_shows_the_whole_application_to_the_applicant(client, login, part
         "Bergen",
         "Digital mobbing",
         "Samlinger",
-        "120 000,00 kr",  # the budget's total
+        "120\u00a0000,00\u00a0kr",  # the budget's total
         "Hvem i elevrådet er med?",
         url("receipt_pdf", submitted.pk),
         url("info_reply", submitted.pk),
@@ -322,7 +322,7 @@ def test_a_decided_application_shows_the_decision_and_the_grant(
     response = client.get(url("application_detail", application.pk))
     text = response.text
     assert "Innvilget" in text
-    assert "100 000,00 kr" in text
+    assert "100\u00a0000,00\u00a0kr" in text
     assert "Sluttrapport innen fristen." in text  # the conditions
     assert "Godt forankret, med tydelig medvirkning." in text  # the reason
     assert reverse("meetings:decision_detail", args=[application.decision_id]) in text
@@ -587,7 +587,7 @@ def test_a_budget_that_does_not_add_up_is_on_the_checklist(client, login, partne
     login(partner_rep)
     response = client.get(url("application_edit", complete.pk))
     assert "Budsjettlinjene er til sammen 125\u00a0000,00\u00a0kr" in response.text
-    assert "Summene må være like. Forskjellen er 5 000,00 kr." in response.text
+    assert "Summene må være like. Forskjellen er 5\u00a0000,00\u00a0kr." in response.text
     submit = client.get(url("application_submit", complete.pk))
     assert "Summene må være like." in submit.text
     assert "Send inn søknaden</button>" not in submit.text
@@ -886,7 +886,7 @@ def test_the_final_report_is_saved_then_submitted(client, login, partner_rep, gr
     login(partner_rep)
     page = client.get(url("grant_report", grant.pk))
     assert page.status_code == 200
-    assert "110 000,00 kr" in page.text  # the budget lines' total
+    assert "110\u00a0000,00\u00a0kr" in page.text  # the budget lines' total
     assert "Send inn sluttrapporten" in page.text
     response = client.post(url("grant_report", grant.pk), report_data(grant))
     assert response.status_code == 302
@@ -895,7 +895,7 @@ def test_the_final_report_is_saved_then_submitted(client, login, partner_rep, gr
     assert report.lines.count() == 2
     page = client.get(url("grant_report", grant.pk))
     # 110 000 spent of which 20 000 own contribution: 10 000 of the grant is unspent.
-    assert "10 000,00 kr" in page.text
+    assert "10\u00a0000,00\u00a0kr" in page.text
     # Submitting needs a confirmation.
     response = client.post(
         url("grant_report", grant.pk), report_data(grant, version=report.version, action="submit")

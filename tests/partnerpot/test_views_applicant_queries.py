@@ -25,7 +25,6 @@ from partnerpot.models import (
     CoApplicant,
     InfoRequest,
 )
-from partnership.roles import bump_registry_version
 from tests import querycounts
 from tests.partnerpot.factories import open_call, submitted_application
 from tests.querycounts import topped_up as _topped_up
@@ -34,12 +33,6 @@ pytestmark = pytest.mark.django_db
 SMALL, LARGE = 2, 20
 assert_constant_queries = partial(querycounts.assert_constant_queries, sizes=(SMALL, LARGE))
 _numbers = count(1000)
-
-
-@pytest.fixture(autouse=True)
-def _rights_not_cached(db):
-    """Rights read on every request, so the pinned counts do not depend on test order."""
-    bump_registry_version()
 
 
 @pytest.fixture

@@ -37,7 +37,6 @@ from partnerpot.models import (
     InfoRequest,
     StudyVisit,
 )
-from partnership.roles import bump_registry_version
 from tests import querycounts
 from tests.factories import PartnerFactory
 from tests.meetings.factories import held_meeting
@@ -54,12 +53,6 @@ pytestmark = pytest.mark.django_db
 SMALL, LARGE = 2, 20
 assert_constant_queries = partial(querycounts.assert_constant_queries, sizes=(SMALL, LARGE))
 _numbers = count(1000)
-
-
-@pytest.fixture(autouse=True)
-def _rights_not_cached(db):
-    """Rights read on every request, so the pinned counts do not depend on test order."""
-    bump_registry_version()
 
 
 @pytest.fixture

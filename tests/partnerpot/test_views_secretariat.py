@@ -371,7 +371,7 @@ def test_decide_page_shows_the_remaining_envelope_and_hides_conflicted_recommend
     response = login(secretariat).get(url("call_decide", call.pk))
     assert response.status_code == 200
     assert "Igjen av rammen" in response.text
-    assert "150 000,00 kr" in response.text
+    assert "150\u00a0000,00\u00a0kr" in response.text
     rows = {row["application"].pk: row for row in response.context["rows"]}
     assert rows[udir.pk]["conflicted"] and rows[udir.pk]["form"] is None
     assert rows[udir.pk]["assessment"] is None
@@ -402,7 +402,7 @@ def test_deciding_through_htmx_updates_the_row_and_the_envelope(
     assert response.status_code == 200, response.text
     assert f'id="decide-{fug.pk}"' in response.text
     assert 'id="envelope"' in response.text and 'hx-swap-oob="true"' in response.text
-    assert "50 000,00 kr" in response.text  # what remains
+    assert "50\u00a0000,00\u00a0kr" in response.text  # what remains
     message = json.loads(response["HX-Trigger"])["portal:message"]
     assert "Igjen av rammen: 50\u00a0000,00\u00a0kr" in message
     fug.refresh_from_db()

@@ -18,7 +18,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partnerpot.models import Application, Assessment, CoApplicant
-from partnership.roles import bump_registry_version
 from tests import querycounts
 from tests.meetings.factories import AgendaItemFactory
 from tests.partnerpot.factories import open_call
@@ -34,12 +33,6 @@ STATUSES = [
     Application.Status.INFO_REQUESTED,
     Application.Status.WITHDRAWN,
 ]
-
-
-@pytest.fixture(autouse=True)
-def _rights_not_cached(db):
-    """Rights are read on every request, so the counts do not depend on the tests' order."""
-    bump_registry_version()
 
 
 @pytest.fixture

@@ -1,0 +1,84 @@
+"""The one home for presenting money and dates (issue 9 §3).
+
+Templates use the filters in ``partnership.templatetags.portal`` (``money``, ``when``,
+``long_date``), which call these functions; e-mails, PDFs and exports call them directly. The
+date styles are the locale format modules in ``partnership/locale_formats`` (one style per
+language); times are shown in Europe/Oslo whatever the server's zone.
+
+Money: always Norwegian kroner, whatever the language ("1 500 000,00 kr": a no-break space
+between thousands, a decimal comma). Amounts are ``Decimal`` and are rounded half up to øre
+(the common rule for money, not the banker's half-to-even); a float is refused, so a float can
+never slip into an amount unnoticed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+from django.utils import formats as django_formats
+from django.utils.text import capfirst
+
+OSLO = ZoneInfo("Europe/Oslo")
+NBSP = "\xa0"
+ORE = Decimal("0.01")
+# The same rule in a spreadsheet cell: the amount stays a number, shown as kroner.
+XLSX_MONEY_FORMAT = '#,##0.00 "kr"'
+
+
+def money(amount: Decimal | int | None, *, decimals: int = 2) -> str:
+    """``Decimal("1500000")`` → ``"1 500 000,00 kr"`` (no-break spaces); ``None`` → ``""``."""
+    if amount is None or amount == "":
+        return ""
+    if isinstance(amount, float):
+        raise TypeError("money() takes a Decimal, never a float")
+    value = Decimal(amount).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    sign = "-" if value < 0 else ""
+    whole, _sep, fraction = f"{abs(value):.{decimals}f}".partition(".")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    number = NBSP.join(groups) + (f",{fraction}" if decimals else "")
+    return f"{sign}{number}{NBSP}kr"
+
+
+def _local(value):
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: the portal stores aware datetimes only")
+        return value.astimezone(OSLO)
+    return value
+
+
+def date(value: dt.date | dt.datetime | None) -> str:
+    """ "8. desember 2026" / "8 December 2026" in the active language; a datetime's Oslo date."""
+    if value is None:
+        return ""
+    return django_formats.date_format(_local(value), "DATE_FORMAT")
+
+
+def long_date(value: dt.date | dt.datetime | None, *, capital: bool = False) -> str:
+    """With the weekday: "tirsdag 8. desember 2026" inside a sentence, "Tirsdag …" with
+    ``capital`` (English weekdays are capitalised anyway)."""
+    if value is None:
+        return ""
+    local = _local(value)
+    text = f"{django_formats.date_format(local, 'l')} {date(local)}"
+    return capfirst(text) if capital else text
+
+
+def datetime(value: dt.datetime | None) -> str:
+    """ "8. desember 2026 kl. 10:00" / "8 December 2026, 10:00", in Europe/Oslo."""
+    if value is None:
+        return ""
+    return django_formats.date_format(_local(value), "DATETIME_FORMAT")
+
+
+def time(value: dt.datetime | dt.time | None) -> str:
+    """ "10:00", in Europe/Oslo for a datetime."""
+    if value is None:
+        return ""
+    return django_formats.time_format(_local(value), "TIME_FORMAT")
