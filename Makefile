@@ -55,6 +55,7 @@ test-fast: setup
 lint: $(VENV)/.synced
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(DEV) exec -- $(PY) manage.py makemigrations --check --dry-run
 
 format: $(VENV)/.synced

@@ -28,6 +28,7 @@ from .models import (
     Meeting,
     Minutes,
 )
+from .uploads import human_size, max_bytes
 
 MAX_TEXT = 20_000
 
@@ -214,7 +215,6 @@ class AttachmentForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from .uploads import human_size, max_bytes
 
         super().__init__(*args, **kwargs)
         field = self.fields["file"]

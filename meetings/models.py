@@ -595,7 +595,7 @@ class Minutes(models.Model):
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    # Optimistic locking: a save carrying an older version is refused (services.ConflictError).
+    # Optimistic locking: a save carrying an older version is refused (partnership.locking.ConflictError).
     version = models.PositiveIntegerField(default=1)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

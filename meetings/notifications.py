@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import DateTimeField, ExpressionWrapper, F, QuerySet, Value
+from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.template.defaultfilters import slugify
 from django.template.loader import render_to_string
@@ -26,11 +26,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from partnership import formats as portal_formats
-from partnership import outbox
+from partnership import outbox, timeutils
 from partnership.models import Body, Membership, NotificationKind, Person
 
 from . import extensions, selectors, services
 from .models import OSLO, FollowUp, Meeting, MeetingSettings
+from .pdf import notice_pdf
 
 Kind = NotificationKind
 
@@ -143,7 +144,6 @@ def notice_pdf_attachment(
 ) -> outbox.Attachment | None:
     """The notice as PDF (``meetings.pdf.notice_pdf``), made when the e-mail is sent; one
     variant per distinct set of ``withheld`` items (the dispatcher renders each spec once)."""
-    from .pdf import notice_pdf
 
     meeting = Meeting.objects.select_related("body").filter(pk=meeting_id).first()
     if meeting is None:
@@ -253,11 +253,9 @@ def _annotate_days(qs: QuerySet[Meeting], setting: str, base: str, sign: int) ->
     """``moment`` = the meeting's ``base`` time ± the body's ``setting`` in days (its default when
     the body has no settings row), computed in SQL."""
     default = MeetingSettings._meta.get_field(setting).default
-    days = Coalesce(F(f"body__meeting_settings__{setting}"), Value(default)) * Value(
-        dt.timedelta(days=1)
-    )
-    moment = F(base) + days if sign > 0 else F(base) - days
-    return qs.annotate(moment=ExpressionWrapper(moment, output_field=DateTimeField()))
+    days = Coalesce(F(f"body__meeting_settings__{setting}"), Value(default))
+    shift = timeutils.oslo_days_after if sign > 0 else timeutils.oslo_days_before
+    return qs.annotate(moment=shift(F(base), days))
 
 
 def _notice_due(now: dt.datetime, audience: Audience) -> Iterable[Candidate]:
@@ -291,7 +289,7 @@ def _proposal_deadlines(now: dt.datetime, audience: Audience) -> Iterable[Candid
     soon = [
         m
         for m in selectors.meetings_open_for_proposals(now=now)
-        if m.proposal_deadline - dt.timedelta(days=PROPOSAL_REMINDER_DAYS) <= now
+        if timeutils.days_before(m.proposal_deadline, PROPOSAL_REMINDER_DAYS) <= now
     ]
     if not soon:
         return

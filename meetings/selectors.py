@@ -16,8 +16,6 @@ from decimal import Decimal
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import (
     Count,
-    DateTimeField,
-    ExpressionWrapper,
     F,
     Prefetch,
     Q,
@@ -27,6 +25,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from partnership import timeutils
 from partnership.models import Body, Membership, Person, today
 
 from . import access, extensions
@@ -217,7 +216,7 @@ def agenda_template_items(template: AgendaTemplate) -> list[AgendaTemplateItem]:
 def proposal_deadline(meeting: Meeting) -> dt.datetime:
     """The last moment (server time) a proposal for the meeting is accepted."""
     days = MeetingSettings.objects.effective(meeting.body).proposal_deadline_days
-    return meeting.starts_at - dt.timedelta(days=days)
+    return timeutils.days_before(meeting.starts_at, days)
 
 
 def meetings_open_for_proposals(*, now: dt.datetime | None = None) -> QuerySet[Meeting]:
@@ -227,11 +226,9 @@ def meetings_open_for_proposals(*, now: dt.datetime | None = None) -> QuerySet[M
     """
     now = now or timezone.now()
     default_days = MeetingSettings._meta.get_field("proposal_deadline_days").default
-    deadline = ExpressionWrapper(
-        F("starts_at")
-        - Coalesce(F("body__meeting_settings__proposal_deadline_days"), Value(default_days))
-        * Value(dt.timedelta(days=1)),
-        output_field=DateTimeField(),
+    deadline = timeutils.oslo_days_before(
+        F("starts_at"),
+        Coalesce(F("body__meeting_settings__proposal_deadline_days"), Value(default_days)),
     )
     return (
         Meeting.objects.select_related("body")

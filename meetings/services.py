@@ -27,6 +27,8 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from partnership import formats as portal_formats
+from partnership.actors import acting_person
+from partnership.locking import ConflictError
 from partnership.models import Body, Membership, Person
 
 from . import seeds, uploads
@@ -57,47 +59,10 @@ from .selectors import VOTING_ROLES, proposal_deadline
 STORED_LANGUAGE = "nb"
 
 
-class ConflictError(Exception):
-    """Someone else saved the same text since you opened it.
-
-    Carries both texts so the page can show them side by side and neither is lost:
-    ``current`` is what is saved now (with ``current_version``, ``updated_by``,
-    ``updated_at``), ``yours`` is what you tried to save.
-    """
-
-    def __init__(
-        self,
-        *,
-        current: dict[str, str],
-        yours: dict[str, str],
-        current_version: int,
-        updated_by: Person | None,
-        updated_at: dt.datetime,
-    ):
-        self.current = current
-        self.yours = yours
-        self.current_version = current_version
-        self.updated_by = updated_by
-        self.updated_at = updated_at
-        self.message = _(
-            "%(person)s lagret en endring %(when)s mens du skrev. Teksten din er ikke lagret, "
-            "men den er tatt vare på under. Sammenlign og lagre på nytt."
-        ) % {
-            "person": updated_by or _("En annen bruker"),
-            "when": portal_formats.datetime(updated_at),
-        }
-        super().__init__(self.message)
-
-
 # --- Small helpers ----------------------------------------------------------------------------
-def _as_user(person):
-    """Accept a Person or None (AnonymousUser and friends are not actors)."""
-    return person if isinstance(person, Person) else None
-
-
 def _save(obj, *, by=None, **kwargs) -> None:
     """Save, with ``by`` as the author of the history record when given."""
-    if _as_user(by) is not None:
+    if acting_person(by) is not None:
         obj._history_user = by
     obj.save(**kwargs)
 
@@ -217,7 +182,7 @@ def meeting_create(
         video_url=video_url.strip(),
         suggested=suggested,
         plan_slot=plan_slot,
-        created_by=_as_user(created_by),
+        created_by=acting_person(created_by),
     )
     _validate_meeting(meeting)
     _save(meeting, by=created_by)
@@ -394,7 +359,7 @@ def agenda_item_create(
         responsible=responsible,
         exempt=exempt,
         legal_basis=legal_basis,
-        created_by=_as_user(created_by),
+        created_by=acting_person(created_by),
     )
     # Validate before taking a number: a refused item uses none (the rollback would undo it anyway).
     _validate_item(item)
@@ -645,7 +610,7 @@ def _lock_open_proposal(proposal: Proposal) -> Proposal:
 
 def _handled(proposal: Proposal, status: str, by) -> None:
     proposal.status = status
-    proposal.handled_by = _as_user(by)
+    proposal.handled_by = acting_person(by)
     proposal.handled_at = timezone.now()
     proposal.full_clean()
     proposal.save()
@@ -797,16 +762,16 @@ def minutes_start(*, meeting: Meeting, by: Person | None = None) -> Minutes:
     if meeting.status != Meeting.Status.HELD:
         raise ValidationError(_("Referat kan skrives når møtet er avholdt."))
     _transition(meeting, Meeting.Status.MINUTES_DRAFT, by=by)
-    minutes = Minutes(meeting=meeting, updated_by=_as_user(by))
+    minutes = Minutes(meeting=meeting, updated_by=acting_person(by))
     minutes.full_clean()
     _save(minutes, by=by)
     bulk_create_with_history(
         [
-            MinutesEntry(minutes=minutes, agenda_item=item, updated_by=_as_user(by))
+            MinutesEntry(minutes=minutes, agenda_item=item, updated_by=acting_person(by))
             for item in meeting.agenda_items.order_by("position", "number")
         ],
         MinutesEntry,
-        default_user=_as_user(by),
+        default_user=acting_person(by),
     )
     return minutes
 
@@ -840,7 +805,7 @@ def minutes_save(
         )
     locked.notes = notes
     locked.version += 1
-    locked.updated_by = _as_user(by)
+    locked.updated_by = acting_person(by)
     locked.updated_at = timezone.now()
     locked.full_clean()
     _save(locked, by=by)
@@ -873,7 +838,7 @@ def minutes_entry_save(
     locked.summary = summary
     locked.decision_text = decision_text
     locked.version += 1
-    locked.updated_by = _as_user(by)
+    locked.updated_by = acting_person(by)
     locked.updated_at = timezone.now()
     locked.full_clean()
     _save(locked, by=by)
@@ -910,7 +875,7 @@ def minutes_approve(
     minutes.approved_how = how
     minutes.approved_at = now
     minutes.approved_at_meeting = at_meeting
-    minutes.approved_by = _as_user(by)
+    minutes.approved_by = acting_person(by)
     minutes.full_clean()
     _save(minutes, by=by)
 
@@ -989,7 +954,7 @@ def _decision_create(
         title=(title or "").strip(),
         text=text.strip(),
         made_under_delegation=made_under_delegation,
-        recorded_by=_as_user(recorded_by),
+        recorded_by=acting_person(recorded_by),
         **_concerns_fields(concerns),
     )
     decision.full_clean(exclude=["number"])
@@ -1153,7 +1118,7 @@ def follow_up_create(
         due_on=due_on,
         responsible_person=responsible_person,
         responsible_body=responsible_body,
-        created_by=_as_user(created_by),
+        created_by=acting_person(created_by),
     )
     follow_up.full_clean()
     follow_up.save()
@@ -1247,7 +1212,7 @@ def document_version_create(
         number=(latest.number if latest else 0) + 1,
         text=text,
         change_note=change_note.strip(),
-        created_by=_as_user(created_by),
+        created_by=acting_person(created_by),
     )
     version.full_clean()
     version.save()
@@ -1491,7 +1456,7 @@ def attachment_add(
         content_type=upload.content_type,
         size=upload.size,
         sha256=upload.sha256,
-        uploaded_by=_as_user(uploaded_by),
+        uploaded_by=acting_person(uploaded_by),
         exempt=exempt,
         legal_basis=legal_basis,
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from meetings.uploads import human_size, max_bytes
 from partnership.forms import DateInput
 from partnership.models import Partner
 
@@ -241,7 +242,6 @@ class FileForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from meetings.uploads import human_size, max_bytes
 
         super().__init__(*args, **kwargs)
         field = self.fields["file"]

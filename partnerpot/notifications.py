@@ -53,7 +53,7 @@ from django.utils.translation import gettext as _
 
 from meetings.models import OSLO
 from meetings.notifications import secretariat_people
-from partnership import outbox
+from partnership import outbox, timeutils
 from partnership.formats import money
 from partnership.models import (
     Body,
@@ -65,7 +65,9 @@ from partnership.models import (
     Person,
 )
 
+from .access import ACT_FOR_PARTNER
 from .models import Application, Call, Grant, GrantReport, InfoRequest, StudyVisit
+from .pdf import letter_filename, letter_pdf, letter_pdf_task, receipt_filename, receipt_pdf
 
 Kind = NotificationKind
 logger = logging.getLogger(__name__)
@@ -177,7 +179,6 @@ def partner_representatives(partner_ids: Iterable[int] | None = None) -> list[Pe
 def acting_people(partner_ids: Iterable[int]) -> list[Person]:
     """Everyone who may act for one of the partners (``partnerpot.access``: the
     ``act_for_partner`` permission, directly or through the partner's group)."""
-    from .access import ACT_FOR_PARTNER
 
     ids = list(partner_ids)
     if not ids:
@@ -272,7 +273,6 @@ def _section_labels(application, sections: Iterable[str]) -> Lazy:
 @outbox.attachment_renderer
 def receipt_pdf_attachment(*, application_id: int, language: str) -> outbox.Attachment | None:
     """The receipt PDF (a copy of the submitted application) in the recipient's language."""
-    from .pdf import receipt_filename, receipt_pdf
 
     application = Application.objects.select_related("call").filter(pk=application_id).first()
     if application is None:
@@ -288,7 +288,6 @@ def receipt_pdf_attachment(*, application_id: int, language: str) -> outbox.Atta
 def letter_pdf_attachment(*, application_id: int, language: str) -> outbox.Attachment | None:
     """The decision letter, always in the applicant's written standard (``letter_language``),
     whatever the recipient's language; the stored copy when it has been made."""
-    from .pdf import letter_filename, letter_pdf
 
     application = Application.objects.select_related("call").filter(pk=application_id).first()
     if application is None or not application.is_decided:
@@ -520,8 +519,6 @@ def _outcome_label(application) -> Lazy:
 def _queue_letter(application_id: int) -> None:
     """Hand the letter to the pdf queue (on commit). A broker that is down must not turn a
     committed decision into an error: the letter is made when the e-mail is sent anyway."""
-    from .tasks import letter_pdf_task
-
     try:
         letter_pdf_task.apply_async(kwargs={"application_id": application_id})
     except Exception:  # the broker, or an eager task that failed
@@ -719,10 +716,11 @@ class Audience:
         return _sorted(people)
 
 
-def _threshold(remaining: dt.timedelta) -> int | None:
-    """The nearest reminder threshold (in days) the remaining time falls within."""
+def _threshold(closes_at: dt.datetime, now: dt.datetime) -> int | None:
+    """The nearest reminder threshold (in days) the time left falls within: "7 days before"
+    is calendar days in Oslo at the same wall-clock time (``timeutils``), across DST."""
     for days in sorted(CALL_DEADLINE_REMINDER_DAYS):
-        if remaining <= dt.timedelta(days=days):
+        if timeutils.days_before(closes_at, days) <= now:
             return days
     return None
 
@@ -736,10 +734,13 @@ def _call_deadlines(now: dt.datetime, audience: Audience) -> Iterable[Candidate]
         status=Call.Status.PUBLISHED,
         opens_at__lte=now,
         closes_at__gt=now,
-        closes_at__lte=now + longest,
+        # An hour more than the longest threshold: a DST change in between; ``_threshold`` decides.
+        closes_at__lte=now + longest + dt.timedelta(hours=1),
     )
     for call in calls:
-        days = _threshold(call.closes_at - now)
+        days = _threshold(call.closes_at, now)
+        if days is None:
+            continue
         drafts = list(
             call.applications.filter(status=Application.Status.DRAFT)
             .select_related("applicant", "call")

@@ -11,7 +11,7 @@ network).
 - ``letter_pdf``: the decision letter (vedtaksbrev) in the applicant's chosen written standard
   (``application.letter_language``: bokmål or nynorsk), attached to the decision e-mail and
   stored once on the application by the ``pdf.partnerpot_letter`` task
-  (``partnerpot.tasks.letter_pdf_task`` calls ``letter_pdf_store``),
+  (``letter_pdf_task`` below calls ``letter_pdf_store``),
   in private storage served only by access-checked views.
 """
 
@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from celery import shared_task
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -31,7 +32,15 @@ from meetings.models import OSLO
 from meetings.pdf import _render, _short_date, _w3c
 from partnership import formats as formats_portal
 
-from .models import Application, ApplicationFile, BudgetLine, GrantReport, LetterLanguage
+from .models import (
+    Application,
+    ApplicationFile,
+    BudgetLine,
+    BullyingForm,
+    GrantReport,
+    LetterLanguage,
+    SubGoal,
+)
 
 __all__ = [
     "letter_filename",
@@ -100,7 +109,6 @@ def _budget(application: Application) -> dict:
 
 def receipt_pdf(*, application: Application, language: str) -> bytes:
     """A copy of the submitted application, as PDF/UA-1, in ``language``."""
-    from .models import SubGoal, BullyingForm  # noqa: I001 (local: choices only)
 
     application = (
         Application.objects.select_related("call", "applicant", "submitted_by")
@@ -250,3 +258,18 @@ def letter_pdf_store(*, application: Application) -> str:
     Application.objects.filter(pk=application.pk).update(letter_pdf=name)
     application.letter_pdf.name = name
     return name
+
+
+@shared_task(name="pdf.partnerpot_letter")
+def letter_pdf_task(*, application_id: int) -> str | None:
+    """Make and store the decision letter of an application (queued on commit after the
+    decision; the ``pdf`` queue). Returns the storage name, or None when there is nothing to
+    store."""
+    application = Application.objects.filter(pk=application_id).first()
+    if application is None:
+        logger.warning("pdf.partnerpot_letter: application %s does not exist", application_id)
+        return None
+    if not application.is_decided:
+        logger.warning("pdf.partnerpot_letter: application %s is not decided", application_id)
+        return None
+    return letter_pdf_store(application=application)

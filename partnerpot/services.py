@@ -35,6 +35,8 @@ from meetings import services as meeting_services
 from meetings import uploads
 from meetings.models import AgendaItem, DocumentVersion, GoverningDocument, Meeting
 from partnership import formats
+from partnership.actors import acting_person
+from partnership.locking import ConflictError
 from partnership.models import Body, Partner, Person
 
 from . import areas, notifications
@@ -69,20 +71,6 @@ DEFAULT_REPORT_MONTHS_AFTER_END = 3
 
 Status = Application.Status
 Section = Application.Section
-
-
-class ConflictError(Exception):
-    """Someone else saved the same application (or report) since you opened it."""
-
-    def __init__(self, *, current_version: int, updated_by: Person | None, updated_at):
-        self.current_version = current_version
-        self.updated_by = updated_by
-        self.updated_at = updated_at
-        super().__init__("stale version")
-
-
-def _as_user(person):
-    return person if getattr(person, "pk", None) else None
 
 
 def _now() -> dt.datetime:
@@ -207,7 +195,7 @@ def call_create(*, created_by: Person | None = None, **fields) -> Call:
         raise TypeError(f"unknown fields {sorted(unknown)}")
     if "criteria_version" not in fields:
         fields["criteria_version"] = criteria_in_force()
-    call = Call(created_by=_as_user(created_by), **fields)
+    call = Call(created_by=acting_person(created_by), **fields)
     _validate_call(call)
     call.save()
     _copy_criteria(call)
@@ -393,8 +381,8 @@ def application_create(*, call: Call, applicant: Partner, by: Person | None = No
         applicant=applicant,
         year=call.year,
         number=counter.last_number,
-        created_by=_as_user(by),
-        updated_by=_as_user(by),
+        created_by=acting_person(by),
+        updated_by=acting_person(by),
     )
     application.full_clean(exclude=["created_by", "updated_by"])
     application.save()
@@ -429,7 +417,7 @@ def _check_version(application: Application, version: int | None) -> None:
 
 def _touch(application: Application, by) -> None:
     application.version += 1
-    application.updated_by = _as_user(by)
+    application.updated_by = acting_person(by)
     application.updated_at = _now()
 
 
@@ -607,7 +595,7 @@ def file_add(
         content_type=upload.content_type,
         size=upload.size,
         sha256=upload.sha256,
-        uploaded_by=_as_user(by),
+        uploaded_by=acting_person(by),
     )
     storage = ApplicationFile._meta.get_field("file").storage
     stored: list[str] = []
@@ -752,7 +740,7 @@ def application_submit(*, application: Application, by: Person | None = None) ->
         )
     application.status = Status.SUBMITTED
     application.submitted_at = now
-    application.submitted_by = _as_user(by)
+    application.submitted_by = acting_person(by)
     _touch(application, by)
     application.save()
     notifications.application_submitted(application=application)
@@ -768,7 +756,7 @@ def application_withdraw(
         raise ValidationError(_("Søknaden kan ikke trekkes etter at den er vedtatt."))
     application.status = Status.WITHDRAWN
     application.withdrawn_at = _now()
-    application.withdrawn_by = _as_user(by)
+    application.withdrawn_by = acting_person(by)
     application.withdrawal_reason = (reason or "").strip()
     application.reopened_sections = []
     _touch(application, by)
@@ -815,7 +803,7 @@ def info_request_create(
         sections=sections,
         message=message.strip(),
         reply_by=reply_by,
-        requested_by=_as_user(by),
+        requested_by=acting_person(by),
     )
     request.full_clean(exclude=["requested_by", "answered_by"])
     request.save()
@@ -845,7 +833,7 @@ def info_request_answer(
     request = application.info_requests.get(answered_at__isnull=True)
     request.answer = answer.strip()
     request.answered_at = _now()
-    request.answered_by = _as_user(by)
+    request.answered_by = acting_person(by)
     request.save()
     application.status = Status.SUBMITTED
     application.reopened_sections = []
@@ -927,7 +915,7 @@ def assessment_save(
     assessment.recommendation = recommendation or ""
     assessment.recommended_amount = amount
     assessment.recommendation_text = (recommendation_text or "").strip()
-    assessment.assessed_by = _as_user(by)
+    assessment.assessed_by = acting_person(by)
     assessment.updated_at = _now()
     assessment.version += 1
     assessment.full_clean(exclude=["assessed_by"])
@@ -1346,7 +1334,7 @@ def grant_report_save(
     if errors:
         raise ValidationError(errors)
     report.version += 1
-    report.updated_by = _as_user(by)
+    report.updated_by = acting_person(by)
     report.updated_at = _now()
     report.full_clean(exclude=["updated_by", "submitted_by", "approved_by"])
     report.save()
@@ -1406,7 +1394,7 @@ def grant_report_submit(*, grant: Grant, by: Person | None = None) -> GrantRepor
         raise ValidationError([_("Sluttrapporten er ikke komplett:")] + [m for _f, m in missing])
     report.status = GrantReport.Status.SUBMITTED
     report.submitted_at = _now()
-    report.submitted_by = _as_user(by)
+    report.submitted_by = acting_person(by)
     report.feedback = ""
     report.save()
     grant.status = Grant.Status.REPORT_DUE
@@ -1445,7 +1433,7 @@ def grant_report_approve(*, grant: Grant, by: Person | None = None) -> GrantRepo
         raise ValidationError(_("Sluttrapporten er ikke til behandling."))
     report.status = GrantReport.Status.APPROVED
     report.approved_at = _now()
-    report.approved_by = _as_user(by)
+    report.approved_by = acting_person(by)
     report.save()
     left = unspent(report)
     if left > 0:
@@ -1505,7 +1493,7 @@ def study_visit_create(
 ) -> StudyVisit:
     if not partners:
         raise ValidationError({"partners": _("Velg minst én partner som foreslår besøket.")})
-    visit = StudyVisit(created_by=_as_user(by))
+    visit = StudyVisit(created_by=acting_person(by))
     _clean_visit(visit, values)
     visit.save()
     visit.partners.set(partners)

@@ -55,6 +55,7 @@ from email.utils import parseaddr
 from functools import partial
 from typing import Any, NamedTuple
 
+from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -304,8 +305,6 @@ def queue_dispatch(ids: Sequence[int]) -> None:
     """Hand ids to workers (on commit). Not ``delay_on_commit``: a broker that is down must not
     turn a committed change into an error page. The rows are safe in the database and the
     next sweep sends them, so a failure to queue is only logged."""
-    from .tasks import dispatch_outbox_messages
-
     for start in range(0, len(ids), TASK_CHUNK):
         chunk = list(ids[start : start + TASK_CHUNK])
         try:
@@ -588,3 +587,11 @@ def dispatch_due(
             break
         total.add(_deliver(claim))
     return total
+
+
+@shared_task(name="partnership.tasks.dispatch_outbox_messages")
+def dispatch_outbox_messages(ids: list[int]) -> int:
+    """Queued when a transaction that wrote due e-mails commits: send them now. Defined here,
+    beside ``queue_dispatch``, so that the outbox needs no import of ``tasks`` (which imports
+    the services, which import the outbox)."""
+    return dispatch_ids(ids).sent

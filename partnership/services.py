@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
-from . import outbox
+from . import outbox, timeutils
 from .models import (
     Affiliation,
     Body,
@@ -363,7 +363,7 @@ def invitation_create(
         token_hash=_hash_token(token),
         invited_by=invited_by,
         created_at=now,
-        expires_at=now + dt.timedelta(days=settings.INVITATION_VALID_DAYS),
+        expires_at=timeutils.days_after(now, settings.INVITATION_VALID_DAYS),
     )
     invitation.full_clean()
     invitation.save()

@@ -1,6 +1,7 @@
 from celery import shared_task
 
 from . import outbox, services
+from .outbox import dispatch_outbox_messages  # noqa: F401 - registered here for autodiscovery
 
 
 @shared_task(name="partnership.tasks.sync_membership_rights")
@@ -13,9 +14,3 @@ def sync_membership_rights() -> int:
 def dispatch_outbox() -> int:
     """Every minute (beat): send the outbox's due e-mails, and those a dead worker left."""
     return outbox.dispatch_due().sent
-
-
-@shared_task(name="partnership.tasks.dispatch_outbox_messages")
-def dispatch_outbox_messages(ids: list[int]) -> int:
-    """Queued when a transaction that wrote due e-mails commits: send them now."""
-    return outbox.dispatch_ids(ids).sent

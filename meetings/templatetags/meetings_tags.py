@@ -5,6 +5,9 @@ from __future__ import annotations
 from django import template
 from django.utils import timezone
 
+from meetings import selectors
+from meetings.models import Meeting
+
 register = template.Library()
 
 STATUS_COLORS = {
@@ -53,8 +56,6 @@ def get_item(mapping, key):
 @register.simple_tag
 def next_meetings(user, count: int = 5):
     """The next meetings the user may see (the home page card); one query."""
-    from meetings import selectors
-    from meetings.models import Meeting
 
     if not getattr(user, "is_authenticated", False):
         return []
@@ -68,7 +69,6 @@ def next_meetings(user, count: int = 5):
 @register.simple_tag
 def open_follow_ups(user, count: int = 5):
     """The user's open follow-up items, the earliest due first (the home page card)."""
-    from meetings import selectors
 
     if not getattr(user, "is_authenticated", False):
         return []

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from partnership import timeutils
 from partnership.models import Body
 
 from .. import access, ical, selectors
@@ -202,7 +203,7 @@ def calendar_entries(
                 )
             )
         if meeting.body_id in managed and meeting.status in MINUTES_PENDING:
-            due = (meeting.starts_at + dt.timedelta(days=meeting.minutes_days)).astimezone(OSLO)
+            due = timeutils.days_after(meeting.starts_at, meeting.minutes_days)
             if first <= due.date() <= last and meeting.starts_at < now:
                 entries.append(
                     Entry(
@@ -218,9 +219,7 @@ def calendar_entries(
         if not meeting.is_upcoming:
             continue
         if meeting.body.kind in Proposal.TARGET_BODY_KINDS:
-            deadline = (meeting.starts_at - dt.timedelta(days=meeting.proposal_days)).astimezone(
-                OSLO
-            )
+            deadline = timeutils.days_before(meeting.starts_at, meeting.proposal_days)
             if first <= deadline.date() <= last:
                 entries.append(
                     Entry(
@@ -234,7 +233,7 @@ def calendar_entries(
                     )
                 )
         if meeting.body_id in managed and meeting.notice_sent_at is None:
-            notice = (meeting.starts_at - dt.timedelta(days=meeting.notice_days)).astimezone(OSLO)
+            notice = timeutils.days_before(meeting.starts_at, meeting.notice_days)
             if first <= notice.date() <= last:
                 entries.append(
                     Entry(

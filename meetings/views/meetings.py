@@ -14,7 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 from partnership import formats as portal_formats
 from partnership.models import Body
 
-from .. import access, notifications, selectors, services
+from .. import access, notifications, pdf, selectors, services
 from ..forms import (
     AgendaItemForm,
     AttachmentForm,
@@ -390,7 +390,6 @@ def _attachment(content: bytes, *, filename: str, content_type: str) -> HttpResp
 @require_GET
 def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = access.meeting_for_user(request.user, pk)
-    from .. import pdf  # WeasyPrint is imported on first use, not with the URLconf
 
     content = pdf.notice_pdf(
         meeting=meeting,
@@ -408,7 +407,6 @@ def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = access.meeting_for_user(request.user, pk)
     if not meeting.minutes_are_approved:
         raise Http404
-    from .. import pdf
 
     stored = pdf.minutes_pdf_path(meeting, language=request.LANGUAGE_CODE)
     if stored:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from partnership.locking import ConflictError
 from partnership.models import Body, Membership, Person
 
 from .. import access, selectors, services
@@ -26,7 +27,7 @@ from ..forms import (
     people_of_body,
 )
 from ..models import Attendance, FollowUp, Meeting, Minutes, MinutesEntry, StepAside
-from ..services import ConflictError
+from ..pdf import minutes_pdf_task
 from .common import apply_validation_error, done, error_text, with_message
 
 
@@ -402,7 +403,6 @@ def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
 def _queue_minutes_pdf(meeting: Meeting) -> None:
     """Have the PDF of the approved minutes made ahead of the first download (the download
     view renders it if no worker has yet)."""
-    from ..pdf import minutes_pdf_task
 
     try:
         minutes_pdf_task.delay_on_commit(meeting_id=meeting.pk)

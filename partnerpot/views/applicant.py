@@ -23,10 +23,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from meetings import uploads
 from meetings.uploads import AttachmentSizeGuard
 from partnership.formats import money
+from partnership.locking import ConflictError
 from partnership.models import Partner
 from partnership.viewhelpers import apply_validation_error, page_of
 
-from .. import access, selectors, services
+from .. import access, pdf, selectors, services
 from ..forms import (
     SECTION_FORMS,
     BudgetLineForm,
@@ -50,7 +51,7 @@ from ..models import (
     InfoRequest,
     SubGoal,
 )
-from ..services import AlreadySubmitted, ConflictError
+from ..services import AlreadySubmitted
 
 Status = Application.Status
 Section = Application.Section
@@ -798,7 +799,6 @@ def receipt_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     application = access.application_for_user(request.user, pk)
     if application.submitted_at is None:
         raise Http404
-    from .. import pdf  # WeasyPrint is imported on first use, not with the URLconf
 
     content = pdf.receipt_pdf(application=application, language=request.LANGUAGE_CODE)
     return _pdf_response(content, pdf.receipt_filename(application))
@@ -811,7 +811,6 @@ def letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     application = access.application_for_user(request.user, pk)
     if not application.is_decided:
         raise Http404
-    from .. import pdf
 
     content = None
     if application.letter_pdf:

@@ -29,6 +29,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from partnership import formats
 from partnership.formats import money
+from partnership.locking import ConflictError
 from partnership.viewhelpers import apply_validation_error, page_of, with_message
 
 from .. import access, selectors, services
@@ -805,7 +806,7 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
             saved = services.assessment_save(
                 application=application, by=request.user, **form.service_values()
             )
-        except services.ConflictError as exc:
+        except ConflictError as exc:
             # Keep what the user typed, now against the version they have seen.
             data = request.POST.copy()
             data["version"] = exc.current_version

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from meetings import access as meeting_access
 from meetings.models import Decision
+from partnership.locking import ConflictError
 from partnership.viewhelpers import apply_validation_error, page_of
 
 from .. import access, selectors, services
@@ -171,7 +172,7 @@ def study_visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 partners=list(form.cleaned_data["partners"]),
                 **form.values(),
             )
-        except services.ConflictError:
+        except ConflictError:
             form.add_error(
                 None,
                 _(

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from meetings import selectors, services
 from meetings.models import AgendaItem, Decision, Meeting, Minutes
-from meetings.services import ConflictError
+from partnership.locking import ConflictError
 
 from ..factories import PersonFactory
 from .factories import AgendaItemFactory, MeetingFactory, held_meeting
