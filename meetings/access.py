@@ -21,20 +21,25 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from partnership.models import Body, BodyGroupObjectPermission, BodyUserObjectPermission
 
 from . import extensions
 from .models import (
+    AgendaAttachment,
     AgendaItem,
     AgendaTemplate,
     AgendaTemplateItem,
     Decision,
+    DocumentVersion,
     FollowUp,
     GoverningDocument,
     Meeting,
+    MinutesEntry,
     Proposal,
+    StepAside,
 )
 
 PAPERS_PERMISSION = {
@@ -339,3 +344,58 @@ def agenda_template_item_for_user(user, pk: int, action: str = "manage") -> Agen
 def may_manage_agenda_templates(user) -> bool:
     """Whether the user sees the agenda-template pages (for links and the list page)."""
     return is_secretariat(user)
+
+
+# --- Child objects: fetched through their parent's rule --------------------------------------
+def document_version_for_user(user, pk: int, action: str = "view") -> DocumentVersion:
+    """A version of a governing document, by the document's rule (``document_for_user``)."""
+    version = get_object_or_404(DocumentVersion.objects.select_related("document"), pk=pk)
+    version.document = document_for_user(user, version.document_id, action=action)
+    return version
+
+
+def step_aside_for_user(user, pk: int, action: str = "manage") -> StepAside:
+    """A recorded step-aside, for whoever manages its agenda item."""
+    if action != "manage":
+        raise ValueError(action)
+    step = get_object_or_404(StepAside.objects.select_related("person"), pk=pk)
+    step.agenda_item = agenda_item_for_user(user, step.agenda_item_id, action="manage")
+    return step
+
+
+def minutes_entry_for_user(user, pk: int, action: str = "manage") -> MinutesEntry:
+    """One item's entry in the minutes, for whoever manages the meeting and is not conflicted
+    on the item (``agenda_item_for_user``)."""
+    if action != "manage":
+        raise ValueError(action)
+    entry = get_object_or_404(
+        MinutesEntry.objects.select_related("minutes", "agenda_item__body", "updated_by"), pk=pk
+    )
+    meeting_for_user(user, entry.minutes.meeting_id, action="manage")
+    agenda_item_for_user(user, entry.agenda_item_id, action="manage")
+    return entry
+
+
+def attachment_for_user(user, pk: int, action: str = "view") -> AgendaAttachment:
+    """A file on an agenda item. ``view`` (download): whoever may see the item, exempt files
+    only for the body's members and the secretariat; anyone else signed in gets 404, so the
+    file's existence is not revealed. ``delete``: whoever manages the item (else 403)."""
+    attachment = get_object_or_404(AgendaAttachment, pk=pk)
+    if action == "delete":
+        attachment.agenda_item = agenda_item_for_user(
+            user, attachment.agenda_item_id, action="manage"
+        )
+        return attachment
+    if action != "view":
+        raise ValueError(action)
+    try:
+        item = agenda_item_for_user(user, attachment.agenda_item_id)
+    except PermissionDenied:
+        if not user.is_authenticated:
+            raise
+        raise Http404 from None
+    body = item.meeting.body
+    if attachment.exempt and not (is_member(user, body) or is_secretariat(user)):
+        raise Http404
+    attachment.agenda_item = item
+    return attachment

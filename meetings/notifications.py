@@ -17,23 +17,40 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.template.defaultfilters import slugify
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from partnership import formats as portal_formats
 from partnership import outbox, timeutils
-from partnership.models import Body, Membership, NotificationKind, Person
+from partnership.models import Body, Membership, Person
 
 from . import extensions, selectors, services
 from .models import OSLO, FollowUp, Meeting, MeetingSettings
 from .pdf import notice_pdf
 
-Kind = NotificationKind
+
+class Kind(models.TextChoices):
+    """The kinds of e-mail about meetings (registered with the core in ``apps.py``)."""
+
+    MEETING_NOTICE = "meeting_notice", gettext_lazy("Innkalling til møte")
+    NOTICE_DUE = "notice_due", gettext_lazy("Påminnelse om å sende innkalling")
+    PROPOSAL_DEADLINE = "proposal_deadline", gettext_lazy("Fristen for saksforslag nærmer seg")
+    MINUTES_NOT_APPROVED = "minutes_not_approved", gettext_lazy("Referat som ennå ikke er godkjent")
+    FOLLOW_UP_DUE = "follow_up_due", gettext_lazy("Oppfølgingspunkter med frist om kort tid")
+    FOLLOW_UP_OVERDUE = (
+        "follow_up_overdue",
+        gettext_lazy("Oppfølgingspunkter som har passert fristen"),
+    )
+
+
+# A notice is a formal call to a meeting: nobody can turn it off.
+MANDATORY_KINDS = frozenset({Kind.MEETING_NOTICE})
 
 # Everyone seated in the body on the meeting date gets the notice: members and deputies,
 # observers and the secretary too (issue 3 §3).

@@ -23,7 +23,15 @@ from meetings.access import is_secretariat
 from partnership.models import Partner, PartnerGroupObjectPermission, PartnerUserObjectPermission
 from partnership.roles import cached_for_user
 
-from .models import Application, ApplicationFile, Call, CoApplicant, Grant, StudyVisit
+from .models import (
+    Application,
+    ApplicationFile,
+    BudgetLine,
+    Call,
+    CoApplicant,
+    Grant,
+    StudyVisit,
+)
 
 ACT_FOR_PARTNER = {
     "permission__codename": "act_for_partner",
@@ -194,6 +202,31 @@ def grant_for_user(user, pk: int, action: str = "view") -> Grant:
             return grant
         raise PermissionDenied
     raise ValueError(action)
+
+
+def grant_of_application_for_user(user, application_pk: int, action: str = "view") -> Grant:
+    """The grant of an application (404 when it has none), by ``grant_for_user``'s rule."""
+    grant_pk = Grant.objects.filter(application_id=application_pk).values_list("pk", flat=True)
+    grant_pk = grant_pk.first()
+    if grant_pk is None:
+        _require_signed_in(user)
+        raise Http404
+    return grant_for_user(user, grant_pk, action)
+
+
+def budget_line_for_user(user, pk: int, action: str = "edit") -> BudgetLine:
+    """A budget line, by its application's rule (``application_for_user``): another partner's
+    people get 404, the application's readers who may not edit it 403."""
+    line = get_object_or_404(BudgetLine, pk=pk)
+    line.application = application_for_user(user, line.application_id, action)
+    return line
+
+
+def co_applicant_for_user(user, pk: int, action: str = "edit") -> CoApplicant:
+    """A co-applicant row, by its application's rule (``application_for_user``)."""
+    co = get_object_or_404(CoApplicant.objects.select_related("partner"), pk=pk)
+    co.application = application_for_user(user, co.application_id, action)
+    return co
 
 
 def can_manage_grant(user, grant: Grant) -> bool:

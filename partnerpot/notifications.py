@@ -46,10 +46,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from meetings.models import OSLO
 from meetings.notifications import secretariat_people
@@ -58,7 +59,6 @@ from partnership.formats import money
 from partnership.models import (
     Body,
     Membership,
-    NotificationKind,
     OutboxMessage,
     PartnerGroupObjectPermission,
     PartnerUserObjectPermission,
@@ -69,7 +69,49 @@ from .access import ACT_FOR_PARTNER
 from .models import Application, Call, Grant, GrantReport, InfoRequest, StudyVisit
 from .pdf import letter_filename, letter_pdf, letter_pdf_task, receipt_filename, receipt_pdf
 
-Kind = NotificationKind
+
+class Kind(models.TextChoices):
+    """The kinds of e-mail of Partnerpotten and study visits (registered in ``apps.py``)."""
+
+    CALL_OPENED = "call_opened", gettext_lazy("Ny utlysning i Partnerpotten er åpen")
+    CALL_DEADLINE = "call_deadline", gettext_lazy("Søknadsfristen nærmer seg for et søknadsutkast")
+    APPLICATION_RECEIPT = "application_receipt", gettext_lazy("Kvittering for innsendt søknad")
+    INFO_REQUESTED = "info_requested", gettext_lazy("Sekretariatet ber om mer informasjon")
+    INFO_REQUEST_UNANSWERED = (
+        "info_request_unanswered",
+        gettext_lazy("Ubesvart forespørsel om mer informasjon"),
+    )
+    GRANT_DECISION = "grant_decision", gettext_lazy("Vedtak om tilskudd fra Partnerpotten")
+    GRANT_REPORT_DUE = "grant_report_due", gettext_lazy("Frist for sluttrapport nærmer seg")
+    GRANT_REPORT_OVERDUE = (
+        "grant_report_overdue",
+        gettext_lazy("Sluttrapport som har passert fristen"),
+    )
+    GRANT_REPORT_FEEDBACK = "grant_report_feedback", gettext_lazy("Svar på sluttrapport")
+    STUDY_VISIT_DECISION = "study_visit_decision", gettext_lazy("Vedtak om studiebesøk")
+    CALL_CHANGED = "call_changed", gettext_lazy("Endret søknadsfrist i Partnerpotten")
+    CALL_CANCELLED = "call_cancelled", gettext_lazy("Avlyst utlysning i Partnerpotten")
+    APPLICATION_WITHDRAWN = "application_withdrawn", gettext_lazy("Søknad som er trukket")
+    INFO_REQUEST_ANSWERED = (
+        "info_request_answered",
+        gettext_lazy("Svar på forespørsel om mer informasjon"),
+    )
+    GRANT_REPORT_SUBMITTED = "grant_report_submitted", gettext_lazy("Innsendt sluttrapport")
+    STUDY_VISIT_SUBMITTED = "study_visit_submitted", gettext_lazy("Nytt forslag om studiebesøk")
+
+
+# Formal messages about one's own application cannot be turned off: a receipt, a request with
+# a deadline, a decision, the answer to a report, and a call that is cancelled.
+MANDATORY_KINDS = frozenset(
+    {
+        Kind.APPLICATION_RECEIPT,
+        Kind.INFO_REQUESTED,
+        Kind.GRANT_DECISION,
+        Kind.GRANT_REPORT_FEEDBACK,
+        Kind.STUDY_VISIT_DECISION,
+        Kind.CALL_CANCELLED,
+    }
+)
 logger = logging.getLogger(__name__)
 
 # Reminders before a call's deadline, in days; the nearest one that applies is sent.

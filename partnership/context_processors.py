@@ -1,23 +1,8 @@
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.translation import gettext_lazy as _
 
+from . import extensions
 from .roles import roles_for
-
-# (URL name, label, permission needed or None). Labels stay lazy: translated when rendered.
-NAV = (
-    ("home", _("Oversikt"), None),
-    ("partner_list", _("Partnere"), None),
-    ("body_list", _("Organer"), None),
-    ("person_list", _("Personer"), None),
-    ("meetings:calendar", _("Kalender"), None),
-    ("meetings:meeting_list", _("Møter"), None),
-    ("meetings:decision_search", _("Vedtak"), None),
-    ("meetings:my_follow_ups", _("Mine oppfølgingspunkter"), None),
-    ("partnerpot:home", _("Partnerpotten"), None),
-    ("invitation_list", _("Invitasjoner"), "partnership.invite_people"),
-    ("history", _("Endringslogg"), "partnership.view_history"),
-)
 
 # The menu's URLs are the same on every request: reversed once per URL prefix and URLconf.
 _nav_urls: dict[tuple, tuple] = {}
@@ -27,7 +12,7 @@ def _nav() -> tuple:
     key = (get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF)
     urls = _nav_urls.get(key)
     if urls is None:
-        urls = tuple((reverse(name), label, perm) for name, label, perm in NAV)
+        urls = tuple((reverse(e.url_name), e.label, e.permission) for e in extensions.nav_entries())
         _nav_urls[key] = urls
     return urls
 

@@ -8,7 +8,8 @@ from django.core.validators import MaxLengthValidator
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .models import OPTIONAL_NOTIFICATION_KINDS, Invitation, Membership, Partner, Person, today
+from . import extensions
+from .models import Invitation, Membership, Partner, Person, today
 
 
 class DateInput(forms.DateInput):
@@ -125,9 +126,9 @@ class NotificationPreferencesForm(forms.Form):
     def __init__(self, *args, preferences: dict[str, bool], **kwargs):
         kwargs.setdefault("prefix", "varsel")
         super().__init__(*args, **kwargs)
-        for kind in OPTIONAL_NOTIFICATION_KINDS:
-            self.fields[kind.value] = forms.BooleanField(
-                label=kind.label, required=False, initial=preferences.get(kind.value, True)
+        for kind, label in extensions.optional_notification_kinds():
+            self.fields[kind] = forms.BooleanField(
+                label=label, required=False, initial=preferences.get(kind, True)
             )
 
 

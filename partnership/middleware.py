@@ -7,10 +7,12 @@ from django.shortcuts import redirect
 from django.urls import resolve, reverse
 from django.utils import translation
 
+from . import extensions
 from .roles import has_second_factor, roles_for
 
 # URL names (with their namespace) that anonymous visitors may open (issue 2: sign-in,
-# password reset, invitation acceptance, language switch, accessibility statement).
+# password reset, invitation acceptance, language switch, accessibility statement); apps add
+# theirs with ``extensions.register_public_url``.
 PUBLIC_URL_NAMES = frozenset(
     {
         "account_login",
@@ -29,9 +31,15 @@ PUBLIC_URL_NAMES = frozenset(
         "set_language",
         "accessibility",
         "healthz",
-        "meetings:calendar_feed",  # the private iCal feed; the token in the URL is the key
     }
 )
+extensions.register_public_url(*PUBLIC_URL_NAMES)
+
+
+def public_url_names() -> frozenset[str]:
+    """The core's public pages and those the apps registered (``partnership.extensions``)."""
+    return extensions.public_url_names()
+
 
 # Pages a secretariat member without a second factor may still reach.
 MFA_SETUP_URL_NAMES = frozenset(
@@ -75,7 +83,7 @@ class LoginRequiredMiddleware:
         if (
             not request.user.is_authenticated
             and not _is_static(request.path_info)
-            and _url_name(request) not in PUBLIC_URL_NAMES
+            and _url_name(request) not in extensions.public_url_names()
         ):
             # redirect_to_login quotes the path, so a query string ("?q=a&partner=3") survives.
             return redirect_to_login(request.get_full_path(), reverse("account_login"))

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from . import extensions
 from .validators import validate_organisation_number
 
 
@@ -482,61 +483,17 @@ class Invitation(models.Model):
 
 # --- E-mail: the outbox and notification preferences --------------------------------------
 class NotificationKind(models.TextChoices):
-    """Every kind of e-mail the portal sends; each app's messages are listed here, in the
-    lowest layer, so the profile page can offer the optional ones without importing the apps."""
+    """The kinds of e-mail the core sends. Each app registers its own kinds (and which of them
+    cannot be turned off) with ``partnership.extensions.register_notification_kinds``."""
 
     INVITATION = "invitation", _("Invitasjon til portalen")
     # Sign-in and account messages from allauth: password reset, e-mail confirmation, second
     # factor notices (partnership.adapters.AccountAdapter.send_mail).
     ACCOUNT = "account", _("Innlogging og konto")
-    MEETING_NOTICE = "meeting_notice", _("Innkalling til møte")
-    NOTICE_DUE = "notice_due", _("Påminnelse om å sende innkalling")
-    PROPOSAL_DEADLINE = "proposal_deadline", _("Fristen for saksforslag nærmer seg")
-    MINUTES_NOT_APPROVED = "minutes_not_approved", _("Referat som ennå ikke er godkjent")
-    FOLLOW_UP_DUE = "follow_up_due", _("Oppfølgingspunkter med frist om kort tid")
-    FOLLOW_UP_OVERDUE = "follow_up_overdue", _("Oppfølgingspunkter som har passert fristen")
-    # Partnerpotten and study visits
-    CALL_OPENED = "call_opened", _("Ny utlysning i Partnerpotten er åpen")
-    CALL_DEADLINE = "call_deadline", _("Søknadsfristen nærmer seg for et søknadsutkast")
-    APPLICATION_RECEIPT = "application_receipt", _("Kvittering for innsendt søknad")
-    INFO_REQUESTED = "info_requested", _("Sekretariatet ber om mer informasjon")
-    INFO_REQUEST_UNANSWERED = (
-        "info_request_unanswered",
-        _("Ubesvart forespørsel om mer informasjon"),
-    )
-    GRANT_DECISION = "grant_decision", _("Vedtak om tilskudd fra Partnerpotten")
-    GRANT_REPORT_DUE = "grant_report_due", _("Frist for sluttrapport nærmer seg")
-    GRANT_REPORT_OVERDUE = "grant_report_overdue", _("Sluttrapport som har passert fristen")
-    GRANT_REPORT_FEEDBACK = "grant_report_feedback", _("Svar på sluttrapport")
-    STUDY_VISIT_DECISION = "study_visit_decision", _("Vedtak om studiebesøk")
-    CALL_CHANGED = "call_changed", _("Endret søknadsfrist i Partnerpotten")
-    CALL_CANCELLED = "call_cancelled", _("Avlyst utlysning i Partnerpotten")
-    APPLICATION_WITHDRAWN = "application_withdrawn", _("Søknad som er trukket")
-    INFO_REQUEST_ANSWERED = "info_request_answered", _("Svar på forespørsel om mer informasjon")
-    GRANT_REPORT_SUBMITTED = "grant_report_submitted", _("Innsendt sluttrapport")
-    STUDY_VISIT_SUBMITTED = "study_visit_submitted", _("Nytt forslag om studiebesøk")
 
 
-# Always sent: a person cannot turn off a meeting notice (a formal call to a meeting) or an
-# invitation (the recipient has no account yet).
-MANDATORY_NOTIFICATION_KINDS = frozenset(
-    {
-        NotificationKind.INVITATION,
-        NotificationKind.ACCOUNT,
-        NotificationKind.MEETING_NOTICE,
-        # Formal messages about one's own application: a receipt, a request with a deadline,
-        # a decision and the answer to a report.
-        NotificationKind.APPLICATION_RECEIPT,
-        NotificationKind.INFO_REQUESTED,
-        NotificationKind.GRANT_DECISION,
-        NotificationKind.GRANT_REPORT_FEEDBACK,
-        NotificationKind.STUDY_VISIT_DECISION,
-        NotificationKind.CALL_CANCELLED,
-    }
-)
-OPTIONAL_NOTIFICATION_KINDS = tuple(
-    k for k in NotificationKind if k not in MANDATORY_NOTIFICATION_KINDS
-)
+# Always sent: an invitation (the recipient has no account yet) and sign-in messages.
+MANDATORY_NOTIFICATION_KINDS = frozenset({NotificationKind.INVITATION, NotificationKind.ACCOUNT})
 
 
 class OutboxMessage(models.Model):
@@ -617,10 +574,7 @@ class OutboxMessage(models.Model):
         return f"{self.kind} → {self.to_email} ({self.get_status_display()})"
 
     def get_kind_display(self) -> str:
-        try:
-            return NotificationKind(self.kind).label
-        except ValueError:
-            return self.kind
+        return str(extensions.notification_kind_label(self.kind))
 
 
 class NotificationPreference(models.Model):
@@ -632,7 +586,7 @@ class NotificationPreference(models.Model):
     kind = models.CharField(
         _("varsel"),
         max_length=40,
-        choices=[(k.value, k.label) for k in OPTIONAL_NOTIFICATION_KINDS],
+        # The apps' optional kinds (partnership.extensions); checked by the profile form.
     )
     enabled = models.BooleanField(_("på"), default=True)
 

@@ -68,14 +68,8 @@ from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from .models import (
-    MANDATORY_NOTIFICATION_KINDS,
-    OPTIONAL_NOTIFICATION_KINDS,
-    NotificationKind,
-    NotificationPreference,
-    OutboxMessage,
-    Person,
-)
+from . import extensions
+from .models import NotificationPreference, OutboxMessage, Person
 
 logger = logging.getLogger(__name__)
 
@@ -93,7 +87,7 @@ def lease() -> dt.timedelta:
 
 
 def is_optional(kind: str) -> bool:
-    return kind not in MANDATORY_NOTIFICATION_KINDS
+    return not extensions.is_mandatory_kind(kind)
 
 
 def absolute_url(viewname: str, *args: Any, fallback: str = "") -> str:
@@ -156,8 +150,10 @@ def compose(
     dispatcher needs to know nothing about meetings or invitations. ``subject`` may be a
     callable, evaluated in the recipient's language.
     """
-    if kind not in NotificationKind.values:
-        raise ValueError(f"Unknown notification kind {kind!r}: add it to NotificationKind")
+    if not extensions.is_known_kind(kind):
+        raise ValueError(
+            f"Unknown notification kind {kind!r}: register it (extensions.register_notification_kinds)"
+        )
     if recipient is not None:
         to_email = to_email or recipient.email
         language = language or recipient.preferred_language
@@ -172,7 +168,7 @@ def compose(
         "site_url": settings.SITE_URL.rstrip("/"),
     }
     with translation.override(language), timezone.override(settings.TIME_ZONE):
-        context["kind_label"] = str(NotificationKind(kind).label)
+        context["kind_label"] = str(extensions.notification_kind_label(kind))
         text = render_to_string(f"{template}.txt", context)
         html = render_to_string(f"{template}.html", context)
         subject_text = subject() if callable(subject) else str(subject)
@@ -209,21 +205,23 @@ def notification_preferences(person: Person) -> dict[str, bool]:
     stored = dict(
         NotificationPreference.objects.filter(person=person).values_list("kind", "enabled")
     )
-    return {kind.value: stored.get(kind.value, True) for kind in OPTIONAL_NOTIFICATION_KINDS}
+    return {
+        kind: stored.get(kind, True) for kind, _label in extensions.optional_notification_kinds()
+    }
 
 
 @transaction.atomic
 def notification_preferences_update(*, person: Person, enabled: dict[str, bool]) -> dict[str, bool]:
     """Turn optional notifications on or off. Mandatory kinds (meeting notices, invitations)
     cannot be turned off and are refused with a message."""
-    unknown = [kind for kind in enabled if kind not in NotificationKind.values]
+    unknown = [kind for kind in enabled if not extensions.is_known_kind(kind)]
     if unknown:
         raise ValidationError(_("Ukjent varsel: %(kinds)s.") % {"kinds": ", ".join(unknown)})
     mandatory = [kind for kind in enabled if not is_optional(kind) and not enabled[kind]]
     if mandatory:
         raise ValidationError(
             _("%(kind)s sendes alltid og kan ikke slås av.")
-            % {"kind": NotificationKind(mandatory[0]).label}
+            % {"kind": extensions.notification_kind_label(mandatory[0])}
         )
     for kind, on in enabled.items():
         if not is_optional(kind):

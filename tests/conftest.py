@@ -13,9 +13,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings as settings_module
 from django.core.cache import cache
 from django.db import transaction
 from django.test import override_settings
+from django.utils import translation
 
 from partnership.models import Body, Membership, Partner, Person
 
@@ -72,6 +74,16 @@ def _clear_cache() -> None:
     keys = list(client.scan_iter(match=f"{prefix}:*", count=500))
     if keys:
         client.delete(*keys)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in bokmål. A request through the test client activates the user's
+    language on this thread (UserLanguageMiddleware, as in every request); without this, a test
+    that reads translated text outside a request would depend on which test ran before it."""
+    translation.activate(settings_module.LANGUAGE_CODE)
+    yield
+    translation.activate(settings_module.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -3,16 +3,14 @@ an access-checked download (always ``Content-Disposition: attachment``)."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import access, services, uploads
 from ..forms import AttachmentForm
-from ..models import AgendaAttachment
 from ..uploads import AttachmentSizeGuard
 from .agenda import _agenda_response
 from .common import apply_validation_error
@@ -54,8 +52,8 @@ def _attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    attachment = get_object_or_404(AgendaAttachment, pk=pk)
-    item = access.agenda_item_for_user(request.user, attachment.agenda_item_id, action="manage")
+    attachment = access.attachment_for_user(request.user, pk, action="delete")
+    item = attachment.agenda_item
     try:
         services.attachment_remove(attachment=attachment, by=request.user)
     except ValidationError as exc:
@@ -70,18 +68,7 @@ def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     """The file, for whoever may see the item; exempt files only for the body's members and the
     secretariat. Whoever may not see it gets 404, so its existence is not revealed."""
-    attachment = get_object_or_404(AgendaAttachment, pk=pk)
-    try:
-        item = access.agenda_item_for_user(request.user, attachment.agenda_item_id)
-    except PermissionDenied:
-        if not request.user.is_authenticated:
-            raise
-        raise Http404 from None
-    body = item.meeting.body
-    if attachment.exempt and not (
-        access.is_member(request.user, body) or access.is_secretariat(request.user)
-    ):
-        raise Http404
+    attachment = access.attachment_for_user(request.user, pk)
     try:
         handle = attachment.file.open("rb")
     except (FileNotFoundError, OSError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +26,7 @@ from ..forms import (
     StepAsideForm,
     people_of_body,
 )
-from ..models import Attendance, FollowUp, Meeting, Minutes, MinutesEntry, StepAside
+from ..models import Attendance, FollowUp, Meeting, Minutes, MinutesEntry
 from ..pdf import minutes_pdf_task
 from .common import apply_validation_error, done, error_text, with_message
 
@@ -151,8 +151,8 @@ def _step_asides_response(
 
 @require_POST
 def step_aside_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    step = get_object_or_404(StepAside.objects.select_related("person"), pk=pk)
-    item = access.agenda_item_for_user(request.user, step.agenda_item_id, action="manage")
+    step = access.step_aside_for_user(request.user, pk)
+    item = step.agenda_item
     try:
         services.step_aside_remove(step_aside=step, by=request.user)
     except ValidationError as exc:
@@ -262,12 +262,7 @@ def minutes_start(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _entry_for_manager(request: HttpRequest, pk: int) -> MinutesEntry:
-    entry = get_object_or_404(
-        MinutesEntry.objects.select_related("minutes", "agenda_item__body", "updated_by"), pk=pk
-    )
-    access.meeting_for_user(request.user, entry.minutes.meeting_id, action="manage")
-    access.agenda_item_for_user(request.user, entry.agenda_item_id, action="manage")
-    return entry
+    return access.minutes_entry_for_user(request.user, pk)
 
 
 def _entry_response(

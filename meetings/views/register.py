@@ -7,7 +7,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
@@ -16,7 +16,6 @@ from partnership.models import Body
 
 from .. import access, selectors, services
 from ..forms import AdoptForm, DecisionSearchForm, DocumentVersionForm
-from ..models import DocumentVersion
 from .common import apply_validation_error, done, page_of, render_form
 
 
@@ -134,8 +133,8 @@ def document_version_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def document_version_adopt(request: HttpRequest, pk: int) -> HttpResponse:
     """Put a version in force by a decision of the document's responsible body (R12)."""
-    version = get_object_or_404(DocumentVersion.objects.select_related("document"), pk=pk)
-    document = access.document_for_user(request.user, version.document_id, action="manage")
+    version = access.document_version_for_user(request.user, pk, action="manage")
+    document = version.document
     offered = (
         selectors.decisions_visible_to(request.user)
         .filter(body=document.responsible_body)

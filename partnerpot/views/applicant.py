@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
@@ -43,9 +43,7 @@ from ..models import (
     ZERO,
     Application,
     ApplicationFile,
-    BudgetLine,
     BullyingForm,
-    CoApplicant,
     Grant,
     GrantReport,
     InfoRequest,
@@ -493,9 +491,8 @@ def budget_line_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def budget_line_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    line = get_object_or_404(BudgetLine, pk=pk)
-    application = access.application_for_user(request.user, line.application_id, "edit")
-    line.application = application
+    line = access.budget_line_for_user(request.user, pk, "edit")
+    application = line.application
     try:
         services.budget_line_remove(line=line, by=request.user)
     except ValidationError as exc:
@@ -542,9 +539,8 @@ def co_applicant_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def co_applicant_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    co = get_object_or_404(CoApplicant.objects.select_related("partner"), pk=pk)
-    application = access.application_for_user(request.user, co.application_id, "edit")
-    co.application = application
+    co = access.co_applicant_for_user(request.user, pk, "edit")
+    application = co.application
     try:
         services.co_applicant_remove(co_applicant=co, by=request.user)
     except ValidationError as exc:
@@ -602,9 +598,8 @@ def _file_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _report_file_add(request: HttpRequest, pk: int) -> HttpResponse:
-    application = access.application_for_user(request.user, pk)
-    grant = get_object_or_404(Grant, application=application)
-    grant = access.grant_for_user(request.user, grant.pk, "report")
+    access.application_for_user(request.user, pk)
+    grant = access.grant_of_application_for_user(request.user, pk, "report")
     form = FileForm(request.POST, request.FILES, auto_id="file-%s")
     if uploads.upload_form_is_valid(request, form):
         try:

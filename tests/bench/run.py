@@ -53,6 +53,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from meetings.notifications import Kind as MeetingKind
+
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench-results"
 BENCH_DB = "partnership_bench"
@@ -990,14 +992,14 @@ def bench_outbox(n: int = OUTBOX_ROWS) -> dict:
     from django.test.utils import override_settings
 
     from partnership import outbox
-    from partnership.models import NotificationKind, OutboxMessage
+    from partnership.models import OutboxMessage
 
     prefix = f"bench-outbox:{time.time_ns()}:"
     now = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
     OutboxMessage.objects.bulk_create(
         [
             OutboxMessage(
-                kind=NotificationKind.FOLLOW_UP_DUE,
+                kind=MeetingKind.FOLLOW_UP_DUE,
                 to_email=f"mottaker{i:05d}@bench.example.no",
                 language="nb",
                 # The key in the subject, so the sent messages can be counted per key.

@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import path
 from django.views.decorators.http import require_GET
 
-from partnership import middleware
+from partnership import extensions
 from partnership.urls import urlpatterns as portal_urlpatterns
 
 FLOOR_PATH = "/bench/floor/"
@@ -18,6 +18,6 @@ def floor(request: HttpRequest) -> HttpResponse:
 
 # The floor is requested without a session, so it must be public like the health check.
 # (The middleware reads this module-level set on every request.)
-middleware.PUBLIC_URL_NAMES = middleware.PUBLIC_URL_NAMES | {"bench_floor"}
+extensions.register_public_url("bench_floor")
 
 urlpatterns = [path(FLOOR_PATH.lstrip("/"), floor, name="bench_floor"), *portal_urlpatterns]

@@ -10,8 +10,9 @@ import pytest
 from django.db import transaction
 
 from meetings import notifications
+from meetings.notifications import Kind as MeetingKind
 from partnership import outbox
-from partnership.models import NotificationKind, OutboxMessage
+from partnership.models import OutboxMessage
 
 from ..factories import PersonFactory
 from ..meetings.factories import MeetingFactory, in_days
@@ -26,7 +27,7 @@ TIMEOUT = 45  # seconds; generous for a loaded CI machine, the tests take a few 
 def messages(n: int, *, prefix: str) -> list[outbox.Draft]:
     return [
         outbox.compose(
-            kind=NotificationKind.FOLLOW_UP_DUE,
+            kind=MeetingKind.FOLLOW_UP_DUE,
             idempotency_key=f"{prefix}:{i}",
             template="partnership/email/invitation",
             context={

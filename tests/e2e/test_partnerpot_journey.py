@@ -27,7 +27,8 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from partnerpot.models import Application, Grant, GrantReport, SubGoal
-from partnership.models import NotificationKind, OutboxMessage
+from partnerpot.notifications import Kind as PotKind
+from partnership.models import OutboxMessage
 
 from ..partnerpot.factories import after_deadline, at_meeting, draft_application, open_call
 from .conftest import axe_check
@@ -194,7 +195,7 @@ def test_application_from_draft_to_closed_grant(
     application.refresh_from_db()
     assert application.status == Application.Status.SUBMITTED
     assert OutboxMessage.objects.filter(
-        kind=NotificationKind.APPLICATION_RECEIPT, recipient=partner_rep
+        kind=PotKind.APPLICATION_RECEIPT, recipient=partner_rep
     ).exists()
     page.goto(reverse("partnerpot:my_applications"))
     expect(page.get_by_role("cell", name="Sendt inn")).to_be_visible()

@@ -17,8 +17,9 @@ from django.utils import timezone, translation
 
 from meetings import notifications, services
 from meetings.models import OSLO, AgendaItem, Meeting
+from meetings.notifications import Kind as MeetingKind
 from partnership import outbox
-from partnership.models import Membership, NotificationKind, OutboxMessage, Person, today
+from partnership.models import Membership, OutboxMessage, Person, today
 
 from ..factories import MembershipFactory, PersonFactory
 from .factories import AgendaItemFactory, MeetingFactory, held_meeting, in_days
@@ -80,7 +81,7 @@ def test_notice_goes_to_everyone_seated_on_the_meeting_date_and_the_secretariat_
     meeting = notifications.send_notice(meeting=wg_meeting, by=wg_leader)
 
     assert meeting.status == Meeting.Status.NOTICE_SENT
-    assert recipients(NotificationKind.MEETING_NOTICE) == {
+    assert recipients(MeetingKind.MEETING_NOTICE) == {
         wg_member.email,
         wg_leader.email,
         finance_lead.email,
@@ -249,7 +250,7 @@ def test_notice_due_reminds_the_secretariat_and_the_groups_leader(
     state = MeetingFactory(body=registry.state_group, starts_at=at(2))
 
     assert notifications.schedule_reminders() == 4
-    due = rows(NotificationKind.NOTICE_DUE)
+    due = rows(MeetingKind.NOTICE_DUE)
     assert set(due.values_list("to_email", "subject")) == {
         (
             secretariat.email,
@@ -288,7 +289,7 @@ def test_proposal_deadline_reminds_working_group_leaders_three_days_before(
     MeetingFactory(body=registry.working_committee, starts_at=at(16))  # takes no proposals
 
     notifications.schedule_reminders()
-    reminders = rows(NotificationKind.PROPOSAL_DEADLINE)
+    reminders = rows(MeetingKind.PROPOSAL_DEADLINE)
     assert set(reminders.values_list("to_email", flat=True)) == {
         wg_leader.email,
         national_leader.email,
@@ -315,9 +316,7 @@ def test_minutes_not_approved_after_the_bodys_number_of_days(registry, secretari
     held_meeting(body=registry.wg_local, days_ago=60)  # before the look-back window
 
     notifications.schedule_reminders()
-    got = set(
-        rows(NotificationKind.MINUTES_NOT_APPROVED).values_list("to_email", "idempotency_key")
-    )
+    got = set(rows(MeetingKind.MINUTES_NOT_APPROVED).values_list("to_email", "idempotency_key"))
     assert got == {
         (secretariat.email, f"minutes_not_approved:meeting:{old_pm.pk}:person:{secretariat.pk}"),
         (secretariat.email, f"minutes_not_approved:meeting:{wg.pk}:person:{secretariat.pk}"),
@@ -346,14 +345,14 @@ def test_follow_up_reminders_before_and_after_the_due_date(entry, registry, wg_m
 
     with time_machine.travel(at(0, hour=8)):
         notifications.schedule_reminders()
-    assert keys(NotificationKind.FOLLOW_UP_DUE) == [
+    assert keys(MeetingKind.FOLLOW_UP_DUE) == [
         f"follow_up_due:followup:{soon.pk}:person:{wg_member.pk}:{soon.due_on:%Y%m%d}"
     ]
     # A body's item goes to the body's leader.
-    assert keys(NotificationKind.FOLLOW_UP_OVERDUE) == [
+    assert keys(MeetingKind.FOLLOW_UP_OVERDUE) == [
         f"follow_up_overdue:followup:{late.pk}:person:{wg_leader.pk}:{late.due_on:%Y%m%d}"
     ]
-    message = rows(NotificationKind.FOLLOW_UP_OVERDUE).get()
+    message = rows(MeetingKind.FOLLOW_UP_OVERDUE).get()
     assert "Lag årshjul" in message.body_text
     assert "http://localhost:8000/moter/oppfolging/" in message.body_text
 
@@ -375,14 +374,14 @@ def test_follow_up_reminders_wait_for_the_morning(entry, wg_member):
     )
     with time_machine.travel(at(0, hour=3)):
         notifications.schedule_reminders()
-    assert not rows(NotificationKind.FOLLOW_UP_DUE).exists()
+    assert not rows(MeetingKind.FOLLOW_UP_DUE).exists()
 
 
 def test_a_reminder_turned_off_is_kept_as_suppressed_and_never_sent(
     entry, wg_member, django_capture_on_commit_callbacks
 ):
     outbox.notification_preferences_update(
-        person=wg_member, enabled={NotificationKind.FOLLOW_UP_DUE: False}
+        person=wg_member, enabled={MeetingKind.FOLLOW_UP_DUE: False}
     )
     services.follow_up_create(
         minutes_entry=entry,
@@ -393,13 +392,13 @@ def test_a_reminder_turned_off_is_kept_as_suppressed_and_never_sent(
     with time_machine.travel(at(0, hour=8)), django_capture_on_commit_callbacks(execute=True):
         notifications.schedule_reminders()
         outbox.dispatch_due()
-    row = rows(NotificationKind.FOLLOW_UP_DUE).get()
+    row = rows(MeetingKind.FOLLOW_UP_DUE).get()
     assert row.status == Status.SUPPRESSED
     assert mail.outbox == []
 
     # Turning it on again does not send the old reminder.
     outbox.notification_preferences_update(
-        person=wg_member, enabled={NotificationKind.FOLLOW_UP_DUE: True}
+        person=wg_member, enabled={MeetingKind.FOLLOW_UP_DUE: True}
     )
     with time_machine.travel(at(0, hour=8)):
         assert notifications.schedule_reminders() == 0

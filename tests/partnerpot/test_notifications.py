@@ -21,8 +21,9 @@ from pypdf import PdfReader
 
 from partnerpot import notifications, services
 from partnerpot.models import Application, Call, StudyVisit
+from partnerpot.notifications import Kind
 from partnership import formats
-from partnership.models import NotificationKind, OutboxMessage, Person
+from partnership.models import OutboxMessage, Person
 
 from ..factories import MembershipFactory, PersonFactory
 from ..meetings.factories import MeetingFactory, in_days
@@ -40,7 +41,6 @@ from .factories import (
 
 pytestmark = pytest.mark.django_db
 
-Kind = NotificationKind
 Status = OutboxMessage.Status
 
 

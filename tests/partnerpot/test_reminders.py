@@ -14,8 +14,9 @@ from django.utils import timezone
 from meetings.models import OSLO
 from partnerpot import notifications, services, tasks
 from partnerpot.models import Application
+from partnerpot.notifications import Kind
 from partnership import outbox
-from partnership.models import NotificationKind, OutboxMessage
+from partnership.models import OutboxMessage
 
 from .factories import (
     assessed_application,
@@ -28,7 +29,6 @@ from .factories import (
 
 pytestmark = pytest.mark.django_db
 
-Kind = NotificationKind
 Status = OutboxMessage.Status
 
 

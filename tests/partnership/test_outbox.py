@@ -19,13 +19,14 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from partnership import outbox, services
+from meetings.notifications import Kind
+from partnerpot.notifications import Kind as PotKind
+from partnership import extensions, outbox, services
 from partnership.models import NotificationKind, NotificationPreference, OutboxMessage, Person
 
 from ..factories import InvitationFactory, PersonFactory
 
 Status = OutboxMessage.Status
-Kind = NotificationKind
 
 
 def draft(person: Person | None = None, *, key: str = "k:1", kind: str = Kind.NOTICE_DUE, **kw):
@@ -196,8 +197,8 @@ def test_preferences_suppress_optional_kinds_but_never_mandatory_ones(person):
         outbox.notification_preferences_update(person=person, enabled={Kind.MEETING_NOTICE: False})
     assert exc.value.messages == ["Innkalling til møte sendes alltid og kan ikke slås av."]
     assert outbox.notification_preferences(person) == {
-        k.value: k not in (Kind.NOTICE_DUE, Kind.FOLLOW_UP_DUE)
-        for k in outbox.OPTIONAL_NOTIFICATION_KINDS
+        k: k not in (Kind.NOTICE_DUE, Kind.FOLLOW_UP_DUE)
+        for k, _label in extensions.optional_notification_kinds()
     }
 
 
@@ -254,7 +255,7 @@ def test_the_invitation_is_a_mandatory_outbox_row_scrubbed_after_sending(
         )
     row = OutboxMessage.objects.get()
     assert (row.kind, row.recipient, row.to_email, row.language) == (
-        Kind.INVITATION,
+        NotificationKind.INVITATION,
         None,
         "ny@example.org",
         "nn",
@@ -278,9 +279,12 @@ def test_the_profile_page_turns_optional_notifications_on_and_off(login, client,
     login(wg_member)
     page = client.get(reverse("profile")).content.decode()
     assert "<legend" in page and "Varslinger" in page
-    for kind in outbox.OPTIONAL_NOTIFICATION_KINDS:
-        assert f'name="varsel-{kind.value}"' in page
-        assert str(kind.label) in page
+    optional = extensions.optional_notification_kinds()
+    # Every app's optional kinds, registered in its ready(): the core's list names none of them.
+    assert {Kind.NOTICE_DUE, PotKind.CALL_DEADLINE} <= {kind for kind, _label in optional}
+    for kind, label in optional:
+        assert f'name="varsel-{kind}"' in page
+        assert str(label) in page
     assert 'name="varsel-meeting_notice"' not in page
 
     data = {
@@ -288,15 +292,13 @@ def test_the_profile_page_turns_optional_notifications_on_and_off(login, client,
         "title": "",
         "phone": "",
         "preferred_language": "nb",
-        **{f"varsel-{k.value}": "on" for k in outbox.OPTIONAL_NOTIFICATION_KINDS},
+        **{f"varsel-{k}": "on" for k, _label in optional},
     }
     del data["varsel-proposal_deadline"]
     response = client.post(reverse("profile"), data)
     assert response.status_code == 302
     assert outbox.notification_preferences(wg_member)[Kind.PROPOSAL_DEADLINE] is False
-    assert sum(outbox.notification_preferences(wg_member).values()) == (
-        len(outbox.OPTIONAL_NOTIFICATION_KINDS) - 1
-    )
+    assert sum(outbox.notification_preferences(wg_member).values()) == (len(optional) - 1)
     page = client.get(reverse("profile")).content.decode()
     assert "checked" not in checkbox(page, "varsel-proposal_deadline")
     assert "checked" in checkbox(page, "varsel-notice_due")
