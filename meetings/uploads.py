@@ -10,12 +10,14 @@ import hashlib
 import logging
 import uuid
 from dataclasses import dataclass
+from functools import wraps
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from partnership import safezip
 
@@ -257,3 +259,28 @@ def upload_form_is_valid(request, form, field: str = "file") -> bool:
         form.errors[field] = form.error_class([too_large_message()])
         valid = False
     return valid
+
+
+def size_guarded(view):
+    """The one decorator for views that take an uploaded file.
+
+    The size guard must be in ``request.upload_handlers`` before anything reads the body, and
+    Django's CSRF middleware reads ``request.POST`` (the body) before the view runs. So the
+    view is exempted from the middleware, the guard is put first, and then the same CSRF check
+    runs (``csrf_protect``): a request without a valid token is still refused with 403.
+    Use it outermost, above ``require_POST`` and the like::
+
+        @size_guarded
+        @require_http_methods(["GET", "POST"])
+        def attachment_upload(request, pk): ...
+    """
+    protected = csrf_protect(view)
+
+    @csrf_exempt
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if request.method == "POST":
+            request.upload_handlers.insert(0, AttachmentSizeGuard(request))
+        return protected(request, *args, **kwargs)
+
+    return guarded

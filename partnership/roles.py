@@ -3,9 +3,9 @@
 Computed once per request and used for navigation, dashboards and the second-factor check.
 Authorization decisions are made in ``access.py``, not here.
 
-Every signed-in request needs the same few facts about the user: their roles, their model
-permissions (Django's ``ModelBackend``), and whether they have a second factor. They are read
-from PostgreSQL on each request (a handful of indexed queries) and kept on the request's user
+Every signed-in request needs the same few facts about the user: their roles and whether they
+have a second factor, and their model permissions (Django's ``ModelBackend``). They are read
+from PostgreSQL on each request (one query, a UNION ALL of indexed lookups) and kept on the request's user
 object until the request ends. There is deliberately no cache across requests: ending a
 membership, removing someone from the secretariat, revoking an affiliation or removing a
 second factor takes effect on that person's next request in every process, whatever wrote
@@ -18,7 +18,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.contrib.auth.backends import ModelBackend
+from allauth.mfa.models import Authenticator
+from django.contrib.auth.models import Permission
+from django.db.models import CharField, IntegerField, Value
+from django.db.models.functions import Concat
 
 from .models import (
     Affiliation,
@@ -71,50 +74,90 @@ ANONYMOUS = Roles()
 
 
 # --- Roles and rights -------------------------------------------------------------------------
-def _compute_roles(user, day: dt.date) -> Roles:
-    rows = list(
+# What one row of the rights query says: a membership (its body, body kind, role and partner),
+# an affiliation with a partner, or that the user has a second factor.
+_AFFILIATION = "~affiliation"
+_SECOND_FACTOR = "~second-factor"
+_PERMISSION = "~permission"  # the role column holds "app_label.codename"
+
+
+def _rights_rows(user, day: dt.date) -> list[tuple]:
+    """Memberships, affiliations and the second factor in one round trip (UNION ALL): every
+    signed-in request pays for this, so it is one query rather than three."""
+    memberships = (
         Membership.objects.active_on(day)
         .filter(person_id=user.pk)
         .order_by()
         .values_list("body_id", "body__kind", "role", "partner_id")
     )
-    affiliated = frozenset(
+    affiliations = (
         Affiliation.objects.active_on(day)
         .filter(person_id=user.pk)
         .order_by()
-        .values_list("partner_id", flat=True)
+        .annotate(
+            _body=Value(None, output_field=IntegerField()),
+            _kind=Value(_AFFILIATION, output_field=CharField()),
+            _role=Value("", output_field=CharField()),
+        )
+        .values_list("_body", "_kind", "_role", "partner_id")
     )
+    second_factor = (
+        Authenticator.objects.filter(
+            user_id=user.pk, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+        )
+        .order_by()
+        .annotate(
+            _body=Value(None, output_field=IntegerField()),
+            _kind=Value(_SECOND_FACTOR, output_field=CharField()),
+            _role=Value("", output_field=CharField()),
+            _partner=Value(None, output_field=IntegerField()),
+        )
+        .values_list("_body", "_kind", "_role", "_partner")[:1]
+    )
+    parts = [affiliations, second_factor]
+    if not user.is_superuser:  # Django grants an active superuser every permission unasked
+        for through in ("user", "group__user"):  # direct and through groups
+            parts.append(
+                Permission.objects.filter(**{f"{through}__pk": user.pk})
+                .order_by()
+                .annotate(
+                    _body=Value(None, output_field=IntegerField()),
+                    _kind=Value(_PERMISSION, output_field=CharField()),
+                    _role=Concat(
+                        "content_type__app_label", Value("."), "codename", output_field=CharField()
+                    ),
+                    _partner=Value(None, output_field=IntegerField()),
+                )
+                .values_list("_body", "_kind", "_role", "_partner")
+            )
+    return list(memberships.union(*parts, all=True))
+
+
+def _roles_from_rows(user, rows: list[tuple]) -> Roles:
     kinds = Body.Kind
+    seats = [row for row in rows if row[1] not in (_AFFILIATION, _SECOND_FACTOR, _PERMISSION)]
     return Roles(
         is_authenticated=True,
         is_admin=bool(user.is_superuser or user.is_staff),
-        is_secretariat=any(kind == kinds.SECRETARIAT for _, kind, _, _ in rows),
-        is_ministry_observer=any(kind == kinds.STATE_GROUP for _, kind, _, _ in rows),
-        represented_partner_ids=frozenset(p for _, k, _, p in rows if k == kinds.PARTNERS),
-        led_partner_ids=frozenset(p for _, k, _, p in rows if k == kinds.LEADERS),
-        affiliated_partner_ids=affiliated,
-        body_ids=frozenset(b for b, _, _, _ in rows),
-        working_group_ids=frozenset(b for b, k, _, _ in rows if k == kinds.WORKING_GROUP),
+        is_secretariat=any(kind == kinds.SECRETARIAT for _, kind, _, _ in seats),
+        is_ministry_observer=any(kind == kinds.STATE_GROUP for _, kind, _, _ in seats),
+        represented_partner_ids=frozenset(p for _, k, _, p in seats if k == kinds.PARTNERS),
+        led_partner_ids=frozenset(p for _, k, _, p in seats if k == kinds.LEADERS),
+        affiliated_partner_ids=frozenset(p for _, k, _, p in rows if k == _AFFILIATION),
+        body_ids=frozenset(b for b, _, _, _ in seats),
+        working_group_ids=frozenset(b for b, k, _, _ in seats if k == kinds.WORKING_GROUP),
         led_working_group_ids=frozenset(
             b
-            for b, k, r, _ in rows
+            for b, k, r, _ in seats
             if k == kinds.WORKING_GROUP
             and r in (Membership.Role.LEADER, Membership.Role.DEPUTY_LEADER)
         ),
         finance_working_group_ids=frozenset(
             b
-            for b, k, r, _ in rows
+            for b, k, r, _ in seats
             if k == kinds.WORKING_GROUP and r == Membership.Role.FINANCE_LEAD
         ),
     )
-
-
-def _has_second_factor(user) -> bool:
-    from allauth.mfa.models import Authenticator
-
-    return Authenticator.objects.filter(
-        user_id=user.pk, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
-    ).exists()
 
 
 # ModelBackend keeps a user's model permissions on these attributes for the request.
@@ -123,32 +166,22 @@ PERM_CACHE_ATTRS = ("_user_perm_cache", "_group_perm_cache", "_perm_cache")
 
 @dataclass(frozen=True)
 class Rights:
-    """What is cached per user: roles, model permissions and the second factor."""
+    """What one request knows about its user: roles, model permissions (direct and through
+    groups; ``None`` for superusers) and whether they have a second factor."""
 
     roles: Roles
-    user_perms: frozenset[str] | None  # None for superusers (never looked up)
-    group_perms: frozenset[str] | None
-    all_perms: frozenset[str] | None
+    permissions: frozenset[str] | None
     has_second_factor: bool
 
 
 def _compute_rights(user, day: dt.date) -> Rights:
-    roles = _compute_roles(user, day)
-    if user.is_superuser:
-        # Django answers every permission check for an active superuser without asking.
-        user_perms = group_perms = all_perms = None
-    else:
-        backend = ModelBackend()
-        user_perms = frozenset(backend.get_user_permissions(user))
-        group_perms = frozenset(backend.get_group_permissions(user))
-        all_perms = frozenset(backend.get_all_permissions(user))
+    rows = _rights_rows(user, day)
     return Rights(
-        roles=roles,
-        user_perms=user_perms,
-        group_perms=group_perms,
-        all_perms=all_perms,
-        # Only asked of those who must have one (the middleware's question).
-        has_second_factor=_has_second_factor(user) if roles.needs_second_factor else False,
+        roles=_roles_from_rows(user, rows),
+        permissions=None
+        if user.is_superuser
+        else frozenset(role for _, kind, role, _ in rows if kind == _PERMISSION),
+        has_second_factor=any(row[1] == _SECOND_FACTOR for row in rows),
     )
 
 
@@ -159,23 +192,13 @@ def rights_for(user) -> Rights:
     if cached is not None and getattr(user, "_portal_roles", None) is cached.roles:
         return cached
     rights = _compute_rights(user, today())
-    _apply(user, rights)
-    return rights
-
-
-def _apply(user, rights: Rights) -> None:
-    """Put the rights on the user object where Django and this module look for them."""
     user._portal_rights = rights
     user._portal_roles = rights.roles
-    # Django's ModelBackend computes these on first use; set them unless already there
-    # (a service may have just changed them and deleted the attributes: then they are
-    # recomputed by Django, as before).
-    if rights.all_perms is None:
-        return
-    values = (set(rights.user_perms), set(rights.group_perms), set(rights.all_perms))
-    for attr, value in zip(PERM_CACHE_ATTRS, values, strict=True):
-        if not hasattr(user, attr):
-            setattr(user, attr, value)
+    # Where Django's ModelBackend looks first for the permissions (``has_perm``), unless a
+    # service has just changed them and dropped the attribute (then Django reads them again).
+    if rights.permissions is not None and not hasattr(user, "_perm_cache"):
+        user._perm_cache = set(rights.permissions)
+    return rights
 
 
 def cached_for_user(user, name: str, compute):
@@ -202,7 +225,4 @@ def roles_for(user) -> Roles:
 
 def has_second_factor(user) -> bool:
     """Whether the user has a TOTP or WebAuthn authenticator (asked of those who need one)."""
-    rights = rights_for(user)
-    if rights.roles.needs_second_factor:
-        return rights.has_second_factor
-    return _has_second_factor(user)
+    return rights_for(user).has_second_factor

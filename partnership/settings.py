@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # the widget templates for the project engine (FORM_RENDERER below)
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -137,6 +138,10 @@ PERMISSIONS_POLICY = {
 
 ROOT_URLCONF = "partnership.urls"
 WSGI_APPLICATION = "partnership.wsgi.application"
+
+# Widgets and the one field template render with the project's engine; selects in Python
+# (see partnership/forms_renderer.py).
+FORM_RENDERER = "partnership.forms_renderer.PortalFormRenderer"
 
 TEMPLATES = [
     {

@@ -1,12 +1,44 @@
-"""Small helpers every app's views share: service errors onto forms, paging, htmx messages."""
+"""The view toolbox every app shares: service errors onto forms and into text, the
+post/redirect/get "done" step, form pages with the right status, paging (capped for
+searches) and htmx messages. Apps import these rather than keeping their own copies."""
 
 from __future__ import annotations
 
 import json
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.functional import cached_property
+
+
+def error_text(exc: ValidationError) -> str:
+    """A service's refusal as one sentence-per-message text (for a message or an alert)."""
+    return " ".join(str(m) for m in exc.messages)
+
+
+def posted(request: HttpRequest):
+    """The form data of a POST (an empty POST too, so it gets its messages), else None."""
+    return request.POST if request.method == "POST" else None
+
+
+def done(request: HttpRequest, message: str, to: str, *args, **kwargs) -> HttpResponse:
+    """After a successful write without htmx: a message and a redirect (post/redirect/get)."""
+    messages.success(request, message)
+    return redirect(to, *args, **kwargs)
+
+
+def form_page(
+    request: HttpRequest, template: str, context: dict, form=None, *, status: int | None = None
+) -> HttpResponse:
+    """Render a page that holds a form: 400 when the form (``form``, else ``context["form"]``)
+    came back with errors, so tests and tools see the refusal; 200 otherwise."""
+    form = form if form is not None else context.get("form")
+    if status is None:
+        status = 400 if form is not None and form.errors else 200
+    return render(request, template, context, status=status)
 
 
 def apply_validation_error(form, exc: ValidationError) -> None:
@@ -18,9 +50,41 @@ def apply_validation_error(form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
-def page_of(request: HttpRequest, qs, size: int):
-    """One page of ``qs`` from ``?page=``; a bad or too-high number gives a valid page."""
-    return Paginator(qs, size).get_page(request.GET.get("page"))
+SEARCH_HIT_CAP = 1000
+
+
+class CappedPaginator(Paginator):
+    """A paginator that counts at most ``cap`` rows: "over 1 000 treff" rather than the
+    exact number of 25 000 full-text hits, which PostgreSQL would have to find and count
+    on every search (profiled: most of the decision search's time). Pages go up to the cap.
+    """
+
+    def __init__(self, object_list, per_page, *, cap: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.cap = SEARCH_HIT_CAP if cap is None else cap
+
+    @cached_property
+    def raw_count(self) -> int:
+        """The count, up to ``cap + 1`` (one more tells that there are more)."""
+        rows = self.object_list
+        if hasattr(rows, "count") and hasattr(rows, "query"):
+            return rows.order_by()[: self.cap + 1].count()
+        return len(rows[: self.cap + 1])
+
+    @cached_property
+    def capped(self) -> bool:
+        return self.raw_count > self.cap
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.raw_count, self.cap)
+
+
+def page_of(request: HttpRequest, qs, size: int, *, capped: bool = False):
+    """One page of ``qs`` from ``?page=``; a bad or too-high number gives a valid page.
+    ``capped`` counts at most ``SEARCH_HIT_CAP`` rows (for searches; see ``CappedPaginator``)."""
+    paginator = CappedPaginator(qs, size) if capped else Paginator(qs, size)
+    return paginator.get_page(request.GET.get("page"))
 
 
 def with_message(response: HttpResponse, message: str) -> HttpResponse:

@@ -5,32 +5,35 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import access, services, uploads
 from ..forms import AttachmentForm
-from ..uploads import AttachmentSizeGuard
 from .agenda import _agenda_response
 from .common import apply_validation_error
 
 
-@csrf_exempt  # only so the size guard is in place before the body is read; checked below
-@require_POST
+@uploads.size_guarded
+@require_http_methods(["GET", "POST"])
 def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     """Attach a file to an agenda item (those who manage the meeting).
 
-    A file over ``ATTACHMENT_MAX_BYTES`` is skipped while it streams in (it never reaches the
-    disk) and the form says it is too large.
+    GET gives the upload form: with htmx into the item's place on the meeting page (which no
+    longer renders a form per item), else as a page of its own. A file over
+    ``ATTACHMENT_MAX_BYTES`` is skipped while it streams in (it never reaches the disk) and
+    the form says it is too large.
     """
-    request.upload_handlers.insert(0, AttachmentSizeGuard(request))
-    return _attachment_upload(request, pk)
-
-
-@csrf_protect
-def _attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     item = access.agenda_item_for_user(request.user, pk, action="manage")
+    if request.method == "GET":
+        context = {
+            "item": item,
+            "meeting": item.meeting,
+            "form": AttachmentForm(auto_id=f"att-{item.pk}-%s"),
+        }
+        template = "meetings/attachment_upload.html"
+        return render(request, template + ("#upload-form" if request.htmx else ""), context)
     form = AttachmentForm(request.POST, request.FILES, auto_id=f"att-{item.pk}-%s")
     if uploads.upload_form_is_valid(request, form):
         try:

@@ -17,7 +17,6 @@ from partnership.models import Body
 from .. import access, notifications, pdf, selectors, services
 from ..forms import (
     AgendaItemForm,
-    AttachmentForm,
     CalendarFilterForm,
     CancelForm,
     MeetingForm,
@@ -155,14 +154,13 @@ def detail_context(request: HttpRequest, meeting: Meeting, **extra) -> dict:
         "now": timezone.now(),
     }
     if editable:
-        # One upload form per item; the one that came back with errors keeps them.
+        # The upload form is fetched per item on demand (attachment_upload, GET): only the
+        # one that came back with errors is rendered here, with them.
         failed_pk, failed_form = extra.get("attachment_item"), extra.get("attachment_form")
-        for item in context["agenda"]:
-            item.attachment_form = (
-                failed_form
-                if failed_form is not None and item.pk == failed_pk
-                else AttachmentForm(auto_id=f"att-{item.pk}-%s")
-            )
+        if failed_form is not None:
+            for item in context["agenda"]:
+                if item.pk == failed_pk:
+                    item.attachment_form = failed_form
         context["item_form"] = AgendaItemForm()
         context["can_edit_templates"] = access.may_manage_agenda_templates(user)
         context["template_form"] = TemplateApplyForm(

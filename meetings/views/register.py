@@ -40,7 +40,7 @@ def decision_search(request: HttpRequest) -> HttpResponse:
     results = selectors.decision_search(user=request.user, **filters)
     context = {
         "form": form,
-        "page": page_of(request, results),
+        "page": page_of(request, results, capped=True),
         "q": filters["q"],
         "filtered": any(filters.values()),
     }

@@ -17,15 +17,13 @@ from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from meetings import uploads
-from meetings.uploads import AttachmentSizeGuard
 from partnership.formats import money
 from partnership.locking import ConflictError
 from partnership.models import Partner
-from partnership.viewhelpers import apply_validation_error, page_of
+from partnership.viewhelpers import apply_validation_error, error_text, page_of
 
 from .. import access, pdf, selectors, services
 from ..forms import (
@@ -76,10 +74,6 @@ FIELD_ANCHORS = {
     "letter_language": "f-letter_language_0",
     "budget_lines": "budget-lines",
 }
-
-
-def _error_text(exc: ValidationError) -> str:
-    return " ".join(str(m) for m in exc.messages)
 
 
 def _edit_url(application: Application, anchor: str = "") -> str:
@@ -186,7 +180,7 @@ def application_start(request: HttpRequest, pk: int) -> HttpResponse:
             call=call, applicant=form.cleaned_data["applicant"], by=request.user
         )
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
         return redirect("partnerpot:call_detail", pk=call.pk)
     messages.success(
         request,
@@ -442,7 +436,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
             if hasattr(exc, "error_dict"):
                 apply_validation_error(form, exc)
             else:
-                errors[key] = _error_text(exc)
+                errors[key] = error_text(exc)
         else:
             label = dict(Section.choices)[key]
             return _saved_response(
@@ -559,7 +553,7 @@ def co_applicant_remove(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@csrf_exempt  # only so the size guard is in place before the body is read; checked below
+@uploads.size_guarded
 @require_POST
 def file_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Attach a file to the application, or (``purpose=report``) to the grant's final report.
@@ -567,12 +561,6 @@ def file_add(request: HttpRequest, pk: int) -> HttpResponse:
     A file over ``ATTACHMENT_MAX_BYTES`` is skipped while it streams in (it never reaches the
     disk) and the form says it is too large.
     """
-    request.upload_handlers.insert(0, AttachmentSizeGuard(request))
-    return _file_add(request, pk)
-
-
-@csrf_protect
-def _file_add(request: HttpRequest, pk: int) -> HttpResponse:
     if request.POST.get("purpose") == ApplicationFile.Purpose.REPORT:
         return _report_file_add(request, pk)
     application = access.application_for_user(request.user, pk, "edit")
@@ -650,7 +638,7 @@ def file_remove(request: HttpRequest, pk: int) -> HttpResponse:
         services.file_remove(attachment=attachment, by=request.user)
     except ValidationError as exc:
         if report:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
             return redirect(reverse("partnerpot:grant_report", args=[application.grant.pk]))
         form = FileForm(auto_id="file-%s")
         form.add_error(None, exc)

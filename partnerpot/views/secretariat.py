@@ -30,7 +30,7 @@ from django.views.decorators.vary import vary_on_headers
 from partnership import formats
 from partnership.formats import money
 from partnership.locking import ConflictError
-from partnership.viewhelpers import apply_validation_error, page_of, with_message
+from partnership.viewhelpers import apply_validation_error, error_text, page_of, with_message
 
 from .. import access, selectors, services
 from ..forms_secretariat import (
@@ -85,10 +85,6 @@ def _render(request, template: str, context: dict, *, status: int = 200) -> Http
 def _posted(request: HttpRequest):
     """The form data of a POST (even an empty one: it must be validated), else None."""
     return request.POST if request.method == "POST" else None
-
-
-def _error_text(exc: ValidationError) -> str:
-    return " ".join(str(m) for m in exc.messages)
 
 
 def _labelled_errors(exc: ValidationError, model) -> list[str]:
@@ -328,9 +324,7 @@ def criterion_add(request: HttpRequest, pk: int) -> HttpResponse:
             services.criterion_add(call=call, text=form.cleaned_data["text"], by=request.user)
         except ValidationError as exc:
             if not hasattr(exc, "error_dict"):
-                return _criteria_response(
-                    request, call, status=400, criteria_error=_error_text(exc)
-                )
+                return _criteria_response(request, call, status=400, criteria_error=error_text(exc))
             apply_validation_error(form, exc)
         else:
             return _criteria_response(request, call, message=_("Kriteriet er lagt til."))
@@ -349,7 +343,7 @@ def criterion_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             if not hasattr(exc, "error_dict"):
                 return _criteria_response(
-                    request, criterion.call, status=400, criteria_error=_error_text(exc)
+                    request, criterion.call, status=400, criteria_error=error_text(exc)
                 )
             apply_validation_error(form, exc)
         else:
@@ -370,7 +364,7 @@ def criterion_remove(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.criterion_remove(criterion=criterion, by=request.user)
     except ValidationError as exc:
-        return _criteria_response(request, call, status=400, criteria_error=_error_text(exc))
+        return _criteria_response(request, call, status=400, criteria_error=error_text(exc))
     return _criteria_response(
         request, call, message=_("Kriteriet «%(text)s» er fjernet.") % {"text": criterion.text}
     )
@@ -383,7 +377,7 @@ def call_agenda(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         items = services.call_put_on_agenda(call=call, by=request.user)
     except ValidationError as exc:
-        context = _manage_context(request, call, agenda_error=_error_text(exc))
+        context = _manage_context(request, call, agenda_error=error_text(exc))
         return _render(request, "call_manage.html", context, status=400)
     meeting = call.deciding_meeting
     count = ngettext(
@@ -987,7 +981,7 @@ def _grant_refused(request: HttpRequest, grant: Grant, exc: ValidationError, **f
                 apply_validation_error(form, exc)
     context = _grant_context(request, grant, **forms)
     if not any(form.errors for form in forms.values()):
-        context["grant_error"] = _error_text(exc)
+        context["grant_error"] = error_text(exc)
     return _render(request, "grant_detail.html", context, status=400)
 
 

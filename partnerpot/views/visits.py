@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from meetings import access as meeting_access
 from meetings.models import Decision
 from partnership.locking import ConflictError
-from partnership.viewhelpers import apply_validation_error, page_of
+from partnership.viewhelpers import apply_validation_error, error_text, page_of
 
 from .. import access, selectors, services
 from ..forms_visits import (
@@ -53,10 +53,6 @@ STATUS_COLORS = {
 EDITABLE = (Status.DRAFT, Status.SUBMITTED)
 WITHDRAWABLE = (Status.DRAFT, Status.SUBMITTED, Status.ON_AGENDA)
 REPORTABLE = (Status.APPROVED, Status.REPORTED)
-
-
-def _error_text(exc: ValidationError) -> str:
-    return " ".join(str(m) for m in exc.messages)
 
 
 def _posted(request: HttpRequest):
@@ -234,7 +230,7 @@ def study_visit_submit(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.study_visit_submit(visit=visit, by=request.user)
     except ValidationError as exc:
-        messages.info(request, _error_text(exc))
+        messages.info(request, error_text(exc))
         return redirect("partnerpot:study_visit_detail", pk=visit.pk)
     return _done(
         request,

@@ -10,7 +10,6 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django import forms, template
-from django.utils.translation import gettext as _
 
 from partnership import formats
 
@@ -118,23 +117,6 @@ def page_range(page):
         None if n == ellipsis else n
         for n in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
     ]
-
-
-@register.filter
-def history_action(record) -> str:
-    """What a django-simple-history record did, in plain words."""
-    return {
-        "+": _("Opprettet"),
-        "~": _("Endret"),
-        "-": _("Slettet"),
-    }.get(record.history_type, record.history_type)
-
-
-@register.filter
-def history_model_name(record) -> str:
-    """The verbose name of the model a history record belongs to."""
-    model = getattr(record, "instance_type", None) or record.instance.__class__
-    return str(model._meta.verbose_name)
 
 
 @register.filter

@@ -177,7 +177,6 @@ MEETINGS_NOT_PAGES = {
         "agenda_item_add",
         "agenda_template_apply",
         "agenda_item_move",
-        "attachment_upload",
         "attachment_download",
         "attachment_delete",
         "proposal_handle",
@@ -221,6 +220,10 @@ MEETINGS_PAGES = {
     "meetings:meeting_cancel": lambda m: reverse("meetings:meeting_cancel", args=[m["pm"].pk]),
     "meetings:agenda_item_edit": lambda m: reverse(
         "meetings:agenda_item_edit", args=[m["item"].pk]
+    ),
+    # An agenda item's upload form as a page of its own (the page without JavaScript).
+    "meetings:attachment_upload": lambda m: reverse(
+        "meetings:attachment_upload", args=[m["item"].pk]
     ),
     "meetings:my_proposals": lambda m: reverse("meetings:my_proposals"),
     "meetings:proposal_create": lambda m: reverse("meetings:proposal_create"),

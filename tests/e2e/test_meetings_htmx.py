@@ -79,3 +79,23 @@ def test_proposals_and_notes_htmx(page, live_server, registry, personas):
     page.locator("#minutes-notes").get_by_role("button", name="Lagre").click()
     expect(page.locator("#live-region")).to_contain_text("Andre merknader er lagret.")
     axe_check(page)
+
+
+def test_attachment_form_opens_in_place_and_uploads(page, live_server, registry, personas):
+    """The meeting page has no upload form per item: "Legg ved fil" fetches one into the
+    item's place (focus on the file field), and the upload swaps the agenda."""
+    pm = MeetingFactory(body=registry.partners_meeting, starts_at=in_days(30))
+    item = services.agenda_item_create(meeting=pm, title="Budsjett 2027")
+    sign_in_with_cookie(page, live_server, personas["secretariat"])
+    page.goto(reverse("meetings:meeting_detail", args=[pm.pk]))
+    expect(page.locator("#agenda input[type=file]")).to_have_count(0)
+    page.locator(f"#attach-{item.pk}").get_by_role("link", name="Legg ved fil").click()
+    file_field = page.locator(f"#att-{item.pk}-file")
+    expect(file_field).to_be_focused()
+    axe_check(page)
+    file_field.set_input_files(
+        {"name": "budsjett.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}
+    )
+    page.locator(f"#attach-{item.pk}").get_by_role("button", name="Last opp").click()
+    expect(page.locator("#live-region")).to_contain_text("er lagt ved")
+    expect(page.locator(f"#item-{item.pk}")).to_contain_text("budsjett.pdf")

@@ -137,7 +137,7 @@ EXPECTED = {
     "meetings:agenda_template_apply": POST_ONLY,
     "meetings:agenda_item_edit": MANAGE_PM,
     "meetings:agenda_item_move": POST_ONLY,
-    "meetings:attachment_upload": POST_ONLY,
+    "meetings:attachment_upload": MANAGE_PM,  # GET: the upload form for one item
     # Whoever may not see the meeting is not told the file exists.
     "meetings:attachment_download": expect(signed_in=404, partner_rep=200, managers=200),
     "meetings:attachment_delete": POST_ONLY,

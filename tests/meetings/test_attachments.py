@@ -18,7 +18,6 @@ from django.urls import reverse
 
 from meetings import services, uploads
 from meetings.models import AgendaAttachment, Meeting
-from meetings.views import attachments as attachment_views
 
 from .factories import AgendaItemFactory, MeetingFactory, held_meeting, in_days
 
@@ -173,20 +172,39 @@ def test_the_request_body_guards_exist(settings):
     assert request.attachment_too_large is True
 
 
-def test_the_upload_view_installs_the_guard(rf, secretariat, pm_item, monkeypatch):
+def test_size_guarded_installs_the_guard_and_still_checks_csrf(rf, secretariat):
     seen = {}
 
-    def inner(request, pk):
-        seen["handlers"] = list(request.upload_handlers)
+    @uploads.size_guarded
+    def view(request):
         from django.http import HttpResponse
 
+        seen["handlers"] = list(request.upload_handlers)
         return HttpResponse()
 
-    monkeypatch.setattr(attachment_views, "_attachment_upload", inner)
     request = rf.post("/", {"file": upload("a.pdf", PDF)})
     request.user = secretariat
-    attachment_views.attachment_upload(request, pm_item.pk)
+    request._dont_enforce_csrf_checks = True
+    assert view(request).status_code == 200
     assert isinstance(seen["handlers"][0], uploads.AttachmentSizeGuard)
+
+    # Without a token the CSRF check still refuses it (the guard only comes first).
+    seen.clear()
+    request = rf.post("/", {"file": upload("a.pdf", PDF)})
+    request.user = secretariat
+    assert view(request).status_code == 403
+    assert seen == {}
+
+
+def test_upload_view_refuses_a_post_without_csrf_token(secretariat, pm_item):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(secretariat)
+    url = reverse("meetings:attachment_upload", args=[pm_item.pk])
+    response = client.post(url, {"file": upload("a.pdf", PDF), "legal_basis": ""})
+    assert response.status_code == 403
+    assert not AgendaAttachment.objects.exists()
 
 
 # --- The views ---------------------------------------------------------------------------------
@@ -205,14 +223,32 @@ def test_upload_with_htmx(client, login, secretariat, pm_item):
     )
 
 
-def test_meeting_page_has_a_multipart_upload_form(client, login, secretariat, pm_item):
+def test_upload_form_is_fetched_per_item(client, login, secretariat, pm_item):
+    """The meeting page links to each item's upload form rather than rendering one per item;
+    the form comes with htmx into the item's place, or as a page of its own."""
     login(secretariat)
-    page = client.get(
-        reverse("meetings:meeting_detail", args=[pm_item.meeting.pk])
-    ).content.decode()
-    assert reverse("meetings:attachment_upload", args=[pm_item.pk]) in page
-    assert 'enctype="multipart/form-data"' in page
-    assert 'hx-encoding="multipart/form-data"' in page
+    url = reverse("meetings:attachment_upload", args=[pm_item.pk])
+    page = client.get(reverse("meetings:meeting_detail", args=[pm_item.meeting.pk])).content
+    page = page.decode()
+    assert f'hx-get="{url}"' in page
+    assert 'type="file"' not in page
+    fragment = client.get(url, **HTMX)
+    assert fragment.status_code == 200
+    html = fragment.content.decode()
+    assert 'enctype="multipart/form-data"' in html
+    assert 'hx-encoding="multipart/form-data"' in html
+    assert "<html" not in html
+    whole = client.get(url).content.decode()
+    assert "<html" in whole and 'type="file"' in whole
+
+
+def test_failed_upload_keeps_its_form_open_on_the_item(client, login, secretariat, pm_item):
+    login(secretariat)
+    url = reverse("meetings:attachment_upload", args=[pm_item.pk])
+    response = client.post(url, {"file": upload("sak.pdf", EXE), "legal_basis": ""})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f'id="attach-{pm_item.pk}"' in html and 'type="file"' in html
 
 
 def test_exe_renamed_to_pdf_gets_a_clear_message(client, login, secretariat, pm_item):

@@ -72,7 +72,7 @@ def test_calendar(view, client, login, registry, secretariat, next_year, no_extr
         client,
         reverse("meetings:calendar"),
         _topped_up(make),
-        pinned=10,
+        pinned=6,
         params={"year": next_year, "month": 3, "view": view},
     )
 
@@ -139,7 +139,7 @@ def test_meeting_detail(client, login, registry, secretariat, partner_rep, wg_me
         client,
         reverse("meetings:meeting_detail", args=[meeting.pk]),
         _topped_up(make),
-        pinned=17,  # +1: which items carry a Partnerpott application (conflicts, issue 10 §2)
+        pinned=13,  # +1: which items carry a Partnerpott application (conflicts, issue 10 §2)
     )
 
 
@@ -171,6 +171,6 @@ def test_decision_search(q, client, login, registry, user):
         client,
         reverse("meetings:decision_search"),
         _topped_up(make),
-        pinned=8,
+        pinned=5,
         params={"q": q} if q else None,
     )

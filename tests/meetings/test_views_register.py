@@ -145,3 +145,33 @@ def test_diff_marks_insertions_and_deletions_with_text(client, login, user, docu
     # Bad or equal versions: a message, no 500.
     assert client.get(url, {"fra": "abc", "til": "99"}).status_code == 200
     assert "Velg to forskjellige versjoner." in client.get(url, {"fra": "2", "til": "2"}).text
+
+
+def test_search_counts_at_most_the_cap(client, login, user, registry, monkeypatch):
+    """A search with more hits than the cap says "over N" and pages up to the cap (the count
+    of 25 000 full-text hits was most of the search's time)."""
+    from partnership import viewhelpers
+
+    pm = held_meeting(body=registry.partners_meeting)
+    for n in range(5):
+        services.decision_record(meeting=pm, title=f"Budsjett {n}", text="Om budsjettet.")
+    monkeypatch.setattr(viewhelpers, "SEARCH_HIT_CAP", 3)
+    login(user)
+    url = reverse("meetings:decision_search")
+    page = client.get(url, {"q": "budsjett"}).content.decode()
+    assert "over 3 treff" in page
+    assert "Over 3 vedtak funnet." in page
+    monkeypatch.setattr(viewhelpers, "SEARCH_HIT_CAP", 10)
+    page = client.get(url, {"q": "budsjett"}).content.decode()
+    assert "(5 treff)" in page
+
+
+def test_capped_paginator_on_a_list_and_a_queryset(registry):
+    from partnership.models import Body
+    from partnership.viewhelpers import CappedPaginator
+
+    paginator = CappedPaginator(list(range(10)), 4, cap=6)
+    assert (paginator.count, paginator.capped, paginator.num_pages) == (6, True, 2)
+    bodies = Body.objects.order_by("pk")
+    paginator = CappedPaginator(bodies, 4, cap=100)
+    assert (paginator.count, paginator.capped) == (bodies.count(), False)

@@ -130,7 +130,7 @@ def affiliate(pairs) -> None:
 
 
 # --- Partners ------------------------------------------------------------------------------------
-@pytest.mark.parametrize(("viewer", "pinned"), [("wg_member", 7), ("secretariat", 8)])
+@pytest.mark.parametrize(("viewer", "pinned"), [("wg_member", 4), ("secretariat", 4)])
 def test_partner_list(viewer, pinned, client, login, registry, request):
     login(request.getfixturevalue(viewer))
     assert_constant_queries(
@@ -154,7 +154,7 @@ def test_partner_detail(client, login, wg_member, registry):
         client,
         reverse("partner_detail", kwargs={"pk": partner.pk}),
         Rows(people_of_partner),
-        pinned=8,
+        pinned=5,
     )
 
 
@@ -169,7 +169,7 @@ def test_person_list(client, login, user, registry):
         client,
         reverse("person_list"),
         Rows(affiliated_people, start=Person.objects.filter(is_active=True).count()),
-        pinned=9,
+        pinned=6,
     )
 
 
@@ -186,7 +186,7 @@ def test_person_detail(client, login, user, registry):
         client,
         reverse("person_detail", kwargs={"pk": person.pk}),
         Rows(seats_and_affiliations),
-        pinned=8,
+        pinned=5,
     )
 
 
@@ -197,7 +197,7 @@ def test_profile(client, login, registry):
         client,
         reverse("profile"),
         Rows(lambda k: seats((person, b, registry.partner) for b in bodies(k))),
-        pinned=8,
+        pinned=5,
     )
 
 
@@ -212,11 +212,11 @@ def test_body_list(client, login, wg_member, registry):
         client,
         reverse("body_list"),
         Rows(bodies_with_members, start=Body.objects.count()),
-        pinned=6,
+        pinned=3,
     )
 
 
-@pytest.mark.parametrize(("viewer", "pinned"), [("wg_member", 8), ("secretariat", 11)])
+@pytest.mark.parametrize(("viewer", "pinned"), [("wg_member", 5), ("secretariat", 7)])
 def test_body_detail(viewer, pinned, client, login, registry, request):
     """As the secretariat the page also has the management forms and the past members.
 
@@ -270,30 +270,30 @@ def test_invitation_list(client, login, secretariat, registry):
         client,
         reverse("invitation_list"),
         Rows(lambda k: _invitations(k, invited_by=secretariat)),
-        pinned=9,
+        pinned=5,
     )
 
 
 def test_history(client, login, secretariat, registry):
     login(secretariat)
     assert_constant_queries(
-        client, reverse("history"), Rows(lambda k: partners(k, with_history=True)), pinned=12
+        client, reverse("history"), Rows(lambda k: partners(k, with_history=True)), pinned=8
     )
 
 
 # --- Home, per role ------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("role", "pinned"),
-    # The admin's extra queries: the second-factor check and Django's permission lookups.
+    # The admin (staff) sees more on the home page than the other roles (the extra queries).
     [
-        ("user", 9),
-        ("partner_rep", 9),
-        ("partner_leader", 9),
-        ("wg_member", 9),
-        ("wg_leader", 9),
-        ("finance_lead", 9),
-        ("ministry_observer", 9),
-        ("admin", 12),
+        ("user", 6),
+        ("partner_rep", 6),
+        ("partner_leader", 6),
+        ("wg_member", 6),
+        ("wg_leader", 6),
+        ("finance_lead", 6),
+        ("ministry_observer", 6),
+        ("admin", 10),
     ],
 )
 def test_home(role, pinned, client, login, registry, request):
@@ -320,7 +320,7 @@ def test_home_secretariat_dashboard(client, login, secretariat, registry):
 
     login(secretariat)
     assert_constant_queries(
-        client, reverse("home"), Rows(partners_groups_and_invitations), pinned=14
+        client, reverse("home"), Rows(partners_groups_and_invitations), pinned=10
     )
     response = client.get(reverse("home"))
     assert (
