@@ -1,0 +1,216 @@
+"""Meetings and their life: settings, create, update, move, confirm, notice, held, cancel."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from partnership import formats as portal_formats
+from partnership.actors import acting_person
+from partnership.models import Body, Person
+
+from ..models import (
+    Meeting,
+    MeetingSettings,
+)
+from ._common import _lock_meeting, _require_aware, _save
+from .decisions import _attach_pending_reports, _requeue_reports
+
+
+# --- Settings ---------------------------------------------------------------------------------
+@transaction.atomic
+def meeting_settings_update(
+    *,
+    body: Body,
+    proposal_deadline_days: int,
+    notice_days: int,
+    minutes_reminder_days: int,
+    quorum_fraction,
+) -> MeetingSettings:
+    obj = MeetingSettings.objects.select_for_update().get(
+        pk=MeetingSettings.objects.for_body(body).pk
+    )
+    obj.proposal_deadline_days = proposal_deadline_days
+    obj.notice_days = notice_days
+    obj.minutes_reminder_days = minutes_reminder_days
+    obj.quorum_fraction = quorum_fraction
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
+# --- Meetings ---------------------------------------------------------------------------------
+WORKING_GROUP_KINDS = (
+    Meeting.Kind.START_UP,
+    Meeting.Kind.BEFORE_PARTNER_MEETING,
+    Meeting.Kind.REPORTING,
+)
+# Changes a calendar shows; each bumps the iCal SEQUENCE.
+CALENDAR_FIELDS = ("title", "kind", "starts_at", "ends_at", "place", "video_url")
+
+
+def _validate_meeting(meeting: Meeting) -> None:
+    _require_aware(starts_at=meeting.starts_at, ends_at=meeting.ends_at)
+    errors: dict[str, Any] = {}
+    if meeting.starts_at and meeting.ends_at and meeting.ends_at <= meeting.starts_at:
+        errors["ends_at"] = _("Møtet kan ikke slutte før det begynner.")
+    if meeting.kind in WORKING_GROUP_KINDS and meeting.body.kind != Body.Kind.WORKING_GROUP:
+        errors["kind"] = _("Denne møtetypen er for arbeidsgrupper.")
+    if meeting.kind == Meeting.Kind.GROUP_LEADERS and meeting.body.kind != Body.Kind.GROUP_LEADERS:
+        errors["kind"] = _("Gruppeledermøter holdes av Gruppeledermøtet.")
+    if errors:
+        raise ValidationError(errors)
+    meeting.full_clean()
+
+
+@transaction.atomic
+def meeting_create(
+    *,
+    body: Body,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    kind: str = Meeting.Kind.ORDINARY,
+    title: str = "",
+    place: str = "",
+    video_url: str = "",
+    created_by: Person | None = None,
+    suggested: bool = False,
+    plan_slot: str = "",
+) -> Meeting:
+    """Plan a meeting. Delegated decisions waiting for this body's next meeting (R3) are
+    put on its agenda as report items.
+
+    Overlapping meetings of the same body are allowed (``selectors.meeting_overlaps`` gives
+    the form its warning).
+    """
+    meeting = Meeting(
+        body=body,
+        kind=kind,
+        title=title.strip(),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        place=place.strip(),
+        video_url=video_url.strip(),
+        suggested=suggested,
+        plan_slot=plan_slot,
+        created_by=acting_person(created_by),
+    )
+    _validate_meeting(meeting)
+    _save(meeting, by=created_by)
+    MeetingSettings.objects.for_body(body)
+    _attach_pending_reports(meeting)
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(*, meeting: Meeting, by: Person | None = None, **fields) -> Meeting:
+    """Change a meeting that has not taken place; calendar changes bump the iCal SEQUENCE."""
+    unknown = set(fields) - set(CALENDAR_FIELDS)
+    if unknown:
+        raise TypeError(f"meeting_update() got unexpected fields: {sorted(unknown)}")
+    meeting = _lock_meeting(meeting)
+    if not meeting.is_upcoming:
+        raise ValidationError(
+            _("Et møte med status «%(status)s» kan ikke endres.")
+            % {"status": meeting.get_status_display()}
+        )
+    for name in ("title", "place", "video_url"):
+        if name in fields:
+            fields[name] = (fields[name] or "").strip()
+    changed = [name for name, value in fields.items() if getattr(meeting, name) != value]
+    for name in changed:
+        setattr(meeting, name, fields[name])
+    if not changed:
+        return meeting
+    _validate_meeting(meeting)
+    meeting.sequence += 1
+    meeting.updated_at = timezone.now()
+    _save(meeting, by=by)
+    return meeting
+
+
+@transaction.atomic
+def meeting_move(
+    *, meeting: Meeting, starts_at: dt.datetime, ends_at: dt.datetime, by: Person | None = None
+) -> Meeting:
+    """Give a (suggested) meeting another time; a moved suggestion counts as confirmed."""
+    meeting = meeting_update(meeting=meeting, by=by, starts_at=starts_at, ends_at=ends_at)
+    if meeting.suggested:
+        meeting = meeting_confirm(meeting=meeting, by=by)
+    return meeting
+
+
+@transaction.atomic
+def meeting_confirm(*, meeting: Meeting, by: Person | None = None) -> Meeting:
+    """The body's leader confirms a meeting the year plan suggested (R5)."""
+    meeting = _lock_meeting(meeting)
+    if not meeting.suggested:
+        return meeting
+    if not meeting.is_upcoming:
+        raise ValidationError(_("Bare planlagte møter kan bekreftes."))
+    meeting.suggested = False
+    meeting.sequence += 1  # TENTATIVE → CONFIRMED in calendars
+    meeting.updated_at = timezone.now()
+    _save(meeting, by=by)
+    return meeting
+
+
+def _transition(meeting: Meeting, status: str, *, by=None) -> Meeting:
+    """Move a locked meeting along its life cycle (``Meeting.TRANSITIONS``)."""
+    if not meeting.can_move_to(status):
+        raise ValidationError(
+            _("Et møte med status «%(current)s» kan ikke få status «%(new)s».")
+            % {"current": meeting.get_status_display(), "new": Meeting.Status(status).label}
+        )
+    meeting.status = status
+    meeting.sequence += 1
+    meeting.updated_at = timezone.now()
+    _save(meeting, by=by)
+    return meeting
+
+
+@transaction.atomic
+def meeting_send_notice(*, meeting: Meeting, by: Person | None = None) -> Meeting:
+    """Mark the notice as sent (the e-mail itself goes through the outbox)."""
+    meeting = _lock_meeting(meeting)
+    if meeting.starts_at <= timezone.now():
+        raise ValidationError(
+            _("Møtet begynte %(when)s. Det er for sent å sende innkalling.")
+            % {"when": portal_formats.datetime(meeting.starts_at)}
+        )
+    meeting.notice_sent_at = timezone.now()
+    return _transition(meeting, Meeting.Status.NOTICE_SENT, by=by)
+
+
+@transaction.atomic
+def meeting_mark_held(*, meeting: Meeting, by: Person | None = None) -> Meeting:
+    meeting = _lock_meeting(meeting)
+    if meeting.starts_at > timezone.now():
+        raise ValidationError(_("Møtet kan ikke registreres som avholdt før det har begynt."))
+    return _transition(meeting, Meeting.Status.HELD, by=by)
+
+
+@transaction.atomic
+def meeting_cancel(*, meeting: Meeting, reason: str = "", by: Person | None = None) -> Meeting:
+    """Cancel a meeting that has not been held. Reports of delegated decisions on its agenda
+    go to the body's next meeting (or wait for it) so none is lost."""
+    meeting = _lock_meeting(meeting)
+    meeting.cancellation_reason = reason.strip()
+    meeting = _transition(meeting, Meeting.Status.CANCELLED, by=by)
+    _requeue_reports(meeting)
+    return meeting
+
+
+@transaction.atomic
+def meeting_reinstate(*, meeting: Meeting, by: Person | None = None) -> Meeting:
+    """Undo a cancellation of a meeting that has not yet begun."""
+    meeting = _lock_meeting(meeting)
+    if meeting.starts_at <= timezone.now():
+        raise ValidationError(_("Møtet har allerede begynt og kan ikke gjenopptas."))
+    meeting.cancellation_reason = ""
+    return _transition(meeting, Meeting.Status.PLANNED, by=by)
