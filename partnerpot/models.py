@@ -244,6 +244,24 @@ class Application(models.Model):
     )
     # Submitted and waiting for the secretariat or the meeting.
     IN_PROCESS = (Status.SUBMITTED, Status.INFO_REQUESTED, Status.ASSESSED, Status.ON_AGENDA)
+    # The life of an application (like ``Meeting.TRANSITIONS`` and ``Grant.TRANSITIONS``):
+    # every status change in the services goes through ``can_move_to``. The services check
+    # the finer conditions first (a deadline, the envelope) and say them in their own words.
+    TRANSITIONS: dict[str, frozenset[str]] = {
+        Status.DRAFT: frozenset({Status.SUBMITTED, Status.WITHDRAWN}),
+        Status.SUBMITTED: frozenset({Status.INFO_REQUESTED, Status.ASSESSED, Status.WITHDRAWN}),
+        Status.INFO_REQUESTED: frozenset({Status.SUBMITTED, Status.WITHDRAWN}),
+        Status.ASSESSED: frozenset(
+            {Status.SUBMITTED, Status.INFO_REQUESTED, Status.ON_AGENDA, Status.WITHDRAWN}
+        ),
+        Status.ON_AGENDA: frozenset(
+            {Status.GRANTED, Status.PARTLY_GRANTED, Status.REJECTED, Status.WITHDRAWN}
+        ),
+        Status.GRANTED: frozenset(),
+        Status.PARTLY_GRANTED: frozenset(),
+        Status.REJECTED: frozenset(),
+        Status.WITHDRAWN: frozenset(),
+    }
 
     call = models.ForeignKey(
         Call, on_delete=models.PROTECT, related_name="applications", verbose_name=_("utlysning")
@@ -419,6 +437,9 @@ class Application(models.Model):
     @property
     def is_decided(self) -> bool:
         return self.status in self.DECIDED
+
+    def can_move_to(self, status: str) -> bool:
+        return status in self.TRANSITIONS.get(self.status, frozenset())
 
     @property
     def is_granted(self) -> bool:

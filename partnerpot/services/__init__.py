@@ -25,6 +25,7 @@ from ._common import (
     STORED_LANGUAGE,
     Section,
     Status,
+    move_to,
 )
 from .applications import (
     FIELD_SECTION,
@@ -100,6 +101,7 @@ from .visits import (
 )
 
 __all__ = [
+    "move_to",
     "ASSESSABLE",
     "AlreadySubmitted",
     "CALL_FIELDS",

@@ -41,3 +41,16 @@ def _money(value, field: str) -> Decimal | None:
     if abs(amount) >= Decimal("1e12"):
         raise ValidationError({field: _("Beløpet er for stort.")})
     return amount.quantize(Decimal("0.01"))
+
+
+def move_to(application: Application, status: str) -> None:
+    """Set a (locked) application's status along ``Application.TRANSITIONS``, or refuse."""
+    if not application.can_move_to(status):
+        raise ValidationError(
+            _("Søknaden kan ikke gå fra «%(from)s» til «%(to)s».")
+            % {
+                "from": application.get_status_display(),
+                "to": Application.Status(status).label,
+            }
+        )
+    application.status = status

@@ -22,7 +22,7 @@ from ..models import (
     Call,
     CriterionScore,
 )
-from ._common import STORED_LANGUAGE, Status, _money, _now
+from ._common import STORED_LANGUAGE, Status, _money, _now, move_to
 from .applications import _lock_application
 from .calls import _lock_call
 
@@ -151,10 +151,10 @@ def assessment_save(
         )
     ready = bool(assessment.recommendation) and assessment.is_complete is True
     if application.status == Status.SUBMITTED and ready:
-        application.status = Status.ASSESSED
+        move_to(application, Status.ASSESSED)
         application.save(update_fields=["status"])
     elif application.status == Status.ASSESSED and not ready:
-        application.status = Status.SUBMITTED
+        move_to(application, Status.SUBMITTED)
         application.save(update_fields=["status"])
     return assessment
 
@@ -219,7 +219,7 @@ def call_put_on_agenda(*, call: Call, by: Person | None = None) -> list[AgendaIt
         )
         _record_step_asides(application, item, by)
         application.agenda_item = item
-        application.status = Status.ON_AGENDA
+        move_to(application, Status.ON_AGENDA)
         application.save(update_fields=["agenda_item", "status"])
         items.append(item)
     return items

@@ -22,7 +22,7 @@ from ..models import (
     Call,
     Grant,
 )
-from ._common import DEFAULT_REPORT_MONTHS_AFTER_END, STORED_LANGUAGE, Status, _money
+from ._common import DEFAULT_REPORT_MONTHS_AFTER_END, STORED_LANGUAGE, Status, _money, move_to
 from .applications import _lock_application, _touch
 from .calls import _lock_call, granted_total
 
@@ -153,7 +153,7 @@ def application_decide(
             ) % {"remaining": formats.money(remaining), "envelope": formats.money(call.envelope)}
     if errors:
         raise ValidationError(errors)
-    application.status = outcome
+    move_to(application, outcome)
     application.granted_amount = granted
     application.conditions = (conditions or "").strip() if outcome != Outcome.REJECTED else ""
     application.decision_reason = reason

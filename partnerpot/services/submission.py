@@ -19,7 +19,7 @@ from ..models import (
     Call,
     InfoRequest,
 )
-from ._common import Section, Status, _now
+from ._common import Section, Status, _now, move_to
 from .applications import _lock_application, _touch, checklist
 
 
@@ -51,7 +51,7 @@ def application_submit(*, application: Application, by: Person | None = None) ->
         raise ValidationError(
             [_("Søknaden er ikke komplett:")] + [message for _s, _f, message in missing]
         )
-    application.status = Status.SUBMITTED
+    move_to(application, Status.SUBMITTED)
     application.submitted_at = now
     application.submitted_by = acting_person(by)
     _touch(application, by)
@@ -67,7 +67,7 @@ def application_withdraw(
     application = _lock_application(application)
     if application.status not in Application.WITHDRAWABLE:
         raise ValidationError(_("Søknaden kan ikke trekkes etter at den er vedtatt."))
-    application.status = Status.WITHDRAWN
+    move_to(application, Status.WITHDRAWN)
     application.withdrawn_at = _now()
     application.withdrawn_by = acting_person(by)
     application.withdrawal_reason = (reason or "").strip()
@@ -120,7 +120,7 @@ def info_request_create(
     )
     request.full_clean(exclude=["requested_by", "answered_by"])
     request.save()
-    application.status = Status.INFO_REQUESTED
+    move_to(application, Status.INFO_REQUESTED)
     application.reopened_sections = sections
     _touch(application, by)
     application.save()
@@ -148,7 +148,7 @@ def info_request_answer(
     request.answered_at = _now()
     request.answered_by = acting_person(by)
     request.save()
-    application.status = Status.SUBMITTED
+    move_to(application, Status.SUBMITTED)
     application.reopened_sections = []
     _touch(application, by)
     application.save()

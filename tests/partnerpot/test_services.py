@@ -262,3 +262,26 @@ def test_call_cannot_open_for_new_drafts_after_deadline(registry, partner_rep):
         pytest.raises(ValidationError),
     ):
         services.application_create(call=call, applicant=registry.partner, by=partner_rep)
+
+
+def test_application_transition_table():
+    """Every status is in the table; decided and withdrawn are final; a decision comes only
+    from the agenda; withdrawal is possible until the decision (Application.WITHDRAWABLE)."""
+    status = Application.Status
+    table = Application.TRANSITIONS
+    assert set(table) == set(status.values)
+    for final in (*Application.DECIDED, status.WITHDRAWN):
+        assert table[final] == frozenset()
+    for source, targets in table.items():
+        assert targets <= set(status.values)
+        assert (status.WITHDRAWN in targets) == (source in Application.WITHDRAWABLE)
+        if source != status.ON_AGENDA:
+            assert not targets & set(Application.DECIDED)
+
+
+def test_a_status_change_outside_the_table_is_refused(registry, partner_rep):
+    application = draft_application(call=open_call(), applicant=registry.partner, by=partner_rep)
+    with pytest.raises(ValidationError) as refused:
+        services.move_to(application, Application.Status.GRANTED)
+    assert "kan ikke gå fra «Utkast» til «Innvilget»" in str(refused.value)
+    assert application.status == Application.Status.DRAFT
