@@ -219,6 +219,21 @@ def proposal_deadline(meeting: Meeting) -> dt.datetime:
     return timeutils.days_before(meeting.starts_at, days)
 
 
+def proposal_targets(user) -> tuple:
+    """Where ``user`` may propose an item (the agenda eligibility rule): the upcoming meetings
+    of the bodies they may propose to, those of them still open for proposals (before the
+    deadline), and the working groups they may propose on behalf of."""
+    allowed = access.may_propose_q(user)
+    meetings = Meeting.objects.filter(
+        allowed, status__in=Meeting.UPCOMING_STATUSES, starts_at__gt=timezone.now()
+    ).select_related("body")
+    open_meetings = list(meetings_open_for_proposals().filter(allowed))
+    bodies = Body.objects.filter(
+        access.member_of_q(user, "pk"), kind=Body.Kind.WORKING_GROUP
+    ).order_by("name")
+    return meetings, open_meetings, bodies
+
+
 def meetings_open_for_proposals(*, now: dt.datetime | None = None) -> QuerySet[Meeting]:
     """Upcoming Partnermøte and Gruppeledermøte meetings whose proposal deadline has not passed.
 

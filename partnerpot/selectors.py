@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subque
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from meetings.models import Decision
 from partnership import formats
 
 from . import access
@@ -40,6 +41,33 @@ def calls_visible_to(user) -> QuerySet[Call]:
         .select_related("deciding_meeting__body", "criteria_version__document")
         .order_by("-closes_at", "-pk")
     )
+
+
+def calls_grouped(user, *, now: dt.datetime | None = None) -> dict[str, list[Call]]:
+    """The calls ``user`` sees, grouped: open (closing first), upcoming (opening first),
+    closed, and for the secretariat drafts and cancelled ones."""
+    now = now or timezone.now()
+    groups: dict[str, list[Call]] = {
+        "open": [],
+        "upcoming": [],
+        "closed": [],
+        "draft": [],
+        "cancelled": [],
+    }
+    for call in calls_visible_to(user):
+        if call.status == Call.Status.DRAFT:
+            groups["draft"].append(call)
+        elif call.status == Call.Status.CANCELLED:
+            groups["cancelled"].append(call)
+        elif call.is_open(now):
+            groups["open"].append(call)
+        elif call.opens_at > now:
+            groups["upcoming"].append(call)
+        else:
+            groups["closed"].append(call)
+    groups["open"].sort(key=lambda c: c.closes_at)
+    groups["upcoming"].sort(key=lambda c: c.opens_at)
+    return groups
 
 
 def applications_visible_to(user) -> QuerySet[Application]:
@@ -272,3 +300,35 @@ def study_visits_visible_to(user) -> QuerySet[StudyVisit]:
 
 def call_status_counts(call: Call) -> dict[str, int]:
     return dict(call.applications.values_list("status").annotate(n=Count("pk")).order_by())
+
+
+# Study visits: one every second year (R9).
+YEARS_BETWEEN_VISITS = 2
+
+
+def last_approved_visit_decision() -> Decision | None:
+    """The register entry of the latest study visit the Partnermøte approved (reported ones
+    too), with the visit."""
+    return (
+        Decision.objects.filter(
+            study_visit__status__in=(StudyVisit.Status.APPROVED, StudyVisit.Status.REPORTED),
+        )
+        .select_related("body", "study_visit")
+        .order_by("-decided_on", "-pk")
+        .first()
+    )
+
+
+def study_visit_rhythm(today: dt.date) -> dict:
+    """Whether a study visit is due this year (R9: every second year), from the last one the
+    Partnermøte approved; shown to the secretariat on the study-visit list."""
+    decision = last_approved_visit_decision()
+    if decision is None:
+        return {"last_decision": None, "due": True, "next_year": today.year}
+    next_year = decision.decided_on.year + YEARS_BETWEEN_VISITS
+    return {
+        "last_decision": decision,
+        "last_visit": decision.study_visit,
+        "due": next_year <= today.year,
+        "next_year": next_year,
+    }

@@ -7,13 +7,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
-
-from partnership.models import Body
 
 from .. import access, selectors, services
 from ..forms import (
@@ -234,12 +231,7 @@ def _proposals_response(
 
 # --- Proposals: members and working groups make them --------------------------------------------
 def _proposal_form(request: HttpRequest) -> ProposalForm:
-    user = request.user
-    allowed = access.may_propose_q(user)
-    meetings = Meeting.objects.filter(
-        allowed, status__in=Meeting.UPCOMING_STATUSES, starts_at__gt=timezone.now()
-    ).select_related("body")
-    open_meetings = list(selectors.meetings_open_for_proposals().filter(allowed))
+    meetings, open_meetings, bodies = selectors.proposal_targets(request.user)
     initial = {}
     meeting_id = int_param(request, "meeting", lo=1, hi=MAX_ID)
     if meeting_id is not None:
@@ -248,9 +240,7 @@ def _proposal_form(request: HttpRequest) -> ProposalForm:
         request.POST or None,
         meetings=meetings,
         open_meetings=open_meetings,
-        bodies=Body.objects.filter(
-            access.member_of_q(user, "pk"), kind=Body.Kind.WORKING_GROUP
-        ).order_by("name"),
+        bodies=bodies,
         initial=initial,
     )
 

@@ -4,65 +4,29 @@ from __future__ import annotations
 
 import calendar as cal
 import datetime as dt
-import math
 from collections import defaultdict
-from dataclasses import dataclass, field
 
-from django.db.models import DurationField, ExpressionWrapper, F, Q, Value
-from django.db.models.functions import Coalesce
-from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from partnership import timeutils
 from partnership.models import Body
 
 from .. import access, ical, selectors
-from ..extensions import CalendarDeadline, extra_deadlines
+from ..calendar import (
+    Day,
+    Entry,
+    calendar_bodies,
+    calendar_entries,
+    midnight,
+    year_wheel_geometry,
+)
 from ..forms import CalendarFilterForm
-from ..models import OSLO, Meeting, MeetingSettings, Proposal
+from ..models import Meeting
 from .common import done, int_param
-
-# Deadlines come before their meeting (proposals, notices) or after it (approved minutes):
-# look this far around the shown period for the meetings they belong to.
-DEADLINE_LOOKAHEAD = dt.timedelta(days=120)
-MINUTES_LOOKBACK = dt.timedelta(days=120)
-MINUTES_PENDING = (Meeting.Status.NOTICE_SENT, Meeting.Status.HELD, Meeting.Status.MINUTES_DRAFT)
-
-
-@dataclass
-class Entry:
-    """One line in the calendar: a meeting or a deadline."""
-
-    # "meeting", "proposal_deadline", "notice", "minutes", "follow_up", or "extra" (a
-    # deadline from another app through ``extensions.extra_deadlines``; see ``deadline``)
-    kind: str
-    day: dt.date
-    label: str
-    url: str
-    meeting: Meeting | None = None
-    at: dt.datetime | None = None
-    body: Body | None = None
-    deadline: CalendarDeadline | None = None
-
-    @property
-    def cancelled(self) -> bool:
-        if self.kind == "meeting":
-            return self.meeting.is_cancelled
-        return self.deadline is not None and self.deadline.cancelled
-
-
-@dataclass
-class Day:
-    date: dt.date
-    in_month: bool
-    is_today: bool
-    entries: list[Entry] = field(default_factory=list)
 
 
 def _month(request: HttpRequest) -> tuple[int, int]:
@@ -73,212 +37,6 @@ def _month(request: HttpRequest) -> tuple[int, int]:
     if year is None or month is None:
         return today.year, today.month
     return year, month
-
-
-def _midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(0), tzinfo=OSLO)
-
-
-ONE_DAY = dt.timedelta(days=1)
-# Deadlines are judged exactly in Python; SQL only narrows the rows, with this much slack
-# either side (daylight saving time, the day boundary in Oslo).
-SLACK = dt.timedelta(days=2)
-ENTRY_ORDER = {
-    "meeting": 0,
-    "proposal_deadline": 1,
-    "notice": 2,
-    "minutes": 3,
-    "follow_up": 4,
-    "extra": 5,
-}
-
-
-def _days(name: str) -> ExpressionWrapper:
-    """``name`` (a number of days) as an interval."""
-    return ExpressionWrapper(F(name) * Value(ONE_DAY), output_field=DurationField())
-
-
-def _between(expression, start: dt.datetime, end: dt.datetime) -> Q:
-    """A condition that ``expression`` (a time) falls in [start, end), with the slack."""
-    return Q(
-        GreaterThanOrEqual(expression, Value(start - SLACK)),
-        LessThan(expression, Value(end + SLACK)),
-    )
-
-
-class _Urls:
-    """``reverse`` once per URL name, then the primary key put in (hundreds of rows)."""
-
-    MARK = 987654321
-
-    def __init__(self):
-        self._patterns: dict[str, str] = {}
-
-    def __call__(self, name: str, pk: int) -> str:
-        pattern = self._patterns.get(name)
-        if pattern is None:
-            pattern = self._patterns[name] = reverse(name, args=[self.MARK])
-        return pattern.replace(str(self.MARK), str(pk))
-
-
-def calendar_bodies(user) -> tuple:
-    """The bodies whose meetings the user sees (a subquery, for the queries that need it) and
-    the ids of those they manage: the access rules' answers, once per request."""
-    memo = user.__dict__.setdefault("_portal_user_values", {})
-    if "calendar-bodies" not in memo:
-        memo["calendar-bodies"] = (
-            access.bodies_visible_to(user).values("pk"),
-            frozenset(access.bodies_managed_by(user).values_list("pk", flat=True)),
-        )
-    return memo["calendar-bodies"]
-
-
-def calendar_entries(
-    *, user, first: dt.date, last: dt.date, body: Body | None = None
-) -> list[Entry]:
-    """Meetings and deadlines the user may see between two days (inclusive), in time order.
-
-    Deadlines: proposals (Partnermøte, Gruppeledermøte), and for those who manage the body,
-    when the notice is due and when the minutes should be approved (the body's settings);
-    the user's own follow-up items; and what other apps add (``extensions.extra_deadlines``).
-    Three queries however many meetings (plus what the extension sources cost): the bodies
-    the user manages, the meetings that have something in the period (each deadline's day
-    computed in SQL from the body's settings, so only those rows are loaded), and the
-    user's follow-ups.
-    """
-    start, end = _midnight(first), _midnight(last + ONE_DAY)
-    now = timezone.now()
-
-    def setting(field_name):
-        default = Value(MeetingSettings._meta.get_field(field_name).default)
-        return Coalesce(F(f"body__meeting_settings__{field_name}"), default)
-
-    visible, managed = calendar_bodies(user)
-    starts = F("starts_at")
-    shows = Q(starts_at__lt=end, ends_at__gt=start)
-    minutes_due = Q(body_id__in=managed, status__in=MINUTES_PENDING, starts_at__lt=now) & _between(
-        starts + _days("minutes_days"), start, end
-    )
-    upcoming = Q(status__in=Meeting.UPCOMING_STATUSES)
-    proposals_due = (
-        upcoming
-        & Q(body__kind__in=Proposal.TARGET_BODY_KINDS)
-        & _between(starts - _days("proposal_days"), start, end)
-    )
-    notice_due = (
-        upcoming
-        & Q(body_id__in=managed, notice_sent_at__isnull=True)
-        & _between(starts - _days("notice_days"), start, end)
-    )
-    meetings = (
-        selectors.calendar_meetings_of(
-            body_ids=visible,
-            start=start - MINUTES_LOOKBACK,
-            end=end + DEADLINE_LOOKAHEAD,
-            body=body,
-        )
-        .annotate(
-            proposal_days=setting("proposal_deadline_days"),
-            notice_days=setting("notice_days"),
-            minutes_days=setting("minutes_reminder_days"),
-        )
-        .filter(shows | minutes_due | proposals_due | notice_due)
-    )
-    url = _Urls()
-    entries: list[Entry] = []
-    for meeting in meetings:
-        detail_url = url("meetings:meeting_detail", meeting.pk)
-        title = meeting.display_title
-        if meeting.starts_at < end and meeting.ends_at > start:
-            local_start = meeting.starts_at.astimezone(OSLO)
-            entries.append(
-                Entry(
-                    "meeting",
-                    local_start.date(),
-                    title,
-                    detail_url,
-                    meeting,
-                    local_start,
-                    meeting.body,
-                )
-            )
-        if meeting.body_id in managed and meeting.status in MINUTES_PENDING:
-            due = timeutils.days_after(meeting.starts_at, meeting.minutes_days)
-            if first <= due.date() <= last and meeting.starts_at < now:
-                entries.append(
-                    Entry(
-                        "minutes",
-                        due.date(),
-                        _("Referatet bør være godkjent: %(meeting)s") % {"meeting": title},
-                        url("meetings:minutes", meeting.pk),
-                        meeting,
-                        None,
-                        meeting.body,
-                    )
-                )
-        if not meeting.is_upcoming:
-            continue
-        if meeting.body.kind in Proposal.TARGET_BODY_KINDS:
-            deadline = timeutils.days_before(meeting.starts_at, meeting.proposal_days)
-            if first <= deadline.date() <= last:
-                entries.append(
-                    Entry(
-                        "proposal_deadline",
-                        deadline.date(),
-                        _("Frist for saksforslag: %(meeting)s") % {"meeting": title},
-                        detail_url,
-                        meeting,
-                        deadline,
-                        meeting.body,
-                    )
-                )
-        if meeting.body_id in managed and meeting.notice_sent_at is None:
-            notice = timeutils.days_before(meeting.starts_at, meeting.notice_days)
-            if first <= notice.date() <= last:
-                entries.append(
-                    Entry(
-                        "notice",
-                        notice.date(),
-                        _("Innkalling sendes: %(meeting)s") % {"meeting": title},
-                        detail_url,
-                        meeting,
-                        None,
-                        meeting.body,
-                    )
-                )
-    if user.is_authenticated and body is None:
-        # Only the text and the day are shown: no joins.
-        follow_ups = (
-            selectors.my_follow_ups(user)
-            .filter(due_on__gte=first, due_on__lte=last)
-            .select_related(None)
-            .only("pk", "what", "due_on")
-        )
-        follow_ups_url = reverse("meetings:my_follow_ups")
-        for follow_up in follow_ups:
-            entries.append(
-                Entry(
-                    "follow_up",
-                    follow_up.due_on,
-                    _("Frist for oppfølging: %(what)s") % {"what": str(follow_up)},
-                    follow_ups_url,
-                )
-            )
-    if body is None:
-        entries += _extra_entries(user=user, start=start, end=end)
-    entries.sort(key=lambda e: (e.day, e.at is None, e.at or start, ENTRY_ORDER[e.kind]))
-    return entries
-
-
-def _extra_entries(*, user, start: dt.datetime, end: dt.datetime) -> list[Entry]:
-    """Deadlines other apps add to the calendar (``settings.CALENDAR_DEADLINE_SOURCES``)."""
-    entries = []
-    for deadline in extra_deadlines(user=user, start=start, end=end):
-        at = deadline.at.astimezone(OSLO)
-        entries.append(
-            Entry("extra", at.date(), deadline.label, deadline.url, at=at, deadline=deadline)
-        )
-    return entries
 
 
 def _filter(request: HttpRequest) -> CalendarFilterForm:
@@ -335,77 +93,14 @@ def _calendar_context(request: HttpRequest) -> dict:
 
 
 # --- The year wheel ------------------------------------------------------------------------------
-WHEEL_CENTER = 200
-WHEEL_OUTER = 190
-WHEEL_INNER = 128
-MARK_RADIUS = 108
-MARK_STEP = 13  # marks on the same day stack inwards
-
-
-def _point(radius: float, angle: float) -> tuple[str, str]:
-    """A point on the circle (angle 0 at the top, clockwise), as SVG numbers.
-
-    Strings, so templates do not localise them ("122,03" is not an SVG length).
-    """
-    return (
-        f"{WHEEL_CENTER + radius * math.sin(angle):.2f}",
-        f"{WHEEL_CENTER - radius * math.cos(angle):.2f}",
-    )
-
-
-def _segment(a0: float, a1: float) -> str:
-    large = 1 if a1 - a0 > math.pi else 0
-    ox0, oy0 = _point(WHEEL_OUTER, a0)
-    ox1, oy1 = _point(WHEEL_OUTER, a1)
-    ix1, iy1 = _point(WHEEL_INNER, a1)
-    ix0, iy0 = _point(WHEEL_INNER, a0)
-    return (
-        f"M{ox0} {oy0} A{WHEEL_OUTER} {WHEEL_OUTER} 0 {large} 1 {ox1} {oy1} "
-        f"L{ix1} {iy1} A{WHEEL_INNER} {WHEEL_INNER} 0 {large} 0 {ix0} {iy0} Z"
-    )
-
-
-def year_wheel_geometry(year: int, meetings: list[Meeting]) -> dict:
-    """Month segments and meeting marks of a year wheel (an SVG drawn by the template)."""
-    days_in_year = 366 if cal.isleap(year) else 365
-
-    def angle(day: dt.date, fraction: float = 0.5) -> float:
-        return 2 * math.pi * ((day.timetuple().tm_yday - 1 + fraction) / days_in_year)
-
-    months = []
-    for m in range(1, 13):
-        first = dt.date(year, m, 1)
-        last = dt.date(year, m, cal.monthrange(year, m)[1])
-        a0, a1 = angle(first, 0), angle(last, 1)
-        lx, ly = _point((WHEEL_OUTER + WHEEL_INNER) / 2, (a0 + a1) / 2)
-        months.append({"number": m, "date": first, "path": _segment(a0, a1), "x": lx, "y": ly})
-    stack: dict[dt.date, int] = defaultdict(int)
-    marks = []
-    for meeting in meetings:
-        day = meeting.local_date
-        if day.year != year:
-            continue
-        level = stack[day]
-        stack[day] += 1
-        x, y = _point(MARK_RADIUS - MARK_STEP * (level % 6), angle(day))
-        marks.append({"meeting": meeting, "x": x, "y": y})
-    today = timezone.localdate()
-    now_line = None
-    if today.year == year:
-        x0, y0 = _point(WHEEL_INNER - 4, angle(today))
-        x1, y1 = _point(WHEEL_OUTER + 4, angle(today))
-        now_line = {"x0": x0, "y0": y0, "x1": x1, "y1": y1}
-    return {"months": months, "marks": marks, "now": now_line, "center": str(WHEEL_CENTER)}
-
-
 @require_GET
 def year_wheel(request: HttpRequest) -> HttpResponse:
     """The year as a circle (årshjul), with the same meetings as a list by month."""
     year = int_param(request, "year", lo=2000, hi=2100) or timezone.localdate().year
     form = _filter(request)
     body = form.selected_body() if form.is_bound else None
-    start = _midnight(dt.date(year, 1, 1))
-    end = _midnight(dt.date(year + 1, 1, 1))
+    start = midnight(dt.date(year, 1, 1))
+    end = midnight(dt.date(year + 1, 1, 1))
     visible, _managed = calendar_bodies(request.user)
     meetings = list(
         selectors.calendar_meetings_of(body_ids=visible, start=start, end=end, body=body)

@@ -9,13 +9,10 @@ neither assess nor decide it, secretariat staff included.
 
 from __future__ import annotations
 
-import io
-
-from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.forms.models import ModelChoiceIteratorValue
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
@@ -30,21 +27,24 @@ from django.views.decorators.vary import vary_on_headers
 from partnership import formats
 from partnership.formats import money
 from partnership.locking import ConflictError
-from partnership.viewhelpers import apply_validation_error, error_text, page_of, with_message
+from partnership.viewhelpers import (
+    apply_validation_error,
+    done,
+    error_text,
+    page_of,
+    posted,
+    with_message,
+)
 
-from .. import access, selectors, services
+from .. import access, export, selectors, services
 from ..forms_secretariat import (
     AssessmentForm,
     CallCancelForm,
     CallForm,
     CriterionForm,
     DecideForm,
-    GrantCancelForm,
-    GrantFilterForm,
     InfoRequestForm,
-    PayOutForm,
     PipelineFilterForm,
-    ReportFeedbackForm,
 )
 from ..models import (
     Application,
@@ -53,8 +53,6 @@ from ..models import (
     BullyingForm,
     Call,
     Criterion,
-    Grant,
-    GrantReport,
     SubGoal,
 )
 
@@ -70,21 +68,10 @@ def _require_manager(user) -> None:
         raise PermissionDenied
 
 
-def _done(request: HttpRequest, message: str, to: str, *args) -> HttpResponse:
-    """After a successful write without htmx: a message and a redirect (post/redirect/get)."""
-    messages.success(request, message)
-    return redirect(to, *args)
-
-
 def _render(request, template: str, context: dict, *, status: int = 200) -> HttpResponse:
     # The sub-navigation offers the secretariat's pages to the secretariat.
     context.setdefault("secretariat", access.can_manage(request.user))
     return render(request, f"{TEMPLATES}/{template}", context, status=status)
-
-
-def _posted(request: HttpRequest):
-    """The form data of a POST (even an empty one: it must be validated), else None."""
-    return request.POST if request.method == "POST" else None
 
 
 def _labelled_errors(exc: ValidationError, model) -> list[str]:
@@ -113,26 +100,7 @@ def call_list(request: HttpRequest) -> HttpResponse:
     sees drafts and cancelled calls."""
     user = request.user
     now = timezone.now()
-    groups: dict[str, list[Call]] = {
-        "open": [],
-        "upcoming": [],
-        "closed": [],
-        "draft": [],
-        "cancelled": [],
-    }
-    for call in selectors.calls_visible_to(user):
-        if call.status == Call.Status.DRAFT:
-            groups["draft"].append(call)
-        elif call.status == Call.Status.CANCELLED:
-            groups["cancelled"].append(call)
-        elif call.is_open(now):
-            groups["open"].append(call)
-        elif call.opens_at > now:
-            groups["upcoming"].append(call)
-        else:
-            groups["closed"].append(call)
-    groups["open"].sort(key=lambda c: c.closes_at)
-    groups["upcoming"].sort(key=lambda c: c.opens_at)
+    groups = selectors.calls_grouped(user, now=now)
     sections = [
         ("open", _("Åpne utlysninger"), groups["open"]),
         ("upcoming", _("Kommende utlysninger"), groups["upcoming"]),
@@ -168,14 +136,14 @@ def _call_form_errors(form: CallForm, exc: ValidationError) -> None:
 @require_http_methods(["GET", "POST"])
 def call_create(request: HttpRequest) -> HttpResponse:
     _require_manager(request.user)
-    form = CallForm(_posted(request))
+    form = CallForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             call = services.call_create(created_by=request.user, **form.call_fields())
         except ValidationError as exc:
             _call_form_errors(form, exc)
         else:
-            return _done(
+            return done(
                 request,
                 _("Utlysningen er lagret som utkast. Se over kriteriene og publiser den."),
                 "partnerpot:call_manage",
@@ -188,14 +156,14 @@ def call_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def call_edit(request: HttpRequest, pk: int) -> HttpResponse:
     call = access.call_for_user(request.user, pk, "manage")
-    form = CallForm(_posted(request), call=call)
+    form = CallForm(posted(request), call=call)
     if request.method == "POST" and form.is_valid():
         try:
             services.call_update(call=call, by=request.user, **form.call_fields())
         except ValidationError as exc:
             _call_form_errors(form, exc)
         else:
-            return _done(request, _("Endringene er lagret."), "partnerpot:call_manage", pk)
+            return done(request, _("Endringene er lagret."), "partnerpot:call_manage", pk)
     context = {"form": form, "call": call, **_criteria_info()}
     return _render(request, "call_form.html", context, status=400 if form.errors else 200)
 
@@ -260,7 +228,7 @@ def call_publish(request: HttpRequest, pk: int) -> HttpResponse:
         call.refresh_from_db()
         context = _manage_context(request, call, publish_errors=_labelled_errors(exc, Call))
         return _render(request, "call_manage.html", context, status=400)
-    return _done(
+    return done(
         request,
         _("Utlysningen er publisert og vises i partnerkalenderen."),
         "partnerpot:call_manage",
@@ -272,14 +240,14 @@ def call_publish(request: HttpRequest, pk: int) -> HttpResponse:
 def call_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     """A confirmation page; the POST cancels the call."""
     call = access.call_for_user(request.user, pk, "manage")
-    form = CallCancelForm(_posted(request))
+    form = CallCancelForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.call_cancel(call=call, by=request.user)
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            return _done(request, _("Utlysningen er avlyst."), "partnerpot:call_manage", pk)
+            return done(request, _("Utlysningen er avlyst."), "partnerpot:call_manage", pk)
     return _render(
         request,
         "call_cancel.html",
@@ -299,7 +267,7 @@ def _criteria_response(
         response = _render(request, "call_manage.html#criteria", context, status=status)
         return with_message(response, message) if message and status == 200 else response
     if status == 200:
-        return _done(request, message, "partnerpot:call_manage", call.pk)
+        return done(request, message, "partnerpot:call_manage", call.pk)
     return _render(
         request, "call_manage.html", _manage_context(request, call, **extra), status=status
     )
@@ -391,7 +359,7 @@ def call_agenda(request: HttpRequest, pk: int) -> HttpResponse:
         reverse("meetings:meeting_detail", args=[meeting.pk]),
         meeting,
     )
-    return _done(request, message, "partnerpot:call_manage", pk)
+    return done(request, message, "partnerpot:call_manage", pk)
 
 
 # --- Decisions --------------------------------------------------------------------------------
@@ -486,7 +454,7 @@ def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
         }
     if not request.htmx:
         if ok:
-            return _done(request, message, "partnerpot:call_decide", call.pk)
+            return done(request, message, "partnerpot:call_decide", call.pk)
         context = _decide_context(request, call, forms={application.pk: form})
         if not any(row["application"].pk == application.pk for row in context["rows"]):
             context["decide_error"] = " ".join(
@@ -648,99 +616,15 @@ def _pipeline_context(request: HttpRequest) -> dict:
 
 
 # --- Export -----------------------------------------------------------------------------------
-MONEY_FORMAT = formats.XLSX_MONEY_FORMAT
-
-
 @require_GET
 def call_export(request: HttpRequest, pk: int) -> HttpResponse:
-    """The call's submitted applications as an xlsx workbook, with a summary sheet. The
-    assessment columns stay empty for applications the viewer is conflicted on."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
+    """The call's submitted applications as an xlsx workbook (``export.call_workbook``)."""
     call = access.call_for_user(request.user, pk, "manage")
     applications = list(selectors.pipeline_applications(user=request.user, call=call))
     conflicted = selectors.conflicted_ids(request.user, applications)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Søknader")[:31]
-    headers = [
-        _("Referanse"),
-        _("Søker"),
-        _("Prosjekttittel"),
-        _("Status"),
-        _("Omsøkt beløp"),
-        _("Egeninnsats"),
-        _("Innstilling"),
-        _("Foreslått beløp"),
-        _("Innvilget beløp"),
-        _("Delmål"),
-        _("Fylke"),
-        _("Kommune"),
-        _("Sendt inn"),
-    ]
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    money_columns = (5, 6, 8, 9)
-    for application in applications:
-        assessment = None
-        if application.pk not in conflicted:
-            assessment = _assessment_of(application)
-        submitted = application.submitted_at
-        sheet.append(
-            [
-                application.reference,
-                application.applicant.name,
-                application.title,
-                application.get_status_display(),
-                application.requested_amount,
-                application.own_contribution,
-                assessment.get_recommendation_display() if assessment else None,
-                assessment.recommended_amount if assessment else None,
-                application.granted_amount,
-                ", ".join(str(SubGoal(value).label) for value in application.sub_goals),
-                application.county,
-                application.municipality.split(": ", 1)[-1],
-                timezone.localtime(submitted).replace(tzinfo=None) if submitted else None,
-            ]
-        )
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@")):
-                # Text the applicant wrote is text, never a formula the spreadsheet runs.
-                cell.data_type = "s"
-            if cell.column in money_columns:
-                cell.number_format = MONEY_FORMAT
-        row[12].number_format = "dd.mm.yyyy hh:mm"
-    widths = (14, 30, 40, 24, 16, 16, 18, 16, 16, 40, 18, 22, 18)
-    for letter, width in zip("ABCDEFGHIJKLM", widths, strict=True):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
-
-    envelope = services.envelope_status(call)
-    summary = workbook.create_sheet(_("Sammendrag")[:31])
-    summary.append([_("Utlysning"), call.title])
-    summary.append([_("År"), call.year])
-    summary.append([_("Søknader sendt inn"), len(applications)])
-    for label, key in (
-        (_("Ramme"), "envelope"),
-        (_("Omsøkt"), "applied"),
-        (_("Innvilget"), "granted"),
-        (_("Igjen av rammen"), "remaining"),
-    ):
-        summary.append([label, envelope[key]])
-        summary.cell(row=summary.max_row, column=2).number_format = MONEY_FORMAT
-    for cell in summary["A"]:
-        cell.font = Font(bold=True)
-    summary.column_dimensions["A"].width = 24
-    summary.column_dimensions["B"].width = 40
-
-    buffer = io.BytesIO()
-    workbook.save(buffer)
     response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        export.call_workbook(call, applications, conflicted),
+        content_type=export.XLSX_CONTENT_TYPE,
     )
     response["Content-Disposition"] = (
         f'attachment; filename="partnerpotten-{call.year}-{call.pk}.xlsx"'
@@ -792,7 +676,7 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
     criteria = list(application.call.criteria.all())
     current = _assessment_of_db(application)
     scores = {s.criterion_id: s for s in current.scores.all()} if current else {}
-    form = AssessmentForm(_posted(request), criteria=criteria, assessment=current, scores=scores)
+    form = AssessmentForm(posted(request), criteria=criteria, assessment=current, scores=scores)
     conflict = None
     editable = application.status in services.ASSESSABLE
     if request.method == "POST" and form.is_valid():
@@ -822,7 +706,7 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
             message = _("Vurderingen er lagret.")
             if application.status == Status.ASSESSED and saved.recommendation:
                 message = _("Vurderingen er lagret. Søknaden er klar til å settes på sakslisten.")
-            return _done(request, message, "partnerpot:assessment", pk)
+            return done(request, message, "partnerpot:assessment", pk)
     context = {
         "application": application,
         "form": form,
@@ -846,7 +730,7 @@ def info_request(request: HttpRequest, pk: int) -> HttpResponse:
     application, refused = _application_for_assessment(request, pk)
     if refused is not None:
         return refused
-    form = InfoRequestForm(_posted(request))
+    form = InfoRequestForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.info_request_create(
@@ -855,7 +739,7 @@ def info_request(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            return _done(
+            return done(
                 request,
                 _("Søkeren er bedt om mer informasjon og har fått e-post."),
                 "partnerpot:assessment",
@@ -868,214 +752,6 @@ def info_request(request: HttpRequest, pk: int) -> HttpResponse:
         "info_requests": _info_requests(application),
     }
     return _render(request, "info_request.html", context, status=400 if form.errors else 200)
-
-
-# --- Grants -----------------------------------------------------------------------------------
-OPEN_REPORT_STATUSES = (Grant.Status.AWARDED, Grant.Status.PAID_OUT)
-
-
-@require_GET
-@vary_on_headers("HX-Request")
-def grant_list(request: HttpRequest) -> HttpResponse:
-    """Grants by status with report due dates, overdue reports highlighted. The secretariat
-    sees every grant; others their own partners' grants."""
-    user = request.user
-    can_manage = access.can_manage(user)
-    grants = selectors.grants_for_followup()
-    if not can_manage:
-        grants = grants.filter(application__applicant_id__in=access.acting_partner_ids(user))
-    form = GrantFilterForm(request.GET or None)
-    status = form.selected()
-    today = timezone.localdate()
-    if status == "overdue":
-        grants = grants.filter(status__in=OPEN_REPORT_STATUSES, report_due_on__lt=today)
-    elif status:
-        grants = grants.filter(status=status)
-    page = page_of(request, grants, PAGE_SIZE)
-    context = {
-        "form": form,
-        "status": status,
-        "page": page,
-        "rows": [
-            {
-                "grant": grant,
-                "overdue": grant.status in OPEN_REPORT_STATUSES and grant.report_due_on < today,
-            }
-            for grant in page.object_list
-        ],
-        "can_manage": can_manage,
-    }
-    template = "grant_list.html#results" if request.htmx else "grant_list.html"
-    return _render(request, template, context)
-
-
-def _grant_context(request: HttpRequest, grant: Grant, **extra) -> dict:
-    user = request.user
-    can_manage = access.can_manage_grant(user, grant)
-    application = grant.application
-    report = GrantReport.objects.filter(grant=grant).first()
-    if report is not None:
-        report.grant = grant
-    shown = report is not None and report.status != GrantReport.Status.DRAFT
-    budget_lines = list(application.budget_lines.all())
-    lines = []
-    spent_total = unspent = None
-    if shown:
-        report_lines = list(report.lines.all())
-        spent = {line.budget_line_id: line for line in report_lines}
-        for budget_line in budget_lines:
-            line = spent.get(budget_line.pk)
-            lines.append(
-                {
-                    "budget": budget_line,
-                    "spent": line.spent if line else None,
-                    "comment": line.comment if line else "",
-                    "difference": (line.spent - budget_line.amount) if line else None,
-                }
-            )
-        spent_total = services.spent_total(report, report_lines)
-        unspent = services.unspent(report, spent=spent_total)
-    context = {
-        "grant": grant,
-        "application": application,
-        "report": report,
-        "report_shown": shown,
-        "report_lines": lines,
-        "budget_total": services.budget_total(application, budget_lines),
-        "spent_total": spent_total,
-        "unspent": unspent,
-        "report_files": list(application.files.filter(purpose=ApplicationFile.Purpose.REPORT))
-        if shown
-        else [],
-        "can_manage": can_manage,
-        "is_applicant": access.is_applicant(user, application),
-        "can_pay_out": can_manage and grant.status == Grant.Status.AWARDED,
-        "can_cancel": can_manage and grant.can_move_to(Grant.Status.CANCELLED),
-        "can_close": can_manage and grant.can_move_to(Grant.Status.CLOSED),
-        "can_judge_report": can_manage
-        and report is not None
-        and report.status == GrantReport.Status.SUBMITTED,
-        "overdue": grant.status in OPEN_REPORT_STATUSES
-        and grant.report_due_on < timezone.localdate(),
-        "pay_out_form": PayOutForm(),
-        "feedback_form": ReportFeedbackForm(),
-        "grant_error": "",
-    }
-    context.update(extra)
-    return context
-
-
-@require_GET
-def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    grant = access.grant_for_user(request.user, pk, "view")
-    return _render(request, "grant_detail.html", _grant_context(request, grant))
-
-
-def _grant_refused(request: HttpRequest, grant: Grant, exc: ValidationError, **forms):
-    """The grant's page with the service's refusal: next to the field it is about, else at
-    the top (the form it came from may no longer be offered)."""
-    grant.refresh_from_db()
-    if hasattr(exc, "error_dict"):
-        for form in forms.values():
-            if set(exc.error_dict) <= set(form.fields):
-                apply_validation_error(form, exc)
-    context = _grant_context(request, grant, **forms)
-    if not any(form.errors for form in forms.values()):
-        context["grant_error"] = error_text(exc)
-    return _render(request, "grant_detail.html", context, status=400)
-
-
-@require_POST
-def grant_pay_out(request: HttpRequest, pk: int) -> HttpResponse:
-    grant = access.grant_for_user(request.user, pk, "manage")
-    form = PayOutForm(request.POST)
-    if form.is_valid():
-        try:
-            services.grant_pay_out(
-                grant=grant, paid_out_on=form.cleaned_data["paid_out_on"], by=request.user
-            )
-        except ValidationError as exc:
-            return _grant_refused(request, grant, exc, pay_out_form=form)
-        return _done(
-            request, _("Tilskuddet er registrert som utbetalt."), "partnerpot:grant_detail", pk
-        )
-    context = _grant_context(request, grant, pay_out_form=form)
-    return _render(request, "grant_detail.html", context, status=400)
-
-
-@require_http_methods(["GET", "POST"])
-def grant_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    """A confirmation page with the reason; the POST cancels the grant (paid money is to be
-    repaid)."""
-    grant = access.grant_for_user(request.user, pk, "manage")
-    form = GrantCancelForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            grant = services.grant_cancel(
-                grant=grant, note=form.cleaned_data["note"], by=request.user
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            if grant.status == Grant.Status.TO_BE_REPAID:
-                message = _("Tilskuddet er annullert. Utbetalt beløp skal betales tilbake.")
-            else:
-                message = _("Tilskuddet er annullert.")
-            return _done(request, message, "partnerpot:grant_detail", pk)
-    return _render(
-        request,
-        "grant_cancel.html",
-        {"grant": grant, "application": grant.application, "form": form},
-        status=400 if form.errors else 200,
-    )
-
-
-@require_POST
-def grant_close(request: HttpRequest, pk: int) -> HttpResponse:
-    grant = access.grant_for_user(request.user, pk, "manage")
-    try:
-        services.grant_close(grant=grant, by=request.user)
-    except ValidationError as exc:
-        return _grant_refused(request, grant, exc)
-    return _done(request, _("Tilskuddet er avsluttet."), "partnerpot:grant_detail", pk)
-
-
-@require_POST
-def report_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    grant = access.grant_for_user(request.user, pk, "manage")
-    try:
-        services.grant_report_approve(grant=grant, by=request.user)
-    except ValidationError as exc:
-        return _grant_refused(request, grant, exc)
-    grant.refresh_from_db()
-    if grant.status == Grant.Status.TO_BE_REPAID:
-        message = _(
-            "Sluttrapporten er godkjent. Ubrukte midler, %(amount)s, skal betales tilbake."
-        ) % {"amount": formats.money(grant.repayment_amount)}
-    else:
-        message = _("Sluttrapporten er godkjent.")
-    return _done(request, message, "partnerpot:grant_detail", pk)
-
-
-@require_POST
-def report_request_more(request: HttpRequest, pk: int) -> HttpResponse:
-    grant = access.grant_for_user(request.user, pk, "manage")
-    form = ReportFeedbackForm(request.POST)
-    if form.is_valid():
-        try:
-            services.grant_report_request_more(
-                grant=grant, feedback=form.cleaned_data["feedback"], by=request.user
-            )
-        except ValidationError as exc:
-            return _grant_refused(request, grant, exc, feedback_form=form)
-        return _done(
-            request,
-            _("Søkeren er bedt om mer i sluttrapporten og har fått e-post."),
-            "partnerpot:grant_detail",
-            pk,
-        )
-    context = _grant_context(request, grant, feedback_form=form)
-    return _render(request, "grant_detail.html", context, status=400)
 
 
 urlpatterns = [
@@ -1098,16 +774,4 @@ urlpatterns = [
     path("soknader/<int:pk>/vedtak/", application_decide, name="application_decide"),
     # The pipeline
     path("behandling/", pipeline, name="pipeline"),
-    # Grants
-    path("tilskudd/", grant_list, name="grant_list"),
-    path("tilskudd/<int:pk>/", grant_detail, name="grant_detail"),
-    path("tilskudd/<int:pk>/utbetalt/", grant_pay_out, name="grant_pay_out"),
-    path("tilskudd/<int:pk>/annuller/", grant_cancel, name="grant_cancel"),
-    path("tilskudd/<int:pk>/avslutt/", grant_close, name="grant_close"),
-    path("tilskudd/<int:pk>/sluttrapport/godkjenn/", report_approve, name="report_approve"),
-    path(
-        "tilskudd/<int:pk>/sluttrapport/be-om-mer/",
-        report_request_more,
-        name="report_request_more",
-    ),
 ]

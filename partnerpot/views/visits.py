@@ -8,8 +8,6 @@ report) and ``manage`` (the secretariat: agenda and decision).
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -22,7 +20,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from meetings import access as meeting_access
 from meetings.models import Decision
 from partnership.locking import ConflictError
-from partnership.viewhelpers import apply_validation_error, error_text, page_of
+from partnership.viewhelpers import (
+    apply_validation_error,
+    done,
+    error_text,
+    form_page,
+    page_of,
+    posted,
+)
 
 from .. import access, selectors, services
 from ..forms_visits import (
@@ -38,7 +43,6 @@ from ..models import StudyVisit
 
 PAGE_SIZE = 25
 # R9: a study visit every second year (or when the partners ask for one).
-YEARS_BETWEEN_VISITS = 2
 
 Status = StudyVisit.Status
 STATUS_COLORS = {
@@ -55,46 +59,8 @@ WITHDRAWABLE = (Status.DRAFT, Status.SUBMITTED, Status.ON_AGENDA)
 REPORTABLE = (Status.APPROVED, Status.REPORTED)
 
 
-def _posted(request: HttpRequest):
-    """The form data of a POST (an empty POST too, so it gets its messages), else None."""
-    return request.POST if request.method == "POST" else None
-
-
 def _done(request: HttpRequest, message: str, visit: StudyVisit) -> HttpResponse:
-    messages.success(request, message)
-    return redirect("partnerpot:study_visit_detail", pk=visit.pk)
-
-
-def _form_page(request: HttpRequest, template: str, context: dict) -> HttpResponse:
-    form = context.get("form")
-    status = 400 if form is not None and form.errors else 200
-    return render(request, template, context, status=status)
-
-
-def last_approved_decision() -> Decision | None:
-    """The register entry of the latest study visit the Partnermøte approved (reported ones
-    too), with the visit: shows the secretariat whether one is due this year (R9)."""
-    return (
-        Decision.objects.filter(
-            study_visit__status__in=(Status.APPROVED, Status.REPORTED),
-        )
-        .select_related("body", "study_visit")
-        .order_by("-decided_on", "-pk")
-        .first()
-    )
-
-
-def _rhythm(today: dt.date) -> dict:
-    decision = last_approved_decision()
-    if decision is None:
-        return {"last_decision": None, "due": True, "next_year": today.year}
-    next_year = decision.decided_on.year + YEARS_BETWEEN_VISITS
-    return {
-        "last_decision": decision,
-        "last_visit": decision.study_visit,
-        "due": next_year <= today.year,
-        "next_year": next_year,
-    }
+    return done(request, message, "partnerpot:study_visit_detail", pk=visit.pk)
 
 
 # --- The list -----------------------------------------------------------------------------------
@@ -112,7 +78,7 @@ def study_visit_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "may_propose": access.partners_user_may_apply_for(user).exists(),
             "can_manage": can_manage,
-            "rhythm": _rhythm(timezone.localdate()) if can_manage else None,
+            "rhythm": selectors.study_visit_rhythm(timezone.localdate()) if can_manage else None,
         },
     )
 
@@ -126,7 +92,7 @@ def study_visit_create(request: HttpRequest) -> HttpResponse:
     if not own:
         raise PermissionDenied
     form = StudyVisitForm(
-        _posted(request),
+        posted(request),
         acting_partner_ids=access.acting_partner_ids(user),
         initial={"partners": own if len(own) == 1 else []},
     )
@@ -143,7 +109,7 @@ def study_visit_create(request: HttpRequest) -> HttpResponse:
                 _("Forslaget er lagret som utkast. Send det til sekretariatet når det er klart."),
                 visit,
             )
-    return _form_page(
+    return form_page(
         request, "partnerpot/visits/study_visit_form.html", {"form": form, "visit": None}
     )
 
@@ -154,7 +120,7 @@ def study_visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     visit = access.study_visit_for_user(user, pk, action="edit")
     editable = visit.status in EDITABLE
     form = StudyVisitForm(
-        _posted(request),
+        posted(request),
         acting_partner_ids=access.acting_partner_ids(user),
         visit=visit,
         initial=visit_initial(visit),
@@ -179,10 +145,12 @@ def study_visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            return _done(request, _("Endringene er lagret."), visit)
+            return done(
+                request, _("Endringene er lagret."), "partnerpot:study_visit_detail", pk=visit.pk
+            )
     if request.method == "POST" and not editable:
         form.add_error(None, _("Forslaget kan ikke endres nå."))
-    return _form_page(
+    return form_page(
         request,
         "partnerpot/visits/study_visit_form.html",
         {"form": form, "visit": visit, "editable": editable},
@@ -243,7 +211,7 @@ def study_visit_submit(request: HttpRequest, pk: int) -> HttpResponse:
 def study_visit_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     """Withdraw the proposal until it is decided; GET asks for confirmation."""
     visit = access.study_visit_for_user(request.user, pk, action="edit")
-    form = ConfirmForm(_posted(request))
+    form = ConfirmForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.study_visit_withdraw(visit=visit, by=request.user)
@@ -253,7 +221,7 @@ def study_visit_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
             return _done(
                 request, _("Forslaget «%(title)s» er trukket.") % {"title": visit.title}, visit
             )
-    return _form_page(
+    return form_page(
         request,
         "partnerpot/visits/study_visit_withdraw.html",
         {"form": form, "visit": visit, "withdrawable": visit.status in WITHDRAWABLE},
@@ -265,7 +233,7 @@ def study_visit_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 def study_visit_agenda(request: HttpRequest, pk: int) -> HttpResponse:
     """Put the proposal on an upcoming Partnermøte's agenda (R2: only it decides)."""
     visit = access.study_visit_for_user(request.user, pk, action="manage")
-    form = StudyVisitAgendaForm(_posted(request), meetings=upcoming_partner_meetings())
+    form = StudyVisitAgendaForm(posted(request), meetings=upcoming_partner_meetings())
     if request.method == "POST" and form.is_valid():
         try:
             item = services.study_visit_put_on_agenda(
@@ -280,7 +248,7 @@ def study_visit_agenda(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"meeting": item.meeting, "item": item.label},
                 visit,
             )
-    return _form_page(
+    return form_page(
         request,
         "partnerpot/visits/study_visit_agenda.html",
         {"form": form, "visit": visit, "open": visit.status == Status.SUBMITTED},
@@ -292,7 +260,7 @@ def study_visit_decide(request: HttpRequest, pk: int) -> HttpResponse:
     """Record the Partnermøte's decision (approve with an amount, or reject) in the register.
     The meeting must have begun; the service says so otherwise."""
     visit = access.study_visit_for_user(request.user, pk, action="manage")
-    form = StudyVisitDecisionForm(_posted(request), initial={"amount": visit.budget})
+    form = StudyVisitDecisionForm(posted(request), initial={"amount": visit.budget})
     if request.method == "POST" and form.is_valid():
         approved = form.approved()
         try:
@@ -313,7 +281,7 @@ def study_visit_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 visit,
             )
     meeting = visit.deciding_meeting
-    return _form_page(
+    return form_page(
         request,
         "partnerpot/visits/study_visit_decide.html",
         {
@@ -330,7 +298,7 @@ def study_visit_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def study_visit_report(request: HttpRequest, pk: int) -> HttpResponse:
     visit = access.study_visit_for_user(request.user, pk, action="edit")
-    form = StudyVisitReportForm(_posted(request), initial={"report": visit.report})
+    form = StudyVisitReportForm(posted(request), initial={"report": visit.report})
     if request.method == "POST" and form.is_valid():
         try:
             services.study_visit_report(
@@ -339,8 +307,10 @@ def study_visit_report(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            return _done(request, _("Rapporten er lagret."), visit)
-    return _form_page(
+            return done(
+                request, _("Rapporten er lagret."), "partnerpot:study_visit_detail", pk=visit.pk
+            )
+    return form_page(
         request,
         "partnerpot/visits/study_visit_report.html",
         {"form": form, "visit": visit, "open": visit.status in REPORTABLE},

@@ -9,8 +9,8 @@ import pytest
 import time_machine
 
 from meetings import selectors
+from meetings.calendar import calendar_entries
 from meetings.models import OSLO
-from meetings.views.calendar import calendar_entries
 from partnership import timeutils
 from tests.meetings.factories import MeetingFactory
 
