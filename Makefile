@@ -10,7 +10,7 @@ DEV := $(PY) scripts/dev.py
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: setup run test test-fast lint format bench messages compilemessages frontend browser clean stop shell
+.PHONY: setup run test test-fast lint format bench messages compilemessages frontend browser wrk clean stop shell
 
 setup: $(VENV)/.synced static/dist/.built compilemessages
 
@@ -45,6 +45,14 @@ browser:
 	      || echo "chromium could not be installed: browser tests will be skipped"; \
 	  else echo "chromium is missing and cannot be installed here (not root or no apt-get): browser tests will be skipped"; fi; }
 
+# make bench drives load with wrk (Debian's package), installed like chromium above.
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null) \
+	      || { echo "wrk could not be installed: make bench needs it"; exit 1; }; \
+	  else echo "wrk is missing and cannot be installed here (not root or no apt-get): install it to run make bench"; exit 1; fi; }
+
 PYTEST_ARGS ?=
 test: setup browser
 	$(DEV) exec -- $(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
@@ -68,7 +76,7 @@ messages: $(VENV)/.synced
 	$(MAKE) compilemessages
 
 BENCH_ARGS ?=
-bench: setup
+bench: setup wrk
 	$(DEV) exec -- $(PY) tests/bench/run.py $(BENCH_ARGS)
 
 shell: setup

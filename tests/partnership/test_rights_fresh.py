@@ -70,3 +70,44 @@ def test_rights_are_read_once_per_request(registry, secretariat, django_assert_n
         assert roles.rights_for(user) is first
         assert user.has_perm("partnership.manage_registry")
     assert Body.objects.filter(kind=Body.Kind.SECRETARIAT).exists()
+
+
+@pytest.mark.parametrize(
+    "role",
+    ["user", "partner_rep", "partner_leader", "wg_leader", "secretariat", "admin"],
+)
+def test_the_rights_query_agrees_with_the_orm(role, request, registry):
+    """The hand-written rights query (one round trip per request) gives what the ORM and
+    Django's ModelBackend give: seats, affiliations, the second factor and the permissions."""
+    from allauth.mfa.models import Authenticator
+    from django.contrib.auth.backends import ModelBackend
+    from django.contrib.auth.models import Permission
+
+    from partnership.models import Affiliation
+
+    person = Person.objects.get(pk=request.getfixturevalue(role).pk)
+    direct = Permission.objects.get(codename="view_partner")
+    person.user_permissions.add(direct)
+    day = today()
+    rows = roles._rights_rows(person, day)
+    seats = sorted((b, k, r, p) for b, k, r, p in rows if not str(k).startswith("~"))
+    expected_seats = sorted(
+        Membership.objects.active_on(day)
+        .filter(person=person)
+        .values_list("body_id", "body__kind", "role", "partner_id")
+    )
+    assert seats == expected_seats
+    assert {p for _b, k, _r, p in rows if k == "~affiliation"} == set(
+        Affiliation.objects.active_on(day)
+        .filter(person=person)
+        .values_list("partner_id", flat=True)
+    )
+    has_factor = Authenticator.objects.filter(user=person, type__in=["totp", "webauthn"]).exists()
+    assert any(k == "~second-factor" for _b, k, _r, _p in rows) == has_factor
+    rights = roles.rights_for(Person.objects.get(pk=person.pk))
+    if person.is_superuser:
+        assert rights.permissions is None
+    else:
+        fresh = Person.objects.get(pk=person.pk)
+        assert rights.permissions == frozenset(ModelBackend().get_all_permissions(fresh))
+        assert "partnership.view_partner" in rights.permissions
