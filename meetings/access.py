@@ -24,7 +24,8 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from partnership.models import Body, BodyGroupObjectPermission, BodyUserObjectPermission
+from partnership.models import Body
+from partnership.roles import rights_for
 
 from . import extensions
 from .models import (
@@ -42,11 +43,6 @@ from .models import (
     StepAside,
 )
 
-PAPERS_PERMISSION = {
-    "permission__codename": "view_body_papers",
-    "permission__content_type__app_label": "partnership",
-}
-
 
 def is_secretariat(user) -> bool:
     return bool(user.is_authenticated and user.has_perm("partnership.manage_registry"))
@@ -57,33 +53,23 @@ def _require_signed_in(user) -> None:
         raise PermissionDenied
 
 
-def member_body_ids(user):
-    """Subqueries of the bodies whose papers the user reads as a member (group or direct grant).
-
-    Returns two querysets of body ids; used inside other queries, so a list costs one query.
-    Superusers get no implicit membership here: membership is what opens the state group.
-    """
-    by_group = BodyGroupObjectPermission.objects.filter(
-        group__user=user, **PAPERS_PERMISSION
-    ).values("content_object_id")
-    direct = BodyUserObjectPermission.objects.filter(user=user, **PAPERS_PERMISSION).values(
-        "content_object_id"
-    )
-    return by_group, direct
+def member_body_ids(user) -> frozenset[int]:
+    """The bodies whose papers the user reads as a member: django-guardian's
+    ``view_body_papers`` rows (through the body's group, or granted directly), read with the
+    user's other rights in the request's one rights query (``partnership.roles``). Superusers
+    get no implicit membership here: membership is what opens the state group."""
+    if not user.is_authenticated:
+        return frozenset()
+    return rights_for(user).paper_body_ids
 
 
 def member_of_q(user, field: str = "body_id") -> Q:
     """``field`` (a body id) is a body the user is a member of."""
-    if not user.is_authenticated:
-        return Q(pk__in=[])
-    by_group, direct = member_body_ids(user)
-    return Q(**{f"{field}__in": by_group}) | Q(**{f"{field}__in": direct})
+    return Q(**{f"{field}__in": sorted(member_body_ids(user))})
 
 
 def is_member(user, body: Body) -> bool:
-    if not user.is_authenticated:
-        return False
-    return Body.objects.filter(member_of_q(user, "pk"), pk=body.pk).exists()
+    return body.pk in member_body_ids(user)
 
 
 def visible_meetings_q(user, prefix: str = "") -> Q:
@@ -274,10 +260,6 @@ def follow_up_for_user(user, pk: int, action: str = "view") -> FollowUp:
 
 
 # --- Lists of bodies (for forms and filters), one query each ------------------------------------
-LEAD_PERMISSION = {
-    "permission__codename": "lead_body",
-    "permission__content_type__app_label": "partnership",
-}
 
 
 def bodies_visible_to(user):
@@ -294,9 +276,7 @@ def bodies_managed_by(user):
     """Bodies whose meetings the user may plan and manage (``can_manage_body_meetings``)."""
     if not user.is_authenticated:
         return Body.objects.none()
-    led = BodyUserObjectPermission.objects.filter(user=user, **LEAD_PERMISSION).values(
-        "content_object_id"
-    )
+    led = sorted(rights_for(user).led_body_ids)  # guardian's lead_body rows
     state_group = Q(kind=Body.Kind.STATE_GROUP) & member_of_q(user, "pk")
     if is_secretariat(user):
         q = ~Q(kind=Body.Kind.STATE_GROUP) | state_group

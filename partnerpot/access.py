@@ -21,7 +21,7 @@ from django.shortcuts import get_object_or_404
 
 from meetings.access import is_secretariat
 from partnership.models import Partner, PartnerGroupObjectPermission, PartnerUserObjectPermission
-from partnership.roles import cached_for_user
+from partnership.roles import rights_for
 
 from .models import (
     Application,
@@ -45,21 +45,12 @@ def _require_signed_in(user) -> None:
 
 
 def acting_partner_ids(user) -> frozenset[int]:
-    """The partners ``user`` may act for (one query, cached on the user object)."""
+    """The partners ``user`` may act for: django-guardian's ``act_for_partner`` rows (through
+    the partner's group, or granted directly), read with the user's other rights in the
+    request's one rights query (``partnership.roles``)."""
     if not user.is_authenticated:
         return frozenset()
-
-    def compute() -> frozenset[int]:
-        by_group = PartnerGroupObjectPermission.objects.filter(
-            group__user=user, **ACT_FOR_PARTNER
-        ).values_list("content_object_id", flat=True)
-        direct = PartnerUserObjectPermission.objects.filter(
-            user=user, **ACT_FOR_PARTNER
-        ).values_list("content_object_id", flat=True)
-        return frozenset(by_group.union(direct))
-
-    # Kept with the user's rights (invalidated whenever groups or object permissions change).
-    return cached_for_user(user, "partnerpot-acting-partners", compute)
+    return rights_for(user).acting_partner_ids
 
 
 def partners_user_may_apply_for(user):

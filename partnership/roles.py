@@ -27,7 +27,11 @@ from django.db import connection
 from .models import (
     Affiliation,
     Body,
+    BodyGroupObjectPermission,
+    BodyUserObjectPermission,
     Membership,
+    PartnerGroupObjectPermission,
+    PartnerUserObjectPermission,
     Person,
     today,
 )
@@ -81,6 +85,10 @@ ANONYMOUS = Roles()
 _AFFILIATION = "~affiliation"
 _SECOND_FACTOR = "~second-factor"
 _PERMISSION = "~permission"  # the role column holds "app_label.codename"
+_PAPERS = "~papers"  # guardian: view_body_papers on the body in the first column
+_LEADS = "~leads"  # guardian: lead_body on the body in the first column
+_ACTS_FOR = "~acts-for"  # guardian: act_for_partner on the partner in the last column
+_MARKERS = (_AFFILIATION, _SECOND_FACTOR, _PERMISSION, _PAPERS, _LEADS, _ACTS_FOR)
 
 
 @functools.cache
@@ -99,7 +107,39 @@ def _rights_sql() -> str:
     person_groups = Person.groups.through._meta.db_table
     group_perms = Group.permissions.through._meta.db_table
     authenticator = Authenticator._meta.db_table
+    body_group_perms = BodyGroupObjectPermission._meta.db_table
+    body_user_perms = BodyUserObjectPermission._meta.db_table
+    partner_group_perms = PartnerGroupObjectPermission._meta.db_table
+    partner_user_perms = PartnerUserObjectPermission._meta.db_table
     label = "ct.app_label || '.' || p.codename"
+
+    def object_perm(table, marker, codename, *, by_group, partner=False):
+        column = ("NULL", "o.content_object_id") if partner else ("o.content_object_id", "NULL")
+        who = (
+            f"JOIN {person_groups} pg ON pg.group_id = o.group_id WHERE pg.person_id = %(person)s"
+            if by_group
+            else "WHERE o.user_id = %(person)s"
+        )
+        return (
+            f"SELECT {column[0]}, '{marker}', '', {column[1]} FROM {table} o "  # noqa: S608
+            f"JOIN {permission} p ON p.id = o.permission_id "
+            # The portal's own codenames, unique across the apps: no content-type join needed.
+            f"{who} AND p.codename = '{codename}'"
+        )
+
+    guardian = "\nUNION ALL\n".join(
+        [
+            object_perm(body_group_perms, _PAPERS, "view_body_papers", by_group=True),
+            object_perm(body_user_perms, _PAPERS, "view_body_papers", by_group=False),
+            object_perm(body_user_perms, _LEADS, "lead_body", by_group=False),
+            object_perm(
+                partner_group_perms, _ACTS_FOR, "act_for_partner", by_group=True, partner=True
+            ),
+            object_perm(
+                partner_user_perms, _ACTS_FOR, "act_for_partner", by_group=False, partner=True
+            ),
+        ]
+    )
     # Only model table names and this module's constants go into the text; values are parameters.
     return f"""
 SELECT m.body_id, b.kind, m.role, m.partner_id
@@ -125,12 +165,15 @@ SELECT NULL, '{_PERMISSION}', {label}, NULL
   JOIN {group_perms} gp ON gp.permission_id = p.id
   JOIN {person_groups} pg ON pg.group_id = gp.group_id
  WHERE pg.person_id = %(person)s AND NOT %(superuser)s
+UNION ALL
+{guardian}
 """  # noqa: S608
 
 
 def _rights_rows(user, day: dt.date) -> list[tuple]:
-    """Memberships, affiliations, the second factor and the model permissions in one round
-    trip: every signed-in request pays for this, so it is one query rather than five.
+    """Memberships, affiliations, the second factor, the model permissions and the object
+    permissions on bodies and partners in one round trip: every signed-in request pays for
+    this, so it is one query rather than eight.
     Django grants an active superuser every permission unasked, so theirs are not read."""
     with connection.cursor() as cursor:
         cursor.execute(
@@ -142,7 +185,7 @@ def _rights_rows(user, day: dt.date) -> list[tuple]:
 
 def _roles_from_rows(user, rows: list[tuple]) -> Roles:
     kinds = Body.Kind
-    seats = [row for row in rows if row[1] not in (_AFFILIATION, _SECOND_FACTOR, _PERMISSION)]
+    seats = [row for row in rows if row[1] not in _MARKERS]
     return Roles(
         is_authenticated=True,
         is_admin=bool(user.is_superuser or user.is_staff),
@@ -179,6 +222,12 @@ class Rights:
     roles: Roles
     permissions: frozenset[str] | None
     has_second_factor: bool
+    # django-guardian's object permissions (granted to the body's and partner's groups by
+    # ``services.sync_person_rights``, and directly for roles such as a body's leader):
+    # the bodies whose papers the user reads, the bodies they lead, the partners they act for.
+    paper_body_ids: frozenset[int] = frozenset()
+    led_body_ids: frozenset[int] = frozenset()
+    acting_partner_ids: frozenset[int] = frozenset()
 
 
 def _compute_rights(user, day: dt.date) -> Rights:
@@ -189,6 +238,9 @@ def _compute_rights(user, day: dt.date) -> Rights:
         if user.is_superuser
         else frozenset(role for _, kind, role, _ in rows if kind == _PERMISSION),
         has_second_factor=any(row[1] == _SECOND_FACTOR for row in rows),
+        paper_body_ids=frozenset(b for b, k, _r, _p in rows if k == _PAPERS),
+        led_body_ids=frozenset(b for b, k, _r, _p in rows if k == _LEADS),
+        acting_partner_ids=frozenset(p for _b, k, _r, p in rows if k == _ACTS_FOR),
     )
 
 

@@ -78,7 +78,7 @@ def _applications(call, partner, k: int) -> None:
     )
 
 
-@pytest.mark.parametrize(("name", "pinned"), [("my_applications", 5), ("home", 7)])
+@pytest.mark.parametrize(("name", "pinned"), [("my_applications", 4), ("home", 6)])
 def test_our_applications(name, pinned, client, login, registry, partner_rep, call):
     login(partner_rep)
     assert_constant_queries(
@@ -134,5 +134,5 @@ def test_application_detail(client, login, registry, partner_rep, call):
         client,
         reverse("partnerpot:application_detail", args=[application.pk]),
         _topped_up(make),
-        pinned=8,
+        pinned=7,
     )

@@ -86,21 +86,21 @@ def grow(registry, secretariat):
 
 
 def test_pipeline_queries_are_constant(login, secretariat, grow):
-    assert_constant_queries(login(secretariat), reverse("partnerpot:pipeline"), grow, pinned=7)
+    assert_constant_queries(login(secretariat), reverse("partnerpot:pipeline"), grow, pinned=6)
 
 
 def test_filtered_pipeline_queries_are_constant(login, secretariat, grow):
     params = {"call": grow.call.pk, "status": "submitted"}
     assert_constant_queries(
-        login(secretariat), reverse("partnerpot:pipeline"), grow, pinned=8, params=params
+        login(secretariat), reverse("partnerpot:pipeline"), grow, pinned=7, params=params
     )
 
 
 def test_call_manage_queries_are_constant(login, secretariat, grow):
     url = reverse("partnerpot:call_manage", args=[grow.call.pk])
-    assert_constant_queries(login(secretariat), url, grow, pinned=13)
+    assert_constant_queries(login(secretariat), url, grow, pinned=12)
 
 
 def test_call_decide_queries_are_constant(login, secretariat, grow):
     url = reverse("partnerpot:call_decide", args=[grow.call.pk])
-    assert_constant_queries(login(secretariat), url, grow, pinned=7)
+    assert_constant_queries(login(secretariat), url, grow, pinned=6)

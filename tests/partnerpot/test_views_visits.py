@@ -521,7 +521,7 @@ def _visits(n: int, partners: list[Partner], meeting) -> None:
         visit.partners.set(partners)
 
 
-@pytest.mark.parametrize(("role", "pinned"), [("partner_rep", 7), ("secretariat", 8)])
+@pytest.mark.parametrize(("role", "pinned"), [("partner_rep", 6), ("secretariat", 7)])
 def test_list_query_count_is_constant(login, client, registry, personas, role, pinned):
     meeting = MeetingFactory(body=registry.partners_meeting, starts_at=in_days(20))
     partners = [registry.partner, registry.other_partner]

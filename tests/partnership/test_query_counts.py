@@ -286,7 +286,7 @@ def test_history(client, login, secretariat, registry):
     ("role", "pinned"),
     # The admin (staff) sees more on the home page than the other roles (the extra queries).
     [
-        ("user", 6),
+        ("user", 5),
         ("partner_rep", 6),
         ("partner_leader", 6),
         ("wg_member", 6),
