@@ -42,6 +42,24 @@ def seed(stdout=None) -> None:
         )
     _held_partner_meeting(partners_meeting, secretariat)
     _next_partner_meeting(partners_meeting, secretariat)
+    _record_past_meetings(secretariat)
+
+
+def _record_past_meetings(secretariat: Person) -> None:
+    """This year's meetings that have already taken place were called by e-mail before the
+    portal: recorded as held, with the notice sent outside the portal two weeks ahead, so the
+    secretariat can add attendance and minutes (not left "planned" in the past)."""
+    past = Meeting.objects.filter(
+        status__in=(Meeting.Status.PLANNED, Meeting.Status.NOTICE_SENT),
+        starts_at__lt=timezone.now(),
+        suggested=False,  # a time a working group never confirmed is not a meeting held
+    )
+    for meeting in past:
+        services.meeting_record_held(
+            meeting=meeting,
+            notice_sent_on=meeting.local_date - dt.timedelta(days=14),
+            by=secretariat,
+        )
 
 
 def _ordinary(body: Body):

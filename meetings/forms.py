@@ -150,6 +150,17 @@ class CancelForm(forms.Form):
     )
 
 
+class RecordHeldForm(forms.Form):
+    """A meeting held although the portal did not call it: when the notice went out."""
+
+    notice_sent_on = forms.DateField(
+        label=_("Innkallingen ble sendt"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("Datoen innkallingen gikk ut på e-post, utenfor portalen."),
+    )
+
+
 class YearPlanForm(forms.Form):
     year = forms.IntegerField(label=_("År"), min_value=2000, max_value=2100)
     bodies = forms.ModelMultipleChoiceField(
@@ -411,10 +422,15 @@ class MinutesApproveForm(forms.Form):
         empty_label=_("Velg møte"),
         help_text=_("Bare når referatet er godkjent i neste møte."),
     )
+    confirm_empty = forms.BooleanField(
+        label=_("Godkjenn likevel: sakene over skal stå uten referat"), required=False
+    )
 
     def __init__(self, *args, meetings, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["at_meeting"].queryset = meetings
+        # Items without notes, named when approval asks for a confirmation.
+        self.empty_items: list[str] = []
 
 
 class FollowUpForm(forms.Form):

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/flytt/", meetings.meeting_move, name="meeting_move"),
     path("<int:pk>/innkalling/", meetings.meeting_send_notice, name="meeting_send_notice"),
     path("<int:pk>/avlys/", meetings.meeting_cancel, name="meeting_cancel"),
+    path("<int:pk>/avholdt/", meetings.meeting_record_held, name="meeting_record_held"),
     path("<int:pk>/gjenoppta/", meetings.meeting_reinstate, name="meeting_reinstate"),
     path("<int:pk>/innkalling.pdf", meetings.notice_pdf, name="notice_pdf"),
     path("<int:pk>/referat.pdf", meetings.minutes_pdf, name="minutes_pdf"),

@@ -60,17 +60,20 @@ from .meetings import (
     meeting_create,
     meeting_mark_held,
     meeting_move,
+    meeting_record_held,
     meeting_reinstate,
     meeting_send_notice,
     meeting_settings_update,
     meeting_update,
 )
 from .minutes import (
+    EmptyItemsNeedConfirmation,
     follow_up_create,
     follow_up_set_status,
     follow_up_update,
     minutes_approve,
     minutes_entry_save,
+    minutes_gaps,
     minutes_save,
     minutes_start,
 )
@@ -95,6 +98,9 @@ from .year_plan import (
 )
 
 __all__ = [
+    "meeting_record_held",
+    "EmptyItemsNeedConfirmation",
+    "minutes_gaps",
     "CALENDAR_FIELDS",
     "ConflictError",
     "DEFAULT_MEETINGS_PER_YEAR",

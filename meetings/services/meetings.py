@@ -15,11 +15,15 @@ from partnership.actors import acting_person
 from partnership.models import Body, Person
 
 from ..models import (
+    OSLO,
     Meeting,
     MeetingSettings,
 )
 from ._common import _lock_meeting, _require_aware, _save
 from .decisions import _attach_pending_reports, _requeue_reports
+
+# A notice recorded after the fact is dated at noon on the day it went out.
+NOTICE_NOON = dt.time(12, 0)
 
 
 # --- Settings ---------------------------------------------------------------------------------
@@ -192,6 +196,35 @@ def meeting_mark_held(*, meeting: Meeting, by: Person | None = None) -> Meeting:
     meeting = _lock_meeting(meeting)
     if meeting.starts_at > timezone.now():
         raise ValidationError(_("Møtet kan ikke registreres som avholdt før det har begynt."))
+    return _transition(meeting, Meeting.Status.HELD, by=by)
+
+
+@transaction.atomic
+def meeting_record_held(
+    *, meeting: Meeting, notice_sent_on: dt.date | None = None, by: Person | None = None
+) -> Meeting:
+    """Record a meeting that was held although the portal did not call it: the notice went out
+    by e-mail on ``notice_sent_on`` (a meeting from before the portal, or one entered after
+    it was held). Then attendance, minutes and decisions follow as for any held meeting.
+    A meeting whose notice the portal sent is simply marked held."""
+    meeting = _lock_meeting(meeting)
+    if meeting.starts_at > timezone.now():
+        raise ValidationError(_("Møtet kan ikke registreres som avholdt før det har begynt."))
+    if meeting.status == Meeting.Status.PLANNED:
+        if notice_sent_on is None:
+            raise ValidationError({"notice_sent_on": _("Oppgi datoen innkallingen ble sendt.")})
+        if notice_sent_on > meeting.local_date:
+            raise ValidationError(
+                {"notice_sent_on": _("Innkallingen kan ikke være sendt etter møtedagen.")}
+            )
+        meeting.notice_sent_at = dt.datetime.combine(notice_sent_on, NOTICE_NOON, tzinfo=OSLO)
+        meeting.notice_sent_outside = True
+        meeting = _transition(meeting, Meeting.Status.NOTICE_SENT, by=by)
+    if meeting.status != Meeting.Status.NOTICE_SENT:
+        raise ValidationError(
+            _("Møtet har status «%(status)s» og kan ikke registreres som avholdt.")
+            % {"status": meeting.get_status_display()}
+        )
     return _transition(meeting, Meeting.Status.HELD, by=by)
 
 

@@ -14,8 +14,11 @@ from partnership.actors import acting_person
 from partnership.locking import ConflictError
 from partnership.models import Body, Person
 
+from .. import selectors as meeting_selectors
 from ..models import (
     AgendaItem,
+    Attendance,
+    Decision,
     FollowUp,
     Meeting,
     Minutes,
@@ -27,6 +30,56 @@ from .meetings import _transition
 
 
 # --- Minutes ----------------------------------------------------------------------------------
+class EmptyItemsNeedConfirmation(ValidationError):
+    """Approval refused until the secretariat confirms that the items named are meant to
+    stand without notes (an information item need not have any)."""
+
+    def __init__(self, items: list[str]):
+        super().__init__(items, code="confirm_empty")
+        self.items = items
+
+
+def minutes_gaps(minutes: Minutes) -> tuple[list[str], list[str]]:
+    """What stands in the way of approving the minutes, as sentences:
+
+    - blocking: no attendance recorded, a meeting that was not quorate, a decision item with
+      neither a decision text in its entry nor a decision in the register;
+    - empty: other items with no notes (the secretariat may approve after confirming).
+    """
+    meeting = minutes.meeting
+    blocking: list[str] = []
+    empty: list[str] = []
+    quorum = meeting_selectors.quorum(meeting=meeting)
+    # A body with no voting seats on the day (a data gap, not a meeting fact) cannot be judged.
+    if quorum.voting_members and not Attendance.objects.filter(meeting=meeting).exists():
+        blocking.append(_("Oppmøtet er ikke registrert."))
+    elif quorum.voting_members and not quorum.quorate:
+        blocking.append(
+            _(
+                "Møtet var ikke vedtaksført: %(present)s av %(voting)s stemmeberettigede "
+                "møtte, og minst %(required)s må være til stede."
+            )
+            % {
+                "present": quorum.present,
+                "voting": quorum.voting_members,
+                "required": quorum.required,
+            }
+        )
+    entries = {e.agenda_item_id: e for e in minutes.entries.all()}
+    decided = set(Decision.objects.filter(meeting=meeting).values_list("agenda_item_id", flat=True))
+    for item in meeting.agenda_items.order_by("position", "number"):
+        entry = entries.get(item.pk)
+        notes = (entry.summary.strip() if entry else "") or (
+            entry.decision_text.strip() if entry else ""
+        )
+        if item.kind == AgendaItem.Kind.DECISION:
+            if not (entry and entry.decision_text.strip()) and item.pk not in decided:
+                blocking.append(_("%(item)s er en vedtakssak uten vedtak.") % {"item": item.label})
+        elif not notes:
+            empty.append(_("%(item)s har ikke noe referat.") % {"item": item.label})
+    return blocking, empty
+
+
 @transaction.atomic
 def minutes_start(*, meeting: Meeting, by: Person | None = None) -> Minutes:
     """Open the minutes of a meeting that has begun, with one entry per agenda item.
@@ -128,12 +181,19 @@ def minutes_entry_save(
 
 @transaction.atomic
 def minutes_approve(
-    *, minutes: Minutes, how: str, by: Person | None = None, at_meeting: Meeting | None = None
+    *,
+    minutes: Minutes,
+    how: str,
+    by: Person | None = None,
+    at_meeting: Meeting | None = None,
+    confirm_empty: bool = False,
 ) -> Minutes:
     """Approve the minutes (by the next meeting or by circulation); they are read-only after.
 
-    Every decision item whose entry has a decision text and no decision in the register yet
-    gets one, so the register is complete when the minutes are.
+    Refused, with a list, while ``minutes_gaps`` finds something blocking; items without
+    notes need ``confirm_empty`` (else ``EmptyItemsNeedConfirmation`` names them). Every
+    decision item whose entry has a decision text and no decision in the register yet gets
+    one, so the register is complete when the minutes are.
     """
     minutes = Minutes.objects.select_for_update().get(pk=minutes.pk)
     _refuse_if_approved(minutes)
@@ -151,6 +211,11 @@ def minutes_approve(
             raise ValidationError({"approved_at_meeting": _("Velg et senere møte i samme organ.")})
     else:
         at_meeting = None
+    blocking, empty = minutes_gaps(minutes)
+    if blocking:
+        raise ValidationError([_("Referatet kan ikke godkjennes ennå:"), *blocking])
+    if empty and not confirm_empty:
+        raise EmptyItemsNeedConfirmation(empty)
     now = timezone.now()
     minutes.status = Minutes.Status.APPROVED
     minutes.approved_how = how

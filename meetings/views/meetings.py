@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,10 +23,11 @@ from ..forms import (
     CancelForm,
     MeetingForm,
     MeetingMoveForm,
+    RecordHeldForm,
     TemplateApplyForm,
     YearPlanForm,
 )
-from ..models import AgendaTemplate, Meeting, Proposal
+from ..models import AgendaTemplate, Meeting, MeetingSettings, Proposal
 from .common import (
     MAX_ID,
     apply_validation_error,
@@ -239,6 +242,37 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return render_form(
         request, "meetings/meeting_cancel.html", {"form": form, "meeting": meeting}, form
     )
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_record_held(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record that a meeting was held (with the notice sent outside the portal, if the portal
+    did not send it): then attendance, minutes and decisions can be recorded."""
+    meeting = access.meeting_for_user(request.user, pk, action="manage")
+    outside = meeting.status == Meeting.Status.PLANNED
+    initial = {}
+    if outside:
+        days = MeetingSettings.objects.effective(meeting.body).notice_days
+        initial["notice_sent_on"] = meeting.local_date - dt.timedelta(days=days)
+    form = RecordHeldForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_record_held(
+                meeting=meeting,
+                notice_sent_on=form.cleaned_data["notice_sent_on"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            return done(
+                request,
+                _("Møtet er registrert som avholdt. Registrer oppmøtet, og skriv referatet."),
+                "meetings:attendance",
+                pk,
+            )
+    context = {"form": form, "meeting": meeting, "outside": outside}
+    return render_form(request, "meetings/meeting_record_held.html", context, form)
 
 
 @require_POST

@@ -26,7 +26,7 @@ from ..forms import (
     StepAsideForm,
     people_of_body,
 )
-from ..models import Attendance, FollowUp, Meeting, Minutes, MinutesEntry
+from ..models import Attendance, Decision, FollowUp, Meeting, Minutes, MinutesEntry
 from ..pdf import minutes_pdf_task
 from .common import apply_validation_error, done, error_text, with_message
 
@@ -374,18 +374,23 @@ def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
                 minutes=minutes,
                 how=form.cleaned_data["how"],
                 at_meeting=form.cleaned_data["at_meeting"],
+                confirm_empty=form.cleaned_data["confirm_empty"],
                 by=request.user,
+            )
+        except services.EmptyItemsNeedConfirmation as exc:
+            form.empty_items = exc.items
+            form.add_error(
+                "confirm_empty",
+                _(
+                    "Sakene over står uten referat. Skriv referat først, eller kryss av for å "
+                    "godkjenne likevel."
+                ),
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
             _queue_minutes_pdf(meeting)
-            return done(
-                request,
-                _("Referatet er godkjent. Vedtakene står i vedtaksregisteret."),
-                "meetings:minutes",
-                pk,
-            )
+            return done(request, _approved_message(meeting), "meetings:minutes", pk)
     meeting.refresh_from_db()
     return render(
         request,
@@ -393,6 +398,24 @@ def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
         _minutes_context(request, meeting, approve_form=form),
         status=400,
     )
+
+
+def _approved_message(meeting: Meeting) -> str:
+    """What approval did: the decisions now in the register, by number, or that there are none."""
+    labels = [
+        decision.label
+        for decision in Decision.objects.filter(meeting=meeting)
+        .select_related("body")
+        .order_by("number")
+    ]
+    if not labels:
+        return _(
+            "Referatet er godkjent. Møtet fattet ingen vedtak, så ingenting er ført i "
+            "vedtaksregisteret."
+        )
+    return _("Referatet er godkjent. Ført i vedtaksregisteret: %(decisions)s.") % {
+        "decisions": ", ".join(labels)
+    }
 
 
 def _queue_minutes_pdf(meeting: Meeting) -> None:

@@ -218,6 +218,9 @@ MEETINGS_PAGES = {
         "meetings:meeting_send_notice", args=[m["pm"].pk]
     ),
     "meetings:meeting_cancel": lambda m: reverse("meetings:meeting_cancel", args=[m["pm"].pk]),
+    "meetings:meeting_record_held": lambda m: reverse(
+        "meetings:meeting_record_held", args=[m["past_planned"].pk]
+    ),
     "meetings:agenda_item_edit": lambda m: reverse(
         "meetings:agenda_item_edit", args=[m["item"].pk]
     ),

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from meetings import services
 from meetings.models import OSLO, AgendaItem, Meeting
+from partnership.models import Person
 
 from ..factories import BodyFactory
 
@@ -68,3 +69,37 @@ def held_meeting(*, body, days_ago: float = 7, items: int = 0, **kwargs) -> Meet
             AgendaItemFactory(meeting=meeting)
         meeting = services.meeting_send_notice(meeting=meeting)
     return services.meeting_mark_held(meeting=meeting)
+
+
+def everyone_present(meeting: Meeting) -> None:
+    """Attendance for a quorate meeting: every voting member present (what minutes need
+    before they can be approved)."""
+    from meetings.selectors import VOTING_ROLES
+    from partnership.models import Membership
+
+    for person_id in (
+        Membership.objects.active_on(meeting.local_date)
+        .filter(body_id=meeting.body_id, role__in=VOTING_ROLES)
+        .values_list("person_id", flat=True)
+        .distinct()
+    ):
+        services.attendance_record(
+            meeting=meeting, person=Person.objects.get(pk=person_id), status="present"
+        )
+
+
+def approve_minutes(*, minutes, confirm_empty: bool = True, **kwargs):
+    """Approve minutes the way a test means it: everyone present, every decision item with a
+    decision (its proposed decision, as adopted), empty items confirmed."""
+    if not minutes.meeting.attendances.exists():
+        everyone_present(minutes.meeting)
+    for entry in minutes.entries.select_related("agenda_item").filter(
+        agenda_item__kind=AgendaItem.Kind.DECISION, decision_text="", agenda_item__decisions=None
+    ):
+        services.minutes_entry_save(
+            entry=entry,
+            summary=entry.summary,
+            decision_text=entry.agenda_item.proposed_decision or "Vedtatt som foreslått.",
+            version=entry.version,
+        )
+    return services.minutes_approve(minutes=minutes, confirm_empty=confirm_empty, **kwargs)

@@ -34,7 +34,13 @@ from meetings.models import (
 )
 
 from ..authz import MANAGERS, PUBLIC, SIGNED_IN_ONLY, Redirect, expect
-from .factories import AgendaItemFactory, MeetingFactory, held_meeting, in_days
+from .factories import (
+    AgendaItemFactory,
+    MeetingFactory,
+    everyone_present,
+    held_meeting,
+    in_days,
+)
 
 MANAGE_PM = expect(signed_in=403, managers=200)  # the secretariat (and the admin) manage
 VIEW_PM = expect(signed_in=403, partner_rep=200, managers=200)  # members of the Partnermøte
@@ -82,6 +88,7 @@ URL_KWARGS = {
     "meetings:meeting_send_notice": _pk("pm"),
     "meetings:meeting_cancel": _pk("pm"),
     "meetings:meeting_reinstate": _pk("cancelled"),
+    "meetings:meeting_record_held": _pk("past_planned"),
     "meetings:notice_pdf": _pk("pm"),
     "meetings:minutes_pdf": _pk("held"),
     "meetings:meeting_ics": _pk("pm"),
@@ -129,6 +136,7 @@ EXPECTED = {
     "meetings:meeting_move": MANAGE_WG,
     "meetings:meeting_send_notice": MANAGE_PM,
     "meetings:meeting_cancel": MANAGE_PM,
+    "meetings:meeting_record_held": MANAGE_PM,
     "meetings:meeting_reinstate": POST_ONLY,
     "meetings:notice_pdf": VIEW_PM,
     "meetings:minutes_pdf": expect(signed_in=403, partner_rep=404, managers=404),  # draft
@@ -254,6 +262,9 @@ POST_DATA = {
         "reason": "Inhabil",
     },
     "meetings:minutes_approve": lambda ctx: {"how": "circulation"},
+    "meetings:meeting_record_held": lambda ctx: {
+        "notice_sent_on": (_m(ctx)["past_planned"].local_date - dt.timedelta(days=14)).isoformat()
+    },
     "meetings:minutes_entry_save": lambda ctx: {
         "summary": "Referat",
         "decision_text": "Vedtatt.",
@@ -307,6 +318,7 @@ POST_EXPECTED = {
     "meetings:meeting_move": expect(signed_in=403, wg_leader=TO_WG, managers=TO_WG),
     "meetings:meeting_send_notice": _managers(TO_PM),
     "meetings:meeting_cancel": _managers(TO_PM),
+    "meetings:meeting_record_held": _managers(_to("attendance", "past_planned")),
     "meetings:meeting_reinstate": _managers(_to("meeting_detail", "cancelled")),
     "meetings:notice_pdf": GET_ONLY,
     "meetings:minutes_pdf": GET_ONLY,
@@ -386,11 +398,20 @@ def add_objects(ctx: dict) -> None:
     wg = MeetingFactory(
         body=registry.wg_local, kind="start_up", starts_at=in_days(25), suggested=True
     )
+    # A Partnermøte last week that the portal did not call (recorded as held afterwards).
+    past_planned = MeetingFactory(body=registry.partners_meeting, starts_at=in_days(-5))
     held = held_meeting(body=registry.partners_meeting, items=1)
     held_item = held.agenda_items.get()
     step = services.step_aside_record(agenda_item=held_item, person=partner_rep, reason="Inhabil")
+    everyone_present(held)  # minutes can be approved only with attendance and a quorum
     minutes = services.minutes_start(meeting=held, by=secretariat)
-    entry = minutes.entries.get()
+    entry = services.minutes_entry_save(
+        entry=minutes.entries.get(),
+        summary="Budsjettet ble lagt fram.",
+        decision_text="Partnermøtet vedtar budsjettet.",
+        version=1,
+        by=secretariat,
+    )
     follow_up = services.follow_up_create(
         minutes_entry=entry,
         what="Send budsjettet",
@@ -426,6 +447,7 @@ def add_objects(ctx: dict) -> None:
         "cancelled": cancelled,
         "wg": wg,
         "held": held,
+        "past_planned": past_planned,
         "step": step,
         "entry": entry,
         "follow_up": follow_up,

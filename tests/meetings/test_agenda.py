@@ -10,7 +10,7 @@ from meetings import services
 from meetings.models import AgendaItem, AgendaTemplate, Meeting
 from meetings.seeds import AGENDA_TEMPLATES
 
-from .factories import AgendaItemFactory, MeetingFactory, held_meeting, oslo
+from .factories import AgendaItemFactory, MeetingFactory, approve_minutes, held_meeting, oslo
 
 
 def test_items_are_numbered_per_body_and_year_with_a_label(registry):
@@ -93,7 +93,7 @@ def test_no_items_on_a_cancelled_meeting_or_after_approved_minutes(registry):
 
     meeting = held_meeting(body=registry.partners_meeting, items=1)
     minutes = services.minutes_start(meeting=meeting)
-    services.minutes_approve(minutes=minutes, how="circulation")
+    approve_minutes(minutes=minutes, how="circulation")
     with pytest.raises(ValidationError, match="Referatet er godkjent og kan ikke endres"):
         AgendaItemFactory(meeting=meeting)
     item = meeting.agenda_items.get()

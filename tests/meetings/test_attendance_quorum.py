@@ -14,7 +14,7 @@ from partnership import services as registry_services
 from partnership.models import Membership
 
 from ..factories import BodyFactory, MembershipFactory, PartnerFactory, PersonFactory
-from .factories import AgendaItemFactory, MeetingFactory, held_meeting
+from .factories import AgendaItemFactory, MeetingFactory, approve_minutes, held_meeting
 
 P = Attendance.Status
 
@@ -157,7 +157,7 @@ def test_attendance_sheet_lists_members_then_guests(board, secretariat):
 def test_attendance_is_read_only_after_approval(registry):
     meeting = held_meeting(body=registry.partners_meeting, items=1)
     person = PersonFactory()
-    services.minutes_approve(minutes=services.minutes_start(meeting=meeting), how="circulation")
+    approve_minutes(minutes=services.minutes_start(meeting=meeting), how="circulation")
     with pytest.raises(ValidationError, match="Referatet er godkjent"):
         services.attendance_record(meeting=meeting, person=person, status=P.PRESENT)
     with pytest.raises(ValidationError, match="Referatet er godkjent"):

@@ -11,7 +11,7 @@ from django.urls import NoReverseMatch
 from meetings import selectors, services
 from meetings.models import AgendaItem, Decision, Meeting
 
-from .factories import AgendaItemFactory, MeetingFactory, held_meeting, in_days
+from .factories import AgendaItemFactory, MeetingFactory, approve_minutes, held_meeting, in_days
 
 
 def test_decisions_are_numbered_per_body_and_year(registry):
@@ -136,7 +136,7 @@ def test_approving_au_minutes_records_delegated_decisions(registry):
     services.minutes_entry_save(
         entry=entry, summary="", decision_text="Tiltaksplanen justeres.", version=1
     )
-    services.minutes_approve(minutes=minutes, how="circulation")
+    approve_minutes(minutes=minutes, how="circulation")
     decision = Decision.objects.get(body=registry.working_committee)
     assert decision.made_under_delegation
     assert decision.report_item.meeting == pm

@@ -11,7 +11,7 @@ from meetings import selectors, services
 from meetings.models import FollowUp, GoverningDocument
 
 from ..factories import PersonFactory
-from .factories import held_meeting
+from .factories import approve_minutes, held_meeting
 
 
 # --- Governing documents (R12) ---------------------------------------------------------------
@@ -144,7 +144,7 @@ def test_open_follow_ups_can_be_postponed_after_approval(entry):
     follow_up = services.follow_up_create(
         minutes_entry=entry, what="Noe", due_on=dt.date(2031, 1, 1), responsible_person=person
     )
-    services.minutes_approve(minutes=entry.minutes, how="circulation")
+    approve_minutes(minutes=entry.minutes, how="circulation")
     follow_up = services.follow_up_update(
         follow_up=follow_up, due_on=dt.date(2031, 2, 1), responsible_person=person
     )

@@ -12,7 +12,7 @@ from meetings.models import AgendaItem, Decision, Meeting, Minutes
 from partnership.locking import ConflictError
 
 from ..factories import PersonFactory
-from .factories import AgendaItemFactory, MeetingFactory, held_meeting
+from .factories import AgendaItemFactory, MeetingFactory, approve_minutes, held_meeting
 
 
 @pytest.fixture
@@ -108,9 +108,7 @@ def test_approval_by_circulation_records_decisions_and_locks_the_minutes(minutes
     services.minutes_entry_save(
         entry=info_entry, summary="Orientering tatt til etterretning.", decision_text="", version=1
     )
-    approved = services.minutes_approve(
-        minutes=minutes, how=Minutes.ApprovedHow.CIRCULATION, by=secretariat
-    )
+    approved = approve_minutes(minutes=minutes, how=Minutes.ApprovedHow.CIRCULATION, by=secretariat)
     assert (approved.status, approved.approved_by, approved.approved_at_meeting) == (
         Minutes.Status.APPROVED,
         secretariat,
@@ -139,7 +137,7 @@ def test_approval_by_circulation_records_decisions_and_locks_the_minutes(minutes
     with pytest.raises(ValidationError, match="Referatet er godkjent"):
         services.minutes_save(minutes=approved, notes="x", version=approved.version)
     with pytest.raises(ValidationError, match="Referatet er godkjent"):
-        services.minutes_approve(minutes=approved, how=Minutes.ApprovedHow.CIRCULATION)
+        approve_minutes(minutes=approved, how=Minutes.ApprovedHow.CIRCULATION)
     with pytest.raises(ValidationError, match="Referatet er godkjent"):
         services.follow_up_create(
             minutes_entry=decision_entry,
@@ -158,14 +156,12 @@ def test_approval_by_next_meeting_needs_a_later_meeting_of_the_body(minutes, reg
     other_body = MeetingFactory(body=registry.leaders_meeting)
     next_meeting = MeetingFactory(body=registry.partners_meeting)
     with pytest.raises(ValidationError) as exc:
-        services.minutes_approve(minutes=minutes, how=Minutes.ApprovedHow.NEXT_MEETING)
+        approve_minutes(minutes=minutes, how=Minutes.ApprovedHow.NEXT_MEETING)
     assert "approved_at_meeting" in exc.value.message_dict
     for wrong in (earlier, other_body):
         with pytest.raises(ValidationError, match="senere møte i samme organ"):
-            services.minutes_approve(
-                minutes=minutes, how=Minutes.ApprovedHow.NEXT_MEETING, at_meeting=wrong
-            )
-    approved = services.minutes_approve(
+            approve_minutes(minutes=minutes, how=Minutes.ApprovedHow.NEXT_MEETING, at_meeting=wrong)
+    approved = approve_minutes(
         minutes=minutes, how=Minutes.ApprovedHow.NEXT_MEETING, at_meeting=next_meeting
     )
     assert approved.approved_at_meeting == next_meeting

@@ -22,7 +22,7 @@ from partnership import outbox
 from partnership.models import Membership, OutboxMessage, Person, today
 
 from ..factories import MembershipFactory, PersonFactory
-from .factories import AgendaItemFactory, MeetingFactory, held_meeting, in_days
+from .factories import AgendaItemFactory, MeetingFactory, approve_minutes, held_meeting, in_days
 
 Status = OutboxMessage.Status
 
@@ -311,7 +311,7 @@ def test_minutes_not_approved_after_the_bodys_number_of_days(registry, secretari
     held_meeting(body=registry.partners_meeting, days_ago=5)  # 14 days have not passed
     approved = held_meeting(body=registry.partners_meeting, days_ago=21)
     services.minutes_start(meeting=approved)
-    services.minutes_approve(minutes=approved.minutes, how="circulation")
+    approve_minutes(minutes=approved.minutes, how="circulation")
     wg = held_meeting(body=registry.wg_local, days_ago=16)
     held_meeting(body=registry.wg_local, days_ago=60)  # before the look-back window
 

@@ -29,7 +29,7 @@ from partnership.models import Membership
 
 from ..conftest import make_registry, shared_data
 from ..factories import BodyFactory, MembershipFactory, PersonFactory
-from .factories import AgendaItemFactory, held_meeting
+from .factories import AgendaItemFactory, approve_minutes, held_meeting
 
 # Every test may read the module's meeting; the mark also makes pytest-django create the test
 # database when only such tests are selected.
@@ -130,7 +130,7 @@ def world(django_db_setup, django_db_blocker):
         weasy_logger.addHandler(records)
         try:
             notice = pdf.notice_pdf(meeting=meeting)
-            minutes = services.minutes_approve(minutes=minutes, how=Minutes.ApprovedHow.CIRCULATION)
+            minutes = approve_minutes(minutes=minutes, how=Minutes.ApprovedHow.CIRCULATION)
             meeting.refresh_from_db()
             minutes_bytes = pdf.minutes_pdf(meeting=meeting)
         finally:

@@ -13,7 +13,7 @@ from django.urls import reverse
 from meetings import services
 from meetings.models import AgendaItem, AgendaTemplate, Proposal
 
-from .factories import AgendaItemFactory, MeetingFactory, in_days
+from .factories import AgendaItemFactory, MeetingFactory, approve_minutes, in_days
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -134,7 +134,7 @@ def test_approved_minutes_make_the_agenda_read_only(client, login, registry, sec
 
     meeting = held_meeting(body=registry.partners_meeting, items=1)
     minutes = services.minutes_start(meeting=meeting)
-    services.minutes_approve(minutes=minutes, how="circulation")
+    approve_minutes(minutes=minutes, how="circulation")
     login(secretariat)
     response = client.post(
         reverse("meetings:agenda_item_add", args=[meeting.pk]), item_data(), **HTMX

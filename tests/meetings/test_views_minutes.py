@@ -14,7 +14,7 @@ from meetings.models import Attendance, Decision, FollowUp, Minutes, MinutesEntr
 from partnership.models import Membership
 
 from ..factories import MembershipFactory, PersonFactory
-from .factories import MeetingFactory, held_meeting
+from .factories import MeetingFactory, approve_minutes, everyone_present, held_meeting
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -188,11 +188,25 @@ def test_approve_minutes_then_they_are_read_only(client, login, secretariat, par
     bad = client.post(url, {"how": "next_meeting"})
     assert bad.status_code == 400
     assert "Velg møtet som godkjente referatet." in bad.text
+    # Without attendance, and with the second decision item undecided, approval is refused
+    # with what is missing (issue 11 §2).
+    refused = client.post(url, {"how": "circulation"})
+    assert refused.status_code == 400
+    assert "Oppmøtet er ikke registrert." in refused.text
+    assert "er en vedtakssak uten vedtak" in refused.text
+    everyone_present(minutes.meeting)
+    second = minutes.entries.order_by("agenda_item__position")[1]
+    services.minutes_entry_save(
+        entry=second, summary="", decision_text="Saken utsettes.", version=second.version
+    )
     ok = client.post(url, {"how": "circulation"})
     assert ok.status_code == 302
     minutes.refresh_from_db()
     assert minutes.is_approved
-    assert Decision.objects.get().text == "Budsjettet vedtas."
+    assert set(Decision.objects.values_list("text", flat=True)) == {
+        "Budsjettet vedtas.",
+        "Saken utsettes.",
+    }
     entry.refresh_from_db()
     refused = client.post(
         reverse("meetings:minutes_entry_save", args=[entry.pk]),
@@ -321,7 +335,7 @@ def test_the_other_notes_of_approved_minutes_are_read_only(
     client, login, secretariat, partner_rep, minutes
 ):
     services.minutes_save(minutes=minutes, notes="Godkjent merknad.", version=minutes.version)
-    services.minutes_approve(minutes=minutes, how="circulation", by=secretariat)
+    approve_minutes(minutes=minutes, how="circulation", by=secretariat)
     login(secretariat)
     url = reverse("meetings:minutes_notes_save", args=[minutes.meeting_id])
     response = client.post(url, {"notes": "Endret etterpå", "version": 2}, **HTMX)
