@@ -257,7 +257,7 @@ class _UrlPatterns:
         return pattern.replace(str(self.MARK), str(pk))
 
 
-def _label_members(rows, urls: _UrlPatterns, *, actions: bool = False) -> None:
+def _label_members(rows, urls: _UrlPatterns, *, actions: bool = False, body=None) -> None:
     """What each membership row shows, worked out once per page rather than per cell (the
     template's filters and tags cost more per call, and a page has a hundred rows)."""
     roles = {value: str(label) for value, label in Membership.Role.choices}
@@ -273,13 +273,18 @@ def _label_members(rows, urls: _UrlPatterns, *, actions: bool = False) -> None:
             m.end_url = urls("membership_end", m.pk)
             # For screen readers, after "Endre" / "Avslutt i dag".
             m.whose = _("medlemskapet til %(person)s") % {"person": m.person}
+            # What the confirmation dialog says before "Avslutt i dag" (issue 11 §6).
+            m.end_confirm = _(
+                "%(person)s slutter i %(body)s med dagens dato. Fra i morgen har %(person)s "
+                "ikke lenger tilgang til organets møter og papirer."
+            ) % {"person": m.person, "body": body}
 
 
 def _body_context(request: HttpRequest, body: Body, **extra) -> dict:
     can_manage = access.can_manage_registry(request.user)
     urls = _UrlPatterns()
     members = page_of(request, selectors.body_members(body=body), MEMBERS_PAGE_SIZE)
-    _label_members(members, urls, actions=can_manage)
+    _label_members(members, urls, actions=can_manage, body=body)
     context = {
         "body": body,
         "members": members,

@@ -209,6 +209,86 @@
     markScrollableTables();
   });
 
+  /* --- Irreversible actions ask first ------------------------------------------------------
+   * A form with data-confirm="<id of a <dialog>>" opens that dialog (a native modal: focus
+   * moves into it and stays there, Escape closes it) instead of submitting. The dialog says
+   * what will happen and to whom; a form may put its own sentence in data-confirm-text (one
+   * dialog serves every row of a table). "Yes" submits the form as clicked (htmx included);
+   * "Avbryt", Escape or closing does nothing and returns focus to the button. Without
+   * JavaScript the form submits at once, as before. */
+  var pending = null; // {form, submitter}
+
+  document.addEventListener(
+    "submit",
+    function (event) {
+      var form = event.target;
+      if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-confirm")) {
+        return;
+      }
+      if (form.getAttribute("data-confirmed") === "yes") {
+        form.removeAttribute("data-confirmed");
+        return;
+      }
+      var dialog = document.getElementById(form.getAttribute("data-confirm"));
+      if (!dialog || typeof dialog.showModal !== "function") {
+        return;
+      }
+      event.preventDefault();
+      event.stopImmediatePropagation(); // htmx and the other handlers wait for the answer
+      pending = { form: form, submitter: event.submitter || null };
+      var text = dialog.querySelector("[data-confirm-message]");
+      var own = form.getAttribute("data-confirm-text");
+      if (text) {
+        if (!text.hasAttribute("data-default")) {
+          text.setAttribute("data-default", text.textContent);
+        }
+        text.textContent = own || text.getAttribute("data-default");
+      }
+      dialog.returnValue = "";
+      dialog.showModal();
+    },
+    true
+  );
+
+  document.addEventListener("click", function (event) {
+    var yes = event.target.closest && event.target.closest("[data-confirm-yes]");
+    var no = event.target.closest && event.target.closest("[data-confirm-no]");
+    if (!yes && !no) {
+      return;
+    }
+    var dialog = (yes || no).closest("dialog");
+    var current = pending;
+    if (yes && current) {
+      pending = null;
+      dialog.close("yes");
+      current.form.setAttribute("data-confirmed", "yes");
+      if (typeof current.form.requestSubmit === "function") {
+        current.form.requestSubmit(current.submitter || undefined);
+      } else {
+        current.form.submit();
+      }
+      return;
+    }
+    dialog.close("no");
+  });
+
+  /* Dismissed (Avbryt, Escape): nothing happens; focus goes back to what opened the dialog. */
+  document.addEventListener(
+    "close",
+    function (event) {
+      var dialog = event.target;
+      if (!(dialog instanceof HTMLDialogElement) || dialog.returnValue === "yes") {
+        return;
+      }
+      var current = pending;
+      pending = null;
+      if (current) {
+        focusElement(current.submitter || current.form);
+      }
+    },
+    true
+  );
+
   /* Full page load: a form that came back with errors puts its summary in focus. */
   function onLoad() {
     markScrollableTables();

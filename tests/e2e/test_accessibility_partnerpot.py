@@ -224,6 +224,7 @@ def test_axe_on_partnerpot_pages_as_secretariat(page, live_server, registry, per
     row = page.locator(f"#decide-{on_agenda.pk}")
     row.get_by_label("Avslått").check()
     row.get_by_role("button", name="Registrer vedtaket").click()
+    page.get_by_role("dialog").get_by_role("button", name="Ja, registrer vedtaket").click()
     expect(page.locator(f"#decide-{on_agenda.pk} [data-error-summary]")).to_be_focused()
     axe_check(page)
     on_agenda.refresh_from_db()

@@ -129,6 +129,7 @@ def test_add_and_end_membership_with_htmx(page, live_server, secretariat, regist
 
     row = page.locator("#members tr", has_text="Nils Nymann")
     row.get_by_role("button", name=re.compile("Avslutt i dag", re.I)).click()
+    page.get_by_role("dialog").get_by_role("button", name="Ja, avslutt i dag").click()
     expect(page.locator("#live-region")).to_contain_text("avsluttet")
     assert page.evaluate("window.__noReload") is True
     membership.refresh_from_db()

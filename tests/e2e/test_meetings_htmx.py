@@ -99,3 +99,42 @@ def test_attachment_form_opens_in_place_and_uploads(page, live_server, registry,
     page.locator(f"#attach-{item.pk}").get_by_role("button", name="Last opp").click()
     expect(page.locator("#live-region")).to_contain_text("er lagt ved")
     expect(page.locator(f"#item-{item.pk}")).to_contain_text("budsjett.pdf")
+
+
+def test_confirmation_dialog_with_the_keyboard(page, live_server, registry, personas):
+    """Approving minutes asks first in a native dialog: Escape dismisses it (nothing happens,
+    focus back on the button); the keyboard reaches "Ja, godkjenn referatet", which approves."""
+    from meetings.models import Minutes
+
+    from ..meetings.factories import everyone_present
+
+    meeting = held_meeting(body=registry.partners_meeting, items=1)
+    everyone_present(meeting)
+    minutes = services.minutes_start(meeting=meeting)
+    entry = minutes.entries.get()
+    services.minutes_entry_save(
+        entry=entry, summary="Drøftet.", decision_text="Vedtatt.", version=entry.version
+    )
+    sign_in_with_cookie(page, live_server, personas["secretariat"])
+    page.goto(reverse("meetings:minutes", args=[meeting.pk]))
+    page.get_by_label("Godkjent ved sirkulasjon").check()
+    approve = page.get_by_role("button", name="Godkjenn referatet")
+    approve.focus()
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("dialog", name="Godkjenne referatet?")
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_role("button", name="Avbryt")).to_be_focused()
+    axe_check(page)
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(approve).to_be_focused()
+    assert not Minutes.objects.get(pk=minutes.pk).is_approved  # dismissed: nothing happened
+    page.keyboard.press("Enter")
+    expect(dialog).to_be_visible()
+    page.keyboard.press("Shift+Tab")
+    expect(dialog.get_by_role("button", name="Ja, godkjenn referatet")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Referatet er godkjent. Ført i vedtaksregisteret:")).to_be_visible(
+        timeout=20_000
+    )
+    assert Minutes.objects.get(pk=minutes.pk).is_approved

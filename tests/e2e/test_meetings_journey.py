@@ -102,6 +102,7 @@ def test_secretariat_runs_a_partnermote_from_plan_to_approved_minutes(
     page.get_by_role("link", name="Send innkalling").click()
     axe_check(page)
     page.get_by_role("button", name="Send innkallingen nå").click()
+    page.get_by_role("dialog").get_by_role("button", name="Ja, send innkallingen").click()
     expect(page.get_by_text("Innkallingen er sendt")).to_be_visible()
     pm.refresh_from_db()
     assert pm.status == Meeting.Status.NOTICE_SENT
@@ -136,6 +137,7 @@ def test_secretariat_runs_a_partnermote_from_plan_to_approved_minutes(
         axe_check(page)
         page.get_by_label("Godkjent ved sirkulasjon").check()
         page.get_by_role("button", name="Godkjenn referatet").click()
+        page.get_by_role("dialog").get_by_role("button", name="Ja, godkjenn referatet").click()
         expect(page.get_by_text("Referatet er godkjent. Ført i vedtaksregisteret:")).to_be_visible()
         axe_check(page)
         minutes.refresh_from_db()

@@ -261,6 +261,7 @@ def test_application_from_draft_to_closed_grant(
         row.get_by_label("Begrunnelse").fill("Godt prosjekt; den digitale ressursen dekkes ikke.")
         office.evaluate("window.__noReload = true")
         row.get_by_role("button", name=re.compile("^Registrer vedtaket")).click()
+        office.get_by_role("dialog").get_by_role("button", name="Ja, registrer vedtaket").click()
         expect(office.locator("#live-region")).to_contain_text(
             f"Vedtaket om {application.reference} er registrert. Igjen av rammen: 420 000,00 kr."
         )
