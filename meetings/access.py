@@ -218,6 +218,13 @@ def proposal_for_user(user, pk: int, action: str = "view") -> Proposal:
     raise ValueError(action)
 
 
+def can_read_drafts(user, document: GoverningDocument) -> bool:
+    """Unadopted versions of a governing document: the secretariat, which drafts them, and
+    the members of the body that adopts them (issue 11 §10); everyone else reads only what
+    has been adopted."""
+    return is_secretariat(user) or document.responsible_body_id in member_body_ids(user)
+
+
 def document_for_user(user, pk: int, action: str = "view") -> GoverningDocument:
     """The plan's attachments are read by every signed-in user; the secretariat drafts versions
     (adoption is a decision of the responsible body, R12)."""
@@ -331,6 +338,8 @@ def document_version_for_user(user, pk: int, action: str = "view") -> DocumentVe
     """A version of a governing document, by the document's rule (``document_for_user``)."""
     version = get_object_or_404(DocumentVersion.objects.select_related("document"), pk=pk)
     version.document = document_for_user(user, version.document_id, action=action)
+    if version.adopted_by_id is None and not can_read_drafts(user, version.document):
+        raise Http404  # a draft's existence is not revealed
     return version
 
 

@@ -576,11 +576,15 @@ def document_list() -> list[GoverningDocument]:
     return documents
 
 
-def document_versions(document: GoverningDocument) -> QuerySet[DocumentVersion]:
-    """Every version, newest first; earlier versions stay readable."""
-    return document.versions.select_related(
+def document_versions(document: GoverningDocument, user=None) -> QuerySet[DocumentVersion]:
+    """Every version, newest first; earlier versions stay readable. With ``user``, drafts
+    (versions not adopted) only for those who may read them (``access.can_read_drafts``)."""
+    versions = document.versions.select_related(
         "created_by", "adopted_by__body", "adopted_by__meeting"
     ).order_by("-number")
+    if user is not None and not access.can_read_drafts(user, document):
+        versions = versions.filter(adopted_by__isnull=False)
+    return versions
 
 
 def document_version_diff(

@@ -85,7 +85,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     document = access.document_for_user(request.user, pk)
-    versions = list(selectors.document_versions(document))
+    versions = list(selectors.document_versions(document, user=request.user))
     in_force = selectors.document_in_force_among(document, versions)
     return render(
         request,
@@ -195,7 +195,7 @@ def diff_lines(lines: list[str]) -> list[tuple[str, str]]:
 def document_diff(request: HttpRequest, pk: int) -> HttpResponse:
     """What changed between two versions (?fra=1&til=2), insertions and deletions marked."""
     document = access.document_for_user(request.user, pk)
-    versions = list(selectors.document_versions(document))
+    versions = list(selectors.document_versions(document, user=request.user))
     by_number = {v.number: v for v in versions}
     new = by_number.get(_version_number(request, "til")) or (versions[0] if versions else None)
     old = by_number.get(_version_number(request, "fra"))

@@ -154,3 +154,30 @@ def test_open_follow_ups_can_be_postponed_after_approval(entry):
         services.follow_up_update(
             follow_up=follow_up, due_on=dt.date(2031, 3, 1), responsible_person=person
         )
+
+
+def test_drafts_only_for_the_adopting_body_and_the_secretariat(
+    client, login, registry, secretariat, partner_rep, wg_member
+):
+    """Unadopted versions of a governing document: the secretariat and the members of the
+    responsible body read them; other signed-in users see only adopted versions (issue 11 §10)."""
+    from django.urls import reverse
+
+    from meetings.models import GoverningDocument
+
+    services.governing_documents_seed(
+        leaders_body=registry.leaders_meeting, partners_body=registry.partners_meeting
+    )
+    document = GoverningDocument.objects.filter(responsible_body=registry.partners_meeting).first()
+    draft = services.document_version_create(document=document, text="Hemmelig utkast")
+    url = reverse("meetings:document_detail", args=[document.pk])
+    for person, sees in ((secretariat, True), (partner_rep, True), (wg_member, False)):
+        login(person)
+        page = client.get(url)
+        assert page.status_code == 200
+        assert ("Hemmelig utkast" in page.text) is sees, person
+    login(wg_member)
+    diff = client.get(reverse("meetings:document_diff", args=[document.pk]), {"til": draft.number})
+    assert "Hemmelig utkast" not in diff.text
+    adopt = reverse("meetings:document_version_adopt", args=[draft.pk])
+    assert client.get(adopt).status_code in (403, 404)

@@ -93,9 +93,10 @@ def document(registry):
     return GoverningDocument.objects.filter(responsible_body=registry.partners_meeting).first()
 
 
-def test_documents_list_and_detail(client, login, user, document):
+def test_documents_list_and_detail(client, login, partner_rep, document):
+    """A member of the responsible body (the Partnermøte) reads the draft too."""
     services.document_version_create(document=document, text="Første tekst")
-    login(user)
+    login(partner_rep)
     page = client.get(reverse("meetings:document_list"))
     assert page.status_code == 200
     assert page.text.count('scope="row"') == 8  # the eight attachments of §8
@@ -133,10 +134,10 @@ def test_new_version_and_adoption_by_the_responsible_body_only(
     assert document.title in decision_page.text
 
 
-def test_diff_marks_insertions_and_deletions_with_text(client, login, user, document):
+def test_diff_marks_insertions_and_deletions_with_text(client, login, partner_rep, document):
     services.document_version_create(document=document, text="Linje en\nLinje to\nLinje tre")
     services.document_version_create(document=document, text="Linje en\nLinje 2\nLinje tre")
-    login(user)
+    login(partner_rep)
     url = reverse("meetings:document_diff", args=[document.pk])
     page = client.get(url, {"fra": "1", "til": "2"})
     assert page.status_code == 200
