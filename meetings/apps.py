@@ -22,3 +22,8 @@ class MeetingsConfig(AppConfig):
         from .notifications import MANDATORY_KINDS, Kind
 
         extensions.register_notification_kinds(Kind, mandatory=MANDATORY_KINDS)
+
+        # The core asks the register about its objects (R1: ending a common measure).
+        from .decision_source import RegisterSource
+
+        extensions.register_decision_source(RegisterSource())

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .models import Body, Invitation, Membership, Partner, Person
+from .models import Body, Goal, Invitation, Measure, Membership, Partner, Person
 
 
 def can_manage_registry(user) -> bool:
@@ -91,3 +91,34 @@ def invitation_for_user(user, pk: int, action: str = "revoke") -> Invitation:
     if action == "revoke":
         return invitation
     raise Http404
+
+
+# --- The action plan (issue 12 §7) --------------------------------------------------------------
+# Goals and common measures are the whole partnership's plan: every signed-in person reads them;
+# the secretariat edits them, evaluates measures and records their ending (R1).
+def goal_for_user(user, pk: int, action: str = "view") -> Goal:
+    goal = get_object_or_404(Goal, pk=pk)
+    if action == "view":
+        return goal
+    if action == "change":
+        require_registry_manager(user)
+        return goal
+    raise ValueError(action)
+
+
+def measure_for_user(user, pk: int, action: str = "view") -> Measure:
+    measure = get_object_or_404(Measure.objects.select_related("responsible_group"), pk=pk)
+    if action == "view":
+        return measure
+    if action in ("change", "evaluate", "end"):
+        require_registry_manager(user)
+        return measure
+    raise ValueError(action)
+
+
+def require_plan_manager(user) -> None:
+    require_registry_manager(user)
+
+
+def can_manage_plan(user) -> bool:
+    return can_manage_registry(user)

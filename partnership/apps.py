@@ -20,6 +20,7 @@ class PartnershipConfig(AppConfig):
             ("home", _("Oversikt"), 10, None),
             ("partner_list", _("Partnere"), 20, None),
             ("body_list", _("Organer"), 30, None),
+            ("plan_overview", _("Handlingsplan"), 35, None),
             ("person_list", _("Personer"), 40, None),
             ("invitation_list", _("Invitasjoner"), 900, "partnership.invite_people"),
             ("history", _("Endringslogg"), 910, "partnership.view_history"),

@@ -70,3 +70,46 @@ def notification_kind_label(kind: str):
 def optional_notification_kinds() -> list[tuple[str, object]]:
     """(value, label) of the kinds a person may turn off, in the order the apps registered."""
     return [(value, label) for value, (label, mandatory) in _kinds.items() if not mandatory]
+
+
+# --- Decisions about the core's objects --------------------------------------------------------
+# The decision register is ``meetings``'; the core asks it through this source (registered in
+# meetings' ready()) whether a body of a kind has decided on an object (R1: a measure is ended
+# only after a Ledermøte decision), which decisions may be linked, and links one.
+@dataclass(frozen=True)
+class DecisionRef:
+    """A decision as the core sees it: no model of a higher app."""
+
+    pk: int
+    label: str
+    title: str
+    decided_on: object  # datetime.date
+    url: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.title}".strip()
+
+
+class DecisionSource:
+    """What an app that keeps a decision register provides (see ``register_decision_source``)."""
+
+    def concerning(self, obj, *, body_kind: str) -> list[DecisionRef]:  # pragma: no cover
+        raise NotImplementedError
+
+    def linkable(self, obj, *, body_kind: str) -> list[DecisionRef]:  # pragma: no cover
+        """Decisions of bodies of ``body_kind`` that concern nothing yet, or ``obj``."""
+        raise NotImplementedError
+
+    def link(self, obj, *, decision_pk: int, body_kind: str) -> DecisionRef:  # pragma: no cover
+        raise NotImplementedError
+
+
+_decision_source: list[DecisionSource] = []
+
+
+def register_decision_source(source: DecisionSource) -> None:
+    _decision_source[:] = [source]
+
+
+def decision_source() -> DecisionSource | None:
+    return _decision_source[0] if _decision_source else None

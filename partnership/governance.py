@@ -1,6 +1,6 @@
-"""Governance checks (R2, R4) computed from the registry for the secretariat's dashboard.
+"""Governance checks (R1, R2, R4) computed from the registry for the secretariat's dashboard.
 
-Each check lists what breaks it, so the secretariat knows what to fix. Three queries of
+Each check lists what breaks it, so the secretariat knows what to fix. Four queries of
 plain values, computed on each visit to the dashboard: cheap enough that no cache (and no
 cache that could lag behind a change) is needed.
 """
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import Body, Membership, Partner, today
+from .models import Body, Measure, Membership, Partner, today
 
 
 @dataclass
@@ -42,7 +42,7 @@ class _Named:
 
 
 def governance_checks(day: dt.date | None = None) -> list[Check]:
-    """Run all checks on ``day`` with three queries, whatever the size of the registry."""
+    """Run all checks on ``day`` with four queries, whatever the size of the registry."""
     day = day or today()
     partners = [
         _Named(pk, name)
@@ -62,11 +62,18 @@ def governance_checks(day: dt.date | None = None) -> list[Check]:
         .values_list("body_id", "partner_id", "role")
     )
     body_kind = {b.pk: b.kind for b in bodies}
+    measures = list(
+        Measure.objects.exclude(status=Measure.Status.ENDED)
+        .filter(responsible_group__isnull=False)
+        .order_by("position", "name")
+        .values_list("responsible_group_id", "name")
+    )
     return [
         _every_partner_in_a_working_group(partners, memberships, body_kind),
         _working_group_roles(bodies, memberships),
         _partner_meeting_representatives(partners, memberships, body_kind),
         _leaders_meeting_complete(partners, bodies, memberships),
+        _two_measures_per_group(bodies, measures),
     ]
 
 
@@ -137,5 +144,33 @@ def _leaders_meeting_complete(partners, bodies, memberships) -> Check:
         if partner.pk not in present:
             check.problems.append(
                 _("%(partner)s har ingen leder i Ledermøtet.") % {"partner": partner}
+            )
+    return check
+
+
+MEASURES_PER_GROUP = 2
+
+
+def _two_measures_per_group(bodies, measures) -> Check:
+    check = Check(
+        "measures_per_group",
+        gettext_lazy("Hver arbeidsgruppe har ansvar for to felles tiltak"),
+        "R4",
+    )
+    names: dict[int, list[str]] = defaultdict(list)
+    for group_id, name in measures:
+        names[group_id].append(name)
+    for body in bodies:
+        if body.kind != Body.Kind.WORKING_GROUP:
+            continue
+        mine = names[body.pk]
+        if not mine:
+            check.problems.append(
+                _("%(body)s har ikke ansvar for noe felles tiltak (skal ha 2).") % {"body": body}
+            )
+        elif len(mine) != MEASURES_PER_GROUP:
+            check.problems.append(
+                _("%(body)s har ansvar for %(count)s felles tiltak: %(names)s (skal ha 2).")
+                % {"body": body, "count": len(mine), "names": ", ".join(mine)}
             )
     return check

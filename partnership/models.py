@@ -602,3 +602,9 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person}: {self.kind} = {self.enabled}"
+
+
+# The action plan's goals and measures live in a module of their own (issue 12); re-exported.
+from .models_plan import Goal as Goal  # noqa: E402
+from .models_plan import Measure as Measure  # noqa: E402
+from .models_plan import MeasureEvaluation as MeasureEvaluation  # noqa: E402

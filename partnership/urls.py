@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import views
+from . import views, views_plan
 
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Partnerskap mot mobbing"
@@ -29,6 +29,18 @@ urlpatterns = [
     path("invitasjoner/<int:pk>/trekk-tilbake/", views.invitation_revoke, name="invitation_revoke"),
     path("invitasjon/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("endringslogg/", views.history, name="history"),
+    path("handlingsplan/", views_plan.plan_overview, name="plan_overview"),
+    path("handlingsplan/mal/<int:pk>/", views_plan.goal_detail, name="goal_detail"),
+    path("handlingsplan/mal/<int:pk>/endre/", views_plan.goal_edit, name="goal_edit"),
+    path("handlingsplan/tiltak/ny/", views_plan.measure_create, name="measure_create"),
+    path("handlingsplan/tiltak/<int:pk>/", views_plan.measure_detail, name="measure_detail"),
+    path("handlingsplan/tiltak/<int:pk>/endre/", views_plan.measure_edit, name="measure_edit"),
+    path(
+        "handlingsplan/tiltak/<int:pk>/evaluering/",
+        views_plan.measure_evaluate,
+        name="measure_evaluate",
+    ),
+    path("handlingsplan/tiltak/<int:pk>/avvikle/", views_plan.measure_end, name="measure_end"),
     path("moter/", include("meetings.urls")),
     path("partnerpotten/", include("partnerpot.urls")),
     path("konto/", include("allauth.urls")),

@@ -9,7 +9,7 @@ import pytest
 
 from partnership import services
 from partnership.governance import governance_checks
-from partnership.models import Body, Membership, Partner, today
+from partnership.models import Body, Measure, Membership, Partner, today
 
 from ..factories import BodyFactory, MembershipFactory, PartnerFactory, PersonFactory
 
@@ -42,6 +42,14 @@ def complete(db):
         seat(group, partner, R.FINANCE_LEAD)
         seat(group, partner, R.COMMUNICATION_LEAD)
         seat(group, partner)
+    for group, names in (
+        (local, ("Faglig forum", "Partnerkonferanser")),
+        (national, ("WABF", "Arendalsuka")),
+    ):
+        for name in names:
+            Measure.objects.create(
+                name=name, category="local", description="Et tiltak.", responsible_group=group
+            )
     return {"a": a, "b": b, "lm": lm, "pm": pm, "local": local, "national": national}
 
 
@@ -56,12 +64,13 @@ def test_a_complete_registry_passes_every_check(complete):
         "group_roles",
         "pm_representatives",
         "leaders_meeting",
+        "measures_per_group",
     ]
     assert all(c.passed for c in checks), {c.key: c.problems for c in checks}
 
 
 def test_checks_run_in_a_fixed_number_of_queries(complete, django_assert_num_queries):
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         governance_checks()
 
 

@@ -22,9 +22,18 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.module_loading import import_string
 
-from partnership import demo, services
+from partnership import demo, services, services_plan
 from partnership.governance import governance_checks
-from partnership.models import Affiliation, Body, Membership, Partner, Period, Person
+from partnership.models import (
+    Affiliation,
+    Body,
+    Goal,
+    Measure,
+    Membership,
+    Partner,
+    Period,
+    Person,
+)
 
 Role = Membership.Role
 
@@ -96,6 +105,7 @@ class Command(BaseCommand):
             bodies = self.seed_bodies(partners)
             logins = self.seed_logins(partners)
             self.seed_seats(partners, bodies, logins)
+            self.seed_plan()
             for path in settings.DEMO_SEEDERS:
                 import_string(path)(stdout=self.stdout)
         self.report()
@@ -400,6 +410,17 @@ class Command(BaseCommand):
         )
 
     # --- Summary -----------------------------------------------------------------------------
+    # --- The action plan's goals and common measures (000 §4, §5) ------------------------
+    def seed_plan(self) -> None:
+        goals_before = Goal.objects.count()
+        goals = services_plan.goals_seed()
+        self.stats.created["mål"] += len(goals) - goals_before
+        self.stats.existing["mål"] += goals_before
+        measures_before = Measure.objects.count()
+        measures = services_plan.measures_seed()
+        self.stats.created["felles tiltak"] += len(measures) - measures_before
+        self.stats.existing["felles tiltak"] += measures_before
+
     def report(self) -> None:
         created, existing = self.stats.created, self.stats.existing
         kinds = list(dict.fromkeys([*created, *existing]))

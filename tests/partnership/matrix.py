@@ -1,0 +1,106 @@
+"""The action plan's rows in the authorization matrix (issue 12 §1): goals and common measures.
+
+Every signed-in person reads the plan; the secretariat (and the admin) edit goals and
+measures, evaluate measures and end them (R1). The world has the plan's goals and measures
+(``services_plan.goals_seed``/``measures_seed``); ``goal`` is sub-goal 1 and ``measure`` the
+first measure.
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from partnership import services_plan
+from partnership.models import Goal
+
+from ..authz import Redirect, expect
+
+GET_ONLY = expect(signed_in=405)
+MANAGE = expect(signed_in=403, managers=200)
+
+
+def _goal(ctx) -> dict:
+    return {"pk": ctx["plan"]["goal"].pk}
+
+
+def _measure(ctx) -> dict:
+    return {"pk": ctx["plan"]["measure"].pk}
+
+
+def _to(name: str, key: str):
+    return Redirect(lambda ctx: reverse(name, kwargs={"pk": ctx["plan"][key].pk}))
+
+
+EXPECTED = {
+    "plan_overview": expect(),
+    "goal_detail": expect(),
+    "goal_edit": MANAGE,
+    "measure_detail": expect(),
+    "measure_create": MANAGE,
+    "measure_edit": MANAGE,
+    "measure_evaluate": MANAGE,
+    "measure_end": MANAGE,
+}
+
+POST_EXPECTED = {
+    "plan_overview": GET_ONLY,
+    "goal_detail": GET_ONLY,
+    "goal_edit": expect(signed_in=403, managers=_to("goal_detail", "goal")),
+    "measure_detail": GET_ONLY,
+    "measure_create": expect(
+        signed_in=403, managers=Redirect("/handlingsplan/tiltak/", prefix=True)
+    ),
+    "measure_edit": expect(signed_in=403, managers=_to("measure_detail", "measure")),
+    "measure_evaluate": expect(signed_in=403, managers=_to("measure_detail", "measure")),
+    # No Ledermøte decision and no evaluation in the world: refused with what is missing (R1).
+    "measure_end": expect(signed_in=403, managers=400),
+}
+
+
+def _measure_data(ctx) -> dict:
+    measure = ctx["plan"]["measure"]
+    return {
+        "name": measure.name,
+        "category": measure.category,
+        "description": "Ny beskrivelse.",
+        "sub_goals": [ctx["plan"]["goal"].pk],
+        "target_count": "2",
+        "target_period_years": "1",
+        "responsible_group": ctx["registry"].wg_local.pk,
+        "status": "active",
+        "position": "1",
+    }
+
+
+POST_DATA = {
+    "goal_edit": lambda ctx: {
+        "title": "Mobbing på dagsorden",
+        "text": "Sette arbeidet mot alle former for mobbing på dagsorden.",
+        "explanation": "",
+    },
+    "measure_create": lambda ctx: {**_measure_data(ctx), "name": "Nytt tiltak"},
+    "measure_edit": _measure_data,
+    "measure_evaluate": lambda ctx: {
+        "evaluated_on": "2025-01-15",
+        "assessment": "Tiltaket virker.",
+        "recommendation": "continue",
+    },
+    "measure_end": lambda ctx: {"ended_on": "2025-02-01"},
+}
+
+URL_KWARGS = {
+    "goal_detail": _goal,
+    "goal_edit": _goal,
+    "measure_detail": _measure,
+    "measure_edit": _measure,
+    "measure_evaluate": _measure,
+    "measure_end": _measure,
+}
+
+
+def add_objects(ctx: dict) -> None:
+    services_plan.goals_seed()
+    measures = services_plan.measures_seed()
+    ctx["plan"] = {"goal": Goal.objects.get(number=1), "measure": measures[0]}
+    ctx["objects"][("partnership", "goal")] = ctx["plan"]["goal"]
+    ctx["objects"][("partnership", "measure")] = ctx["plan"]["measure"]
