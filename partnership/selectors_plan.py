@@ -68,9 +68,20 @@ class Figure:
 
 
 def _lines(text: str, width_px: int) -> list[str]:
+    """The whole label in lines that fit the box (never cut: the visible text is the link's
+    name); every line but the last keeps its space, so the words stay apart in the text."""
     chars = max(10, width_px // 8)
-    lines = textwrap.wrap(text, chars)[:4]
-    return lines or [text]
+    lines = textwrap.wrap(text, chars, break_on_hyphens=False, break_long_words=False) or [text]
+    return [line + " " for line in lines[:-1]] + lines[-1:]
+
+
+def _fit_height(nodes: list[Node]) -> int:
+    """One height for a row: the tallest label's lines with a margin."""
+    most = max((len(n.lines) for n in nodes), default=1)
+    height = max(BOX_H, most * LINE_H + 24)
+    for node in nodes:
+        node.h = height
+    return height
 
 
 def _row(items, y: int, key: str, kind: str, gap: int = 16) -> list[Node]:
@@ -97,12 +108,16 @@ def plan_figure(goal_list, measure_list) -> Figure:
     overall = [g for g in goal_list if g.is_overall]
     subs = [g for g in goal_list if not g.is_overall]
     running = [m for m in measure_list if not m.is_ended]
+    gap = 64
     top = _row([(g, g.text) for g in overall], 16, "goal", "overall")
     if top:
         top[0].x, top[0].w = WIDTH // 4, WIDTH // 2
         top[0].lines = _lines(top[0].label, top[0].w - 12)
-    middle = _row([(g, str(g)) for g in subs], 16 + BOX_H + 64, "goal", "sub")
-    bottom = _row([(m, m.name) for m in running], 16 + 2 * (BOX_H + 64), "measure", "measure", 8)
+    y = 16 + _fit_height(top) + gap if top else 16
+    middle = _row([(g, str(g)) for g in subs], y, "goal", "sub")
+    y += _fit_height(middle) + gap if middle else 0
+    bottom = _row([(m, m.name) for m in running], y, "measure", "measure", 8)
+    y += _fit_height(bottom) if bottom else 0
     edges = []
     for node in middle:
         if top:
@@ -113,5 +128,4 @@ def plan_figure(goal_list, measure_list) -> Figure:
             parent = by_goal.get(f"goal-{goal.pk}")
             if parent is not None:
                 edges.append((parent.cx, parent.y + parent.h, node.cx, node.y))
-    height = 16 + 3 * BOX_H + 2 * 64 + 16 if bottom else 16 + 2 * BOX_H + 64 + 16
-    return Figure(width=WIDTH, height=height, nodes=top + middle + bottom, edges=edges)
+    return Figure(width=WIDTH, height=y + 16, nodes=top + middle + bottom, edges=edges)
