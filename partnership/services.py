@@ -325,6 +325,10 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+# A repeated submit of the same invitation within this window is the same invitation.
+INVITATION_REPEAT_WINDOW = dt.timedelta(minutes=10)
+
+
 @transaction.atomic
 def invitation_create(
     *,
@@ -333,10 +337,12 @@ def invitation_create(
     full_name: str,
     partner: Partner | None = None,
     language: str = "nb",
-) -> tuple[Invitation, str]:
+) -> tuple[Invitation, str | None]:
     """Create an invitation and send its link once the transaction commits.
 
-    Only a hash of the token is stored; the link itself is the secret.
+    Only a hash of the token is stored; the link itself is the secret. The same invitation
+    submitted again by the same person within ``INVITATION_REPEAT_WINDOW`` returns the one
+    already sent, with no token (nothing is sent again).
     """
     email = email.strip().lower()
     if Person.objects.filter(email__iexact=email).exists():
@@ -348,9 +354,21 @@ def invitation_create(
     Invitation.objects.filter(
         email=email, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__lte=now
     ).update(revoked_at=now)
-    if Invitation.objects.filter(
-        email=email, accepted_at__isnull=True, revoked_at__isnull=True
-    ).exists():
+    existing = (
+        Invitation.objects.select_for_update()
+        .filter(email=email, accepted_at__isnull=True, revoked_at__isnull=True)
+        .first()
+    )
+    if existing is not None:
+        if (
+            existing.invited_by_id == invited_by.pk
+            and existing.full_name == full_name
+            and existing.partner_id == (partner.pk if partner else None)
+            and existing.created_at >= now - INVITATION_REPEAT_WINDOW
+        ):
+            # The same invitation submitted again (a double click, a reload after a slow
+            # answer): the one already sent stands; nothing is sent twice (issue 11 §9).
+            return existing, None
         raise ValidationError(
             {"email": _("Det finnes allerede en åpen invitasjon til denne adressen.")}
         )

@@ -677,3 +677,23 @@ def test_registry_writes_are_kept_in_the_history(db):
     MembershipFactory(body=body, partner=partner)
     assert partner.history.count() == 1
     assert Membership.history.count() == 1
+
+
+def test_the_same_invitation_submitted_twice_is_sent_once(registry, secretariat, mailoutbox):
+    """A double click (or a reload) on the same invitation returns the one already sent; a
+    different invitation to an address with an open one is refused (issue 11 §9)."""
+    from partnership.models import Invitation, OutboxMessage
+
+    first, token = services.invitation_create(
+        invited_by=secretariat, email="ny@example.no", full_name="Ny Person"
+    )
+    again, token_again = services.invitation_create(
+        invited_by=secretariat, email="NY@example.no ", full_name="Ny Person"
+    )
+    assert again.pk == first.pk and token and token_again is None
+    assert Invitation.objects.filter(email="ny@example.no").count() == 1
+    assert OutboxMessage.objects.filter(to_email="ny@example.no").count() == 1
+    with pytest.raises(ValidationError):
+        services.invitation_create(
+            invited_by=secretariat, email="ny@example.no", full_name="Et annet navn"
+        )
