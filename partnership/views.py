@@ -233,7 +233,29 @@ def profile(request: HttpRequest) -> HttpResponse:
 # --- Bodies and memberships ---------------------------------------------------------------------
 @require_GET
 def body_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "partnership/body_list.html", {"bodies": selectors.body_list()})
+    bodies = list(selectors.body_list())
+    return render(
+        request,
+        "partnership/body_list.html",
+        {"bodies": bodies, "hierarchy": _hierarchy(bodies)},
+    )
+
+
+def _hierarchy(bodies: list[Body]) -> dict:
+    """How the bodies hang together (issue 11): the Ledermøte over the Partnermøte, which has
+    its working committee (with the delegation it holds) and the working groups; the
+    secretariat and the state actors' group beside them. From the listed rows: no queries."""
+    kinds = Body.Kind
+    by_kind: dict[str, list[Body]] = {}
+    for body in bodies:
+        by_kind.setdefault(body.kind, []).append(body)
+    return {
+        "leaders": by_kind.get(kinds.LEADERS, []),
+        "partners": by_kind.get(kinds.PARTNERS, []),
+        "committees": by_kind.get(kinds.WORKING_COMMITTEE, []),
+        "groups": by_kind.get(kinds.GROUP_LEADERS, []) + by_kind.get(kinds.WORKING_GROUP, []),
+        "beside": by_kind.get(kinds.SECRETARIAT, []) + by_kind.get(kinds.STATE_GROUP, []),
+    }
 
 
 # A large body (the Partnermøte has hundreds of members) is shown a page at a time.

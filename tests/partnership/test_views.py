@@ -737,3 +737,14 @@ def test_adding_an_unknown_address_asks_for_an_invitation_first(
     assert response.status_code == 400
     assert "Fant ingen aktiv person med denne e-postadressen." in text(response)
     assert not Membership.objects.filter(body=registry.partners_meeting).exists()
+
+
+def test_body_list_shows_the_hierarchy(client, login, user, registry):
+    """Ledermøte → Partnermøte → AU (with its delegation) and the working groups; the
+    secretariat beside them (issue 11, also expected)."""
+    login(user)
+    page = client.get(reverse("body_list")).text
+    tree = page[page.index('class="portal-tree"') : page.index("Ved siden av:")]
+    lm, pm = tree.index(registry.leaders_meeting.name), tree.index(registry.partners_meeting.name)
+    assert lm < pm < tree.index(registry.wg_local.name)
+    assert registry.secretariat.name in page[page.index("Ved siden av:") :]
