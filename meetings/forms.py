@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from partnership import formats
 from partnership.forms import DateInput
 from partnership.models import Body, Membership, Person
 
@@ -86,12 +87,19 @@ def _no_model_validation(form_class):
 
 
 # --- Meetings ---------------------------------------------------------------------------------
+# A meeting dated further back than this asks for a confirmation.
+PAST_WARNING = dt.timedelta(days=365)
+
+
 @_no_model_validation
 class MeetingForm(forms.ModelForm):
     starts_at = OsloDateTimeField(label=_("Starter"))
     ends_at = OsloDateTimeField(label=_("Slutter"))
     confirm_overlap = forms.BooleanField(
         label=_("Jeg vet at møtene overlapper. Lagre likevel."), required=False
+    )
+    confirm_past = forms.BooleanField(
+        label=_("Datoen er riktig: møtet var for over et år siden."), required=False
     )
     video_url = forms.URLField(
         label=capfirst(_("videolenke")),
@@ -114,12 +122,27 @@ class MeetingForm(forms.ModelForm):
             self.fields["body"].queryset = bodies.order_by("kind", "name")
         # The overlap confirmation is only offered once the warning has been shown.
         self.overlaps: list[Meeting] = []
+        self.long_past = False  # the same for a date more than a year back
 
     def clean(self):
         cleaned = super().clean()
         starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
         if starts and ends and ends <= starts:
             self.add_error("ends_at", _("Møtet kan ikke slutte før det begynner."))
+        # A meeting long past is most often a typo in the year (issue 11 §10): warn, and save
+        # only when confirmed (last year's history is recorded this way on purpose).
+        self.long_past = bool(
+            starts and starts < timezone.now() - PAST_WARNING and not cleaned.get("confirm_past")
+        )
+        if self.long_past:
+            self.add_error(
+                "starts_at",
+                _(
+                    "Møtet er mer enn et år tilbake i tid (%(when)s). Sjekk årstallet, eller "
+                    "kryss av for at datoen er riktig."
+                )
+                % {"when": formats.long_date(timezone.localtime(starts).date())},
+            )
         return cleaned
 
     def calendar_fields(self) -> dict:

@@ -161,3 +161,27 @@ def test_minutes_without_decisions_say_so(client, login, secretariat, registry):
         reverse("meetings:minutes_approve", args=[meeting.pk]), {"how": "circulation"}, follow=True
     )
     assert "fattet ingen vedtak" in done.text
+
+
+def test_a_meeting_years_back_asks_for_a_confirmation(client, login, secretariat, registry):
+    """A date more than a year back is most often a typo in the year: the form warns and
+    saves only when the secretariat confirms (issue 11 §10)."""
+    login(secretariat)
+    url = reverse("meetings:meeting_create")
+    data = {
+        "body": registry.partners_meeting.pk,
+        "kind": "ordinary",
+        "title": "",
+        "starts_at": "2019-03-14T10:00",
+        "ends_at": "2019-03-14T12:00",
+        "place": "Oslo",
+        "video_url": "",
+    }
+    warned = client.post(url, data)
+    assert warned.status_code == 400
+    assert "mer enn et år tilbake i tid" in warned.text
+    assert 'name="confirm_past"' in warned.text
+    assert not Meeting.objects.filter(body=registry.partners_meeting).exists()
+    saved = client.post(url, {**data, "confirm_past": "on"})
+    assert saved.status_code == 302
+    assert Meeting.objects.filter(body=registry.partners_meeting).count() == 1
