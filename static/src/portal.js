@@ -179,6 +179,42 @@
     }
   });
 
+  /* A save that succeeded without swapping the form (an autosave keeps what the user is
+     typing) still clears the form's old errors: they described a state that is gone. */
+  function clearErrors(form) {
+    Array.prototype.forEach.call(
+      form.querySelectorAll("[data-error-summary], .ds-validation-message[data-field='validation']"),
+      function (element) {
+        element.parentNode.removeChild(element);
+      }
+    );
+    Array.prototype.forEach.call(form.querySelectorAll("[aria-invalid]"), function (field) {
+      field.removeAttribute("aria-invalid");
+      var described = (field.getAttribute("aria-describedby") || "")
+        .split(" ")
+        .filter(function (id) {
+          return id && !/-error$/.test(id);
+        });
+      if (described.length) {
+        field.setAttribute("aria-describedby", described.join(" "));
+      } else {
+        field.removeAttribute("aria-describedby");
+      }
+    });
+  }
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var detail = event.detail || {};
+    var xhr = detail.xhr;
+    if (!detail.successful || !xhr || xhr.getResponseHeader("HX-Reswap") !== "none") {
+      return;
+    }
+    var form = detail.elt && (detail.elt.tagName === "FORM" ? detail.elt : detail.elt.closest("form"));
+    if (form) {
+      clearErrors(form);
+    }
+  });
+
   /* A table wider than the screen scrolls sideways inside its wrapper; the
      wrapper must then be reachable by keyboard and have a name (WCAG 2.1.1). */
   function markScrollableTables(root) {
