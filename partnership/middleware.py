@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import QueryDict
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import resolve, reverse
 from django.utils import translation
 
@@ -162,3 +162,23 @@ class QueryStringNulMiddleware:
             cleaned._mutable = False
             request.GET = cleaned
         return self.get_response(request)
+
+
+class PortalNotFoundMiddleware:
+    """The portal's own 404 page also while DEBUG is on (``make run``), instead of Django's
+    technical page that lists every URL pattern (issue 11 §10). In production ``handler404``
+    renders the same template; this changes nothing there."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            settings.DEBUG
+            and response.status_code == 404
+            and response.get("Content-Type", "").startswith("text/html")
+            and not _is_static(request.path_info)
+        ):
+            return render(request, "404.html", status=404)
+        return response

@@ -113,6 +113,7 @@ MIDDLEWARE = [
     "partnership.middleware.RequireSecondFactorMiddleware",
     "partnership.middleware.UserLanguageMiddleware",
     "partnership.middleware.PrivateNoStoreMiddleware",
+    "partnership.middleware.PortalNotFoundMiddleware",
 ]
 
 # The browser features no page of the portal uses are switched off (issue 10 §9).
