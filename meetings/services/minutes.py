@@ -213,7 +213,7 @@ def minutes_approve(
         at_meeting = None
     blocking, empty = minutes_gaps(minutes)
     if blocking:
-        raise ValidationError([_("Referatet kan ikke godkjennes ennå:"), *blocking])
+        raise ValidationError(blocking)
     if empty and not confirm_empty:
         raise EmptyItemsNeedConfirmation(empty)
     now = timezone.now()
