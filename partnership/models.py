@@ -604,7 +604,11 @@ class NotificationPreference(models.Model):
         return f"{self.person}: {self.kind} = {self.enabled}"
 
 
-# The action plan's goals and measures live in a module of their own (issue 12); re-exported.
+# The budget frame (issue 13) and the action plan's goals and measures (issue 12) live in
+# modules of their own; re-exported so Django registers them with the app.
+from .budget_models import BudgetLine as BudgetLine  # noqa: E402
+from .budget_models import BudgetVersion as BudgetVersion  # noqa: E402
+from .budget_models import BudgetYear as BudgetYear  # noqa: E402
 from .models_plan import Goal as Goal  # noqa: E402
 from .models_plan import Measure as Measure  # noqa: E402
 from .models_plan import MeasureEvaluation as MeasureEvaluation  # noqa: E402

@@ -43,6 +43,7 @@ urlpatterns = [
     path("handlingsplan/tiltak/<int:pk>/avvikle/", views_plan.measure_end, name="measure_end"),
     path("moter/", include("meetings.urls")),
     path("partnerpotten/", include("partnerpot.urls")),
+    path("okonomi/", include("workgroups.urls")),
     path("konto/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

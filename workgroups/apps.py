@@ -1,6 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class WorkgroupsConfig(AppConfig):
     name = "workgroups"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from partnership import extensions
+
+        extensions.register_nav("workgroups:budget_list", _("Budsjett"), order=300)

@@ -1,0 +1,52 @@
+"""The demo budgets (``manage.py seed_demo`` → workgroups.demo.seed)."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from partnership import budget_selectors
+from partnership.budget_models import BudgetLine, BudgetVersion
+from partnership.demo import DEMO_LOGINS_BY_KEY
+from partnership.models import Person
+from tests.conftest import shared_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    with shared_data(django_db_blocker):
+        out = StringIO()
+        call_command("seed_demo", stdout=out)
+        yield out.getvalue()
+
+
+def test_this_years_budget_is_adopted_and_revised(seeded):
+    year = timezone.localdate().year
+    current = budget_selectors.version_in_force(year)
+    assert current.number == 2 and current.based_on.status == BudgetVersion.Status.SUPERSEDED
+    totals = budget_selectors.version_totals(current)
+    assert totals.income == 2_000_000 and totals.allocated <= totals.income
+    partnerpot = budget_selectors.allocation_line(year, BudgetLine.Kind.PARTNERPOT)
+    assert partnerpot.amount >= 800_000  # this year's call envelope
+    diff = budget_selectors.diff(
+        budget_selectors.lines_of(current.based_on), budget_selectors.lines_of(current)
+    )
+    assert len(diff) == 2
+    assert budget_selectors.version_in_force(year - 1) is not None
+
+
+def test_second_run_changes_nothing_and_the_pages_show(seeded, client):
+    before = BudgetVersion.objects.count(), BudgetLine.objects.count()
+    call_command("seed_demo", stdout=StringIO())
+    assert (BudgetVersion.objects.count(), BudgetLine.objects.count()) == before
+    finance_lead = Person.objects.get(email=DEMO_LOGINS_BY_KEY["finance_lead"].email)
+    client.force_login(finance_lead)
+    page = client.get(reverse("workgroups:budget_list"))
+    assert page.status_code == 200
+    assert "Versjon 2" in page.content.decode()

@@ -1,0 +1,122 @@
+"""Demo budgets for ``manage.py seed_demo`` (after meetings.demo and partnerpot.demo).
+
+Through ``partnership.budget_services`` and ``workgroups.services``:
+
+- last year's budget (2 000 000 kr), adopted by the first Partnermøte of that year that the
+  Partnerpotten demo made;
+- this year's budget (2 000 000 kr), adopted by the first Partnermøte of the year, and a
+  revision (version 2: 50 000 kr moved from common costs to the school-start campaign) adopted
+  by the AU under delegation if it met later that year, else by the next Partnermøte, so the
+  version history and its differences show;
+- the Partnerpott allocation of each year is at least that year's call envelope.
+
+Idempotent: a year that has a budget is left alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from meetings.models import Meeting
+from partnership import budget_services
+from partnership.models import Body, BudgetLine, BudgetYear, Person
+
+from . import services
+
+SECRETARIAT_LOGIN = "sekretariat@demo.example.no"
+Kind = BudgetLine.Kind
+
+# (kind, title or working-group short name, amount): 1 900 000 kr of 2 000 000 (95 %).
+LINES = (
+    (Kind.GROUP_BASE, "local", "200000"),
+    (Kind.GROUP_BASE, "national", "200000"),
+    (Kind.MEASURE, "Skolestartkampanjen", "100000"),
+    (Kind.MEASURE, "Nasjonal konferanse om mobbing", "150000"),
+    (Kind.PARTNERPOT, "Partnerpotten", "800000"),
+    (Kind.STUDY_VISITS, "Studiebesøk", "150000"),
+    (Kind.COMMON_COSTS, "Møter og reiser", "150000"),
+    (Kind.SECRETARIAT, "Sekretariatet", "150000"),
+)
+REVISION = {"Skolestartkampanjen": "150000", "Møter og reiser": "100000"}
+
+
+def _first_meeting(kind: str, year: int, *, after: dt.datetime | None = None) -> Meeting | None:
+    meetings = Meeting.objects.filter(
+        body__kind=kind,
+        kind=Meeting.Kind.ORDINARY,
+        starts_at__year=year,
+        starts_at__lte=timezone.now(),
+    ).exclude(status=Meeting.Status.CANCELLED)
+    if after is not None:
+        meetings = meetings.filter(starts_at__gt=after)
+    return meetings.select_related("body").order_by("starts_at").first()
+
+
+def _lines(version, by: Person, amounts: dict[str, str] | None = None) -> None:
+    groups = {b.level: b for b in Body.objects.filter(kind=Body.Kind.WORKING_GROUP)}
+    for kind, name, amount in LINES:
+        group = groups.get(name) if kind == Kind.GROUP_BASE else None
+        if kind == Kind.GROUP_BASE and group is None:
+            continue
+        version.refresh_from_db()
+        budget_services.budget_line_save(
+            version=version,
+            kind=kind,
+            title="" if group else name,
+            working_group=group,
+            amount=Decimal((amounts or {}).get(name, amount)),
+            expected_lock_version=version.lock_version,
+            by=by,
+        )
+
+
+def _adopt(version, meeting: Meeting, by: Person) -> None:
+    budget_services.budget_propose(version=version, by=by)
+    services.budget_adopt(version=version, meeting=meeting, by=by)
+
+
+@transaction.atomic
+def seed(stdout=None) -> None:
+    say = stdout.write if stdout else (lambda _text: None)
+    secretariat = Person.objects.get(email=SECRETARIAT_LOGIN)
+    this_year = timezone.localdate().year
+    for year in (this_year - 1, this_year):
+        if BudgetYear.objects.filter(year=year).exists():
+            continue
+        meeting = _first_meeting(Body.Kind.PARTNERS, year)
+        version = budget_services.budget_year_create(year=year, by=secretariat)
+        _lines(version, secretariat)
+        if meeting is None:
+            say(f"  budsjett {year}: utkast (ingen partnermøte å vedta det i)")
+            continue
+        _adopt(version, meeting, secretariat)
+        say(f"  budsjett {year}: vedtatt i {meeting}")
+        if year != this_year:
+            continue
+        # The AU's meetings are not in the year plan; the next Partnermøte adopts the revision.
+        later = _first_meeting(Body.Kind.WORKING_COMMITTEE, year, after=meeting.starts_at)
+        later = later or _first_meeting(Body.Kind.PARTNERS, year, after=meeting.starts_at)
+        if later is None:
+            continue
+        revision = budget_services.budget_revise(
+            budget_year=version.budget_year,
+            note="50 000 kr flyttes fra møter og reiser til skolestartkampanjen.",
+            by=secretariat,
+        )
+        for line in revision.lines.filter(title__in=REVISION):
+            revision.refresh_from_db()
+            budget_services.budget_line_save(
+                version=revision,
+                line=line,
+                kind=line.kind,
+                title=line.title,
+                amount=Decimal(REVISION[line.title]),
+                expected_lock_version=revision.lock_version,
+                by=secretariat,
+            )
+        _adopt(revision, later, secretariat)
+        say(f"  budsjett {year}: versjon 2 vedtatt i {later}")
