@@ -132,3 +132,21 @@ def allocation_line(year: int, kind: str) -> BudgetLine | None:
         .order_by("position", "pk")
         .first()
     )
+
+
+def group_allocations(year_id: int) -> dict[int, Decimal]:
+    """Each working group's base allocation in the year's budget in force (by body id)."""
+    rows = (
+        BudgetLine.objects.filter(
+            version__budget_year_id=year_id,
+            version__status=BudgetVersion.Status.ADOPTED,
+            kind=BudgetLine.Kind.GROUP_BASE,
+        )
+        .order_by()
+        .values_list("working_group_id", "amount")
+    )
+    return dict(rows)
+
+
+def group_allocation(year_id: int, group_id: int) -> Decimal:
+    return group_allocations(year_id).get(group_id, ZERO)

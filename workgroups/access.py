@@ -15,8 +15,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from meetings.access import is_secretariat
-from partnership.models import BudgetLine, BudgetVersion
+from partnership.models import Body, BudgetLine, BudgetVersion
 from partnership.roles import roles_for
+
+from .models import AccountEntry, Voucher
 
 
 def is_insider(user) -> bool:
@@ -60,3 +62,68 @@ def budget_line_for_user(user, pk: int, action: str = "edit") -> BudgetLine:
     )
     _check_version(user, line.version, action)
     return line
+
+
+# --- Working-group accounts -------------------------------------------------------------------
+# A group's finance lead and leader edit its entries; its members read them; the secretariat
+# reads and books everything. Anyone else, another group's people included, gets 404: the
+# accounts and vouchers of a group are not shown to be there.
+def _group_rights(user, group_id: int) -> str | None:
+    """ "manage" (the secretariat), "edit" (finance lead, leader), "view" (member) or None."""
+    if not user.is_authenticated:
+        return None
+    if is_secretariat(user):
+        return "manage"
+    roles = roles_for(user)
+    if group_id in roles.finance_working_group_ids or group_id in roles.led_working_group_ids:
+        return "edit"
+    if group_id in roles.working_group_ids:
+        return "view"
+    return None
+
+
+def _check_group(user, group_id: int, action: str) -> str:
+    rights = _group_rights(user, group_id)
+    if rights is None:
+        raise Http404
+    allowed = {
+        "view": ("view", "edit", "manage"),
+        "edit": ("edit",),  # the group's own people record; the secretariat checks
+        "manage": ("manage",),
+        "correct": ("edit", "manage"),  # a reversing entry
+    }[action]
+    if rights not in allowed:
+        raise PermissionDenied
+    return rights
+
+
+def accounts_group_for_user(user, pk: int, action: str = "view") -> Body:
+    group = get_object_or_404(Body, pk=pk, kind=Body.Kind.WORKING_GROUP)
+    _check_group(user, group.pk, action)
+    return group
+
+
+def group_rights(user, group: Body) -> str | None:
+    return _group_rights(user, group.pk)
+
+
+def account_groups_for_user(user):
+    """The working groups whose accounts the user reads (all of them for the secretariat)."""
+    groups = Body.objects.filter(kind=Body.Kind.WORKING_GROUP).order_by("name")
+    if is_secretariat(user):
+        return groups
+    return groups.filter(pk__in=roles_for(user).working_group_ids)
+
+
+def entry_for_user(user, pk: int, action: str = "view") -> AccountEntry:
+    entry = get_object_or_404(
+        AccountEntry.objects.select_related("working_group", "budget_year", "reverses"), pk=pk
+    )
+    _check_group(user, entry.working_group_id, action)
+    return entry
+
+
+def voucher_for_user(user, pk: int) -> Voucher:
+    voucher = get_object_or_404(Voucher.objects.select_related("entry"), pk=pk)
+    _check_group(user, voucher.entry.working_group_id, "view")
+    return voucher

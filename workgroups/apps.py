@@ -10,3 +10,4 @@ class WorkgroupsConfig(AppConfig):
         from partnership import extensions
 
         extensions.register_nav("workgroups:budget_list", _("Budsjett"), order=300)
+        extensions.register_nav("workgroups:accounts_home", _("Regnskap"), order=310)

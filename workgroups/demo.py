@@ -8,7 +8,11 @@ Through ``partnership.budget_services`` and ``workgroups.services``:
   revision (version 2: 50 000 kr moved from common costs to the school-start campaign) adopted
   by the AU under delegation if it met later that year, else by the next Partnermøte, so the
   version history and its differences show;
-- the Partnerpott allocation of each year is at least that year's call envelope.
+- the Partnerpott allocation of each year is at least that year's call envelope;
+- this year's accounts of both working groups: booked expenses with vouchers, an invoice and
+  a commitment not yet paid, one expense over the national group's allocation waiting for the
+  secretariat's approval, and partners' own contributions. okonomi@ (the local group's
+  finance lead) can record an expense at once.
 
 Idempotent: a year that has a budget is left alone.
 """
@@ -18,14 +22,16 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from meetings.models import Meeting
 from partnership import budget_services
-from partnership.models import Body, BudgetLine, BudgetYear, Person
+from partnership.models import Body, BudgetLine, BudgetYear, Membership, Partner, Person
 
 from . import services
+from .models import AccountEntry
 
 SECRETARIAT_LOGIN = "sekretariat@demo.example.no"
 Kind = BudgetLine.Kind
@@ -120,3 +126,95 @@ def seed(stdout=None) -> None:
             )
         _adopt(revision, later, secretariat)
         say(f"  budsjett {year}: versjon 2 vedtatt i {later}")
+    _seed_accounts(this_year, secretariat, say)
+
+
+# (month, description, amount, category, measure, supplier, status, booked)
+ENTRIES = (
+    (2, "Leie av møterom til oppstartsmøtet", "4500", "meetings", "", "Thon Hotels", "paid", True),
+    (3, "Reiser til samling i Bergen", "12850.50", "travel", "", "Vy", "paid", True),
+    (
+        5,
+        "Trykking av plakater",
+        "18400",
+        "materials",
+        "Skolestartkampanjen",
+        "07 Media",
+        "paid",
+        True,
+    ),
+    (8, "Foredragsholder på webinar", "15000", "fees", "", "Kari Foredrag AS", "invoiced", False),
+    (
+        10,
+        "Bestilt materiell til høstens samling",
+        "22000",
+        "materials",
+        "",
+        "Norli",
+        "committed",
+        False,
+    ),
+)
+# A PDF voucher small enough to read in any viewer (the upload check judges the bytes).
+VOUCHER = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def _seed_accounts(year: int, secretariat: Person, say) -> None:
+    budget_year = BudgetYear.objects.filter(year=year).first()
+    if budget_year is None or AccountEntry.objects.filter(budget_year=budget_year).exists():
+        return
+    today = timezone.localdate()
+    for group in Body.objects.filter(kind=Body.Kind.WORKING_GROUP).order_by("name"):
+        lead = (
+            Person.objects.filter(
+                memberships__body=group, memberships__role=Membership.Role.FINANCE_LEAD
+            ).first()
+            or secretariat
+        )
+        for month, description, amount, category, measure, supplier, status, booked in ENTRIES:
+            day = dt.date(year, month, 15)
+            if day > today:
+                continue
+            entry = services.entry_record(
+                working_group=group,
+                date=day,
+                description=description,
+                amount=Decimal(amount),
+                category=category,
+                measure=measure,
+                supplier=supplier,
+                status=status,
+                by=lead,
+            )
+            if status != "committed":
+                voucher = ContentFile(VOUCHER, name=f"faktura-{month:02d}.pdf")
+                services.voucher_add(entry=entry, file=voucher, by=lead)
+            if booked:
+                services.entry_book(entry=entry, by=secretariat)
+        partner_ids = list(
+            Membership.objects.filter(body=group).values_list("partner_id", flat=True)[:2]
+        )
+        for n, partner in enumerate(Partner.objects.filter(pk__in=partner_ids)):
+            services.contribution_record(
+                working_group=group,
+                partner=partner,
+                date=dt.date(year, 3 + n, 1),
+                description=f"Planlegging og gjennomføring av samling {n + 1}",
+                hours=Decimal("14.5"),
+                value=Decimal("8700"),
+                by=lead,
+            )
+        if group.level == Body.Level.NATIONAL:
+            left = services.money_left(working_group=group, budget_year=budget_year)
+            services.entry_record(
+                working_group=group,
+                date=min(today, dt.date(year, 11, 20)),
+                description="Nasjonal konferanse om mobbing: lokaler og teknikk",
+                amount=max(left, Decimal(0)) + Decimal("25000"),
+                category="services",
+                measure="Nasjonal konferanse om mobbing",
+                supplier="Oslo Kongressenter",
+                status="committed",
+                by=lead,
+            )
+        say(f"  regnskap {year}: {group.short_name}")

@@ -7,10 +7,12 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from partnership.forms import DateInput
 from partnership.forms_money import MoneyField
-from partnership.models import Body, BudgetLine
+from partnership.models import Body, BudgetLine, Membership, Partner
 
 from . import services
+from .models import AccountEntry
 
 
 class BudgetYearForm(forms.Form):
@@ -61,3 +63,62 @@ class BudgetAdoptForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["meeting"].queryset = services.adoptable_meetings()
         self.fields["meeting"].label_from_instance = lambda m: f"{m.body.short_name}: {m}"
+
+
+# --- Accounts ---------------------------------------------------------------------------------
+class EntryForm(forms.Form):
+    date = forms.DateField(label=_("Dato"), widget=DateInput())
+    description = forms.CharField(label=_("Beskrivelse"), max_length=300)
+    amount = MoneyField(
+        label=_("Beløp"), help_text=_("I kroner, for eksempel 1 500 eller 1 500,50.")
+    )
+    category = forms.ChoiceField(label=_("Kategori"), choices=AccountEntry.Category.choices)
+    measure = forms.CharField(
+        label=_("Tiltak"),
+        max_length=200,
+        required=False,
+        help_text=_("Hvilket tiltak utgiften hører til."),
+    )
+    supplier = forms.CharField(label=_("Leverandør"), max_length=200, required=False)
+
+
+class NewEntryForm(EntryForm):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=AccountEntry.Status.choices,
+        initial=AccountEntry.Status.COMMITTED,
+    )
+
+
+class EditEntryForm(LockedForm, EntryForm):
+    pass
+
+
+class EntryStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Ny status"), choices=AccountEntry.Status.choices)
+
+
+class ReverseForm(forms.Form):
+    reason = forms.CharField(label=_("Hvorfor tilbakeføres posten?"), max_length=200)
+
+
+class VoucherForm(forms.Form):
+    file = forms.FileField(
+        label=_("Bilag"), help_text=_("PDF, bilde (PNG, JPEG) eller et kontorformat.")
+    )
+
+
+class ContributionForm(forms.Form):
+    partner = forms.ModelChoiceField(label=_("Partner"), queryset=Partner.objects.none())
+    date = forms.DateField(label=_("Dato"), widget=DateInput())
+    description = forms.CharField(label=_("Hva ble gjort"), max_length=300)
+    hours = forms.DecimalField(
+        label=_("Timer"), min_value=0, max_value=100000, decimal_places=2, required=False
+    )
+    value = MoneyField(label=_("Verdi i kroner"), allow_zero=True, required=False)
+
+    def __init__(self, *args, group: Body, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = Partner.objects.filter(
+            pk__in=Membership.objects.filter(body=group).values("partner_id")
+        ).order_by("name")

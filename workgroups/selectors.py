@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
+
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Sum
 
 from meetings.models import Decision
-from partnership.models import BudgetVersion
+from partnership import budget_selectors
+from partnership.models import Body, BudgetVersion, BudgetYear
+
+from .models import AccountEntry, OwnContribution
+
+ZERO = Decimal("0.00")
 
 
 def adopting_decisions(versions) -> dict[int, Decision]:
@@ -17,3 +26,76 @@ def adopting_decisions(versions) -> dict[int, Decision]:
         concerns_type=ContentType.objects.get_for_model(BudgetVersion), concerns_id__in=ids
     )
     return {d.concerns_id: d for d in decisions}
+
+
+@dataclass(frozen=True)
+class AccountTotals:
+    allocated: Decimal
+    committed: Decimal  # counted, not yet paid
+    spent: Decimal  # counted and paid (reversals included)
+    pending: Decimal  # waiting for the secretariat's approval over the allocation
+
+    @property
+    def used(self) -> Decimal:
+        return self.committed + self.spent
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.allocated - self.used
+
+
+def totals_of(entries: list[AccountEntry], allocated: Decimal) -> AccountTotals:
+    """Summed in Python from the Decimal amounts of the entries shown: a total shown is always
+    the sum of its rows."""
+    counted = [e for e in entries if e.approval in AccountEntry.COUNTED]
+    return AccountTotals(
+        allocated=allocated,
+        committed=sum((e.amount for e in counted if e.status != AccountEntry.Status.PAID), ZERO),
+        spent=sum((e.amount for e in counted if e.status == AccountEntry.Status.PAID), ZERO),
+        pending=sum(
+            (e.amount for e in entries if e.approval == AccountEntry.Approval.PENDING), ZERO
+        ),
+    )
+
+
+def group_entries(group: Body, budget_year: BudgetYear) -> list[AccountEntry]:
+    return list(
+        AccountEntry.objects.filter(working_group=group, budget_year=budget_year)
+        .annotate(voucher_count=Count("vouchers"))
+        .select_related("reverses")
+        .order_by("-date", "-pk")
+    )
+
+
+def group_contributions(group: Body, budget_year: BudgetYear) -> list[OwnContribution]:
+    return list(
+        OwnContribution.objects.filter(working_group=group, budget_year=budget_year)
+        .select_related("partner")
+        .order_by("-date", "-pk")
+    )
+
+
+def group_summaries(groups, budget_year: BudgetYear | None) -> list[dict]:
+    """Allocated, used and remaining per group for a year (three queries for any number)."""
+    groups = list(groups)
+    if budget_year is None:
+        return [{"group": g, "allocated": ZERO, "used": ZERO, "remaining": ZERO} for g in groups]
+    allocations = budget_selectors.group_allocations(budget_year.pk)
+    used = dict(
+        AccountEntry.objects.filter(
+            budget_year=budget_year,
+            working_group__in=groups,
+            approval__in=AccountEntry.COUNTED,
+        )
+        .values_list("working_group")
+        .annotate(total=Sum("amount"))
+        .values_list("working_group", "total")
+    )
+    rows = []
+    for group in groups:
+        allocated = allocations.get(group.pk, ZERO)
+        spent = used.get(group.pk) or ZERO
+        rows.append(
+            {"group": group, "allocated": allocated, "used": spent, "remaining": allocated - spent}
+        )
+    return rows

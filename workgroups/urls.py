@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import budget
+from .views import accounts, budget
 
 app_name = "workgroups"
 
@@ -14,4 +14,22 @@ urlpatterns = [
     path("budsjett/<int:pk>/ny-versjon/", budget.budget_revise, name="budget_revise"),
     path("budsjettposter/<int:pk>/", budget.budget_line_edit, name="budget_line_edit"),
     path("budsjettposter/<int:pk>/fjern/", budget.budget_line_delete, name="budget_line_delete"),
+]
+
+urlpatterns += [
+    path("regnskap/", accounts.accounts_home, name="accounts_home"),
+    path("regnskap/<int:pk>/<int:year>/", accounts.group_accounts, name="group_accounts"),
+    path(
+        "regnskap/<int:pk>/<int:year>/egeninnsats/",
+        accounts.contribution_add,
+        name="contribution_add",
+    ),
+    path("poster/<int:pk>/", accounts.entry_detail, name="entry_detail"),
+    path("poster/<int:pk>/status/", accounts.entry_status, name="entry_status"),
+    path("poster/<int:pk>/slett/", accounts.entry_delete, name="entry_delete"),
+    path("poster/<int:pk>/tilbakefor/", accounts.entry_reverse, name="entry_reverse"),
+    path("poster/<int:pk>/bokfor/", accounts.entry_book, name="entry_book"),
+    path("poster/<int:pk>/godkjenning/", accounts.entry_decide, name="entry_decide"),
+    path("poster/<int:pk>/bilag/", accounts.voucher_upload, name="voucher_upload"),
+    path("bilag/<int:pk>/", accounts.voucher_download, name="voucher_download"),
 ]

@@ -1,4 +1,4 @@
-"""The budget's rows in the authorization matrix (tests/partnership/test_authorization_matrix.py).
+"""The economy's rows in the authorization matrix (tests/partnership/test_authorization_matrix.py).
 
 Insiders (everyone with a seat in a body, and the secretariat) read the budget versions that
 have been put forward; drafts and every change are the secretariat's (403 for other
@@ -10,17 +10,27 @@ version or line. Objects:
 - ``budget_2027``: proposed, waiting for its decision;
 - ``budget_2025``: adopted, with no draft (so a revision can be started);
 - ``budget_meeting``: a Partnermøte held a week ago (for the adoption form).
+
+The accounts are the local working group's (``registry.wg_local``): its finance lead and
+leader edit, its member reads, the secretariat reads and books; everyone else gets 404.
+Entries in 2026 against the group's 300 000 kr: ``entry_open`` (committed), ``entry_paid``
+(paid, with ``voucher``), ``entry_booked`` and ``entry_pending`` (over the allocation).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from partnership import budget_services
 from partnership.budget_models import BudgetLine
 from workgroups import services
+from workgroups.models import AccountEntry
 
 from ..authz import Redirect, expect
 from ..meetings.factories import held_meeting
@@ -145,3 +155,172 @@ def add_objects(ctx: dict) -> None:
     budget_services.budget_propose(version=v2027)
     v2027.refresh_from_db()
     objects["budget_2027"] = v2027
+    _add_accounts(ctx)
+
+
+# --- Accounts -----------------------------------------------------------------------------------
+GROUP = ("wg_member", "wg_leader", "finance_lead")
+EDITORS = ("wg_leader", "finance_lead")
+OUTSIDERS = ("user", "partner_rep", "partner_leader", "ministry_observer")
+ENTRY_DAY = "2026-03-01"
+PDF = b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n"
+
+
+def _group(*, members=404, editors=None, managers=None, others=404) -> dict:
+    """``members``: what the group's member gets (editors too unless given)."""
+    table = expect(signed_in=others)
+    table.update(dict.fromkeys(GROUP, members))
+    if editors is not None:
+        table.update(dict.fromkeys(EDITORS, editors))
+    if managers is not None:
+        table.update({"secretariat": managers, "admin": managers})
+    return table
+
+
+def _to_entry(key: str) -> Redirect:
+    return Redirect(lambda ctx: reverse("workgroups:entry_detail", kwargs={"pk": _b(ctx)[key].pk}))
+
+
+TO_ACCOUNTS = Redirect(
+    lambda ctx: reverse(
+        "workgroups:group_accounts", kwargs={"pk": ctx["registry"].wg_local.pk, "year": 2026}
+    )
+)
+
+
+def _voucher(ctx) -> dict:
+    """The test's media folder is per test: the stored file is put back where the row says."""
+    voucher = _b(ctx)["voucher"]
+    if not default_storage.exists(voucher.file.name):
+        default_storage.save(voucher.file.name, ContentFile(PDF))
+    return {"pk": voucher.pk}
+
+
+GROUP_KWARGS = lambda ctx: {"pk": ctx["registry"].wg_local.pk, "year": 2026}  # noqa: E731
+
+URL_KWARGS.update(
+    {
+        "workgroups:group_accounts": GROUP_KWARGS,
+        "workgroups:contribution_add": GROUP_KWARGS,
+        "workgroups:entry_detail": _pk("entry_open"),
+        "workgroups:entry_status": _pk("entry_open"),
+        "workgroups:entry_delete": _pk("entry_open"),
+        "workgroups:entry_reverse": _pk("entry_booked"),
+        "workgroups:entry_book": _pk("entry_paid"),
+        "workgroups:entry_decide": _pk("entry_pending"),
+        "workgroups:voucher_upload": _pk("entry_open"),
+        "workgroups:voucher_download": _voucher,
+    }
+)
+
+EXPECTED.update(
+    {
+        "workgroups:accounts_home": expect(user=403),
+        "workgroups:group_accounts": _group(members=200, managers=200),
+        "workgroups:contribution_add": POST_ONLY,
+        "workgroups:entry_detail": _group(members=200, managers=200),
+        "workgroups:entry_status": POST_ONLY,
+        "workgroups:entry_delete": POST_ONLY,
+        "workgroups:entry_reverse": POST_ONLY,
+        "workgroups:entry_book": POST_ONLY,
+        "workgroups:entry_decide": POST_ONLY,
+        "workgroups:voucher_upload": POST_ONLY,
+        "workgroups:voucher_download": _group(members=200, managers=200),
+    }
+)
+
+
+def _entry_form(**extra) -> dict:
+    return {
+        "date": ENTRY_DAY,
+        "description": "Reise til samling",
+        "amount": "1 250,50",
+        "category": "travel",
+        "measure": "",
+        "supplier": "Vy",
+        "status": "committed",
+        **extra,
+    }
+
+
+POST_DATA.update(
+    {
+        "workgroups:group_accounts": lambda ctx: _entry_form(),
+        "workgroups:contribution_add": lambda ctx: {
+            "partner": ctx["registry"].other_partner.pk,
+            "date": ENTRY_DAY,
+            "description": "Planlegging",
+            "hours": "4",
+            "value": "2 000",
+        },
+        "workgroups:entry_detail": lambda ctx: _entry_form(
+            lock_version=_b(ctx)["entry_open"].lock_version
+        ),
+        "workgroups:entry_status": lambda ctx: {"status": "invoiced"},
+        "workgroups:entry_reverse": lambda ctx: {"reason": "Feil beløp"},
+        "workgroups:entry_decide": lambda ctx: {"decision": "approve"},
+        "workgroups:voucher_upload": lambda ctx: {
+            "file": SimpleUploadedFile("bilag.pdf", PDF, content_type="application/pdf")
+        },
+    }
+)
+
+POST_EXPECTED.update(
+    {
+        "workgroups:accounts_home": GET_ONLY,
+        "workgroups:group_accounts": _group(
+            members=403, editors=Redirect("/okonomi/poster/", prefix=True), managers=403
+        ),
+        "workgroups:contribution_add": _group(members=403, editors=TO_ACCOUNTS, managers=403),
+        "workgroups:entry_detail": _group(
+            members=403, editors=_to_entry("entry_open"), managers=403
+        ),
+        "workgroups:entry_status": _group(
+            members=403, editors=_to_entry("entry_open"), managers=403
+        ),
+        "workgroups:entry_delete": _group(members=403, editors=TO_ACCOUNTS, managers=403),
+        "workgroups:entry_reverse": _group(
+            members=403,
+            editors=Redirect("/okonomi/poster/", prefix=True),
+            managers=Redirect("/okonomi/poster/", prefix=True),
+        ),
+        "workgroups:entry_book": _group(members=403, managers=_to_entry("entry_paid")),
+        "workgroups:entry_decide": _group(members=403, managers=_to_entry("entry_pending")),
+        "workgroups:voucher_upload": _group(
+            members=403, editors=_to_entry("entry_open"), managers=403
+        ),
+        "workgroups:voucher_download": GET_ONLY,
+    }
+)
+
+
+def _add_accounts(ctx: dict) -> None:
+    registry = ctx["registry"]
+    objects = ctx["workgroups"]
+    group = registry.wg_local
+    day = dt.date(2026, 3, 1)
+
+    def spend(amount, description):
+        return services.entry_record(
+            working_group=group,
+            date=day,
+            description=description,
+            amount=Decimal(amount),
+            category="travel",
+        )
+
+    objects["entry_open"] = spend("1000", "Bevertning")
+    paid = spend("2000", "Trykking")
+    services.entry_set_status(entry=paid, status="paid")
+    objects["voucher"] = services.voucher_add(
+        entry=paid, file=SimpleUploadedFile("faktura.pdf", PDF, content_type="application/pdf")
+    )
+    objects["entry_paid"] = AccountEntry.objects.get(pk=paid.pk)
+    booked = spend("3000", "Leie av lokale")
+    services.entry_set_status(entry=booked, status="paid")
+    services.voucher_add(
+        entry=booked, file=SimpleUploadedFile("leie.pdf", PDF, content_type="application/pdf")
+    )
+    objects["entry_booked"] = services.entry_book(entry=booked)
+    objects["entry_pending"] = spend("400000", "Stor konferanse")
+    assert objects["entry_pending"].approval == AccountEntry.Approval.PENDING

@@ -14,6 +14,7 @@ from partnership.budget_models import BudgetLine, BudgetVersion
 from partnership.demo import DEMO_LOGINS_BY_KEY
 from partnership.models import Person
 from tests.conftest import shared_data
+from workgroups.models import AccountEntry, Voucher
 
 pytestmark = pytest.mark.django_db
 
@@ -50,3 +51,29 @@ def test_second_run_changes_nothing_and_the_pages_show(seeded, client):
     page = client.get(reverse("workgroups:budget_list"))
     assert page.status_code == 200
     assert "Versjon 2" in page.content.decode()
+
+
+def test_this_years_accounts_and_the_finance_lead_can_record_at_once(seeded, client):
+    year = timezone.localdate().year
+    entries = AccountEntry.objects.filter(budget_year__year=year)
+    assert entries.filter(booked_at__isnull=False).count() >= 2
+    assert entries.filter(approval=AccountEntry.Approval.PENDING).count() == 1
+    assert Voucher.objects.filter(entry__budget_year__year=year).exists()
+    assert entries.values("working_group").distinct().count() == 2
+    finance_lead = Person.objects.get(email=DEMO_LOGINS_BY_KEY["finance_lead"].email)
+    group = finance_lead.memberships.get(role="finance_lead").body
+    client.force_login(finance_lead)
+    url = reverse("workgroups:group_accounts", kwargs={"pk": group.pk, "year": year})
+    page = client.get(url)
+    assert "Registrer en utgift" in page.content.decode()
+    response = client.post(
+        url,
+        {
+            "date": timezone.localdate().isoformat(),
+            "description": "Kaffe til møtet",
+            "amount": "450",
+            "category": "meetings",
+            "status": "paid",
+        },
+    )
+    assert response.status_code == 302

@@ -1,0 +1,211 @@
+"""Working-group accounts (issue 13 §2): entries against the allocation, over-allocation
+pending approval, booking and reversing entries, vouchers, own contributions, the closed
+year, and two finance leads racing for the last of the allocation (real threads)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import close_old_connections
+from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
+
+from partnership.models import BudgetYear
+from workgroups import selectors, services
+from workgroups.models import AccountEntry
+
+from .factories import adopted_budget, pdf
+
+D = Decimal
+Approval = AccountEntry.Approval
+YEAR = timezone.localdate().year
+DAY = dt.date(YEAR, 3, 1)
+
+
+def _spend(group, amount, *, status="committed", by=None, day=DAY):
+    return services.entry_record(
+        working_group=group,
+        date=day,
+        description=f"Utgift {amount}",
+        amount=D(amount),
+        category="travel",
+        status=status,
+        by=by,
+    )
+
+
+def test_within_the_allocation_counts_and_over_it_waits(db, registry, finance_lead):
+    adopted_budget(registry, year=YEAR, local="10000")
+    group = registry.wg_local
+    first = _spend(group, "9000", by=finance_lead)
+    assert first.approval == Approval.NOT_NEEDED
+    second = _spend(group, "1000.01")
+    assert second.approval == Approval.PENDING  # 1 øre over
+    budget_year = BudgetYear.objects.get(year=YEAR)
+    assert services.money_left(working_group=group, budget_year=budget_year) == D("1000.00")
+    services.entry_decide(entry=second, approve=True)
+    assert services.money_left(working_group=group, budget_year=budget_year) == D("-0.01")
+    third = _spend(group, "5")
+    services.entry_decide(entry=third, approve=False)
+    entries = selectors.group_entries(group, budget_year)
+    totals = selectors.totals_of(entries, D("10000"))
+    assert totals.used == D("10000.01") and totals.pending == 0
+
+
+def test_bad_entries_are_refused(db, registry):
+    adopted_budget(registry, year=YEAR)
+    group = registry.wg_local
+    for amount in ("0", "-5"):
+        with pytest.raises(ValidationError):
+            _spend(group, amount)
+    with pytest.raises(ValidationError, match="ikke noe budsjett"):
+        _spend(group, "5", day=dt.date(YEAR + 5, 1, 1))
+    with pytest.raises(TypeError):
+        services.entry_record(
+            working_group=group, date=DAY, description="x", amount=1.5, category="travel"
+        )
+    with pytest.raises(ValidationError):
+        _spend(registry.partners_meeting, "5")
+    BudgetYear.objects.filter(year=YEAR).update(closed_at=timezone.now())
+    with pytest.raises(ValidationError, match="avsluttet"):
+        _spend(group, "5")
+    assert not AccountEntry.objects.exists()
+
+
+def test_booked_entries_are_corrected_only_by_reversal(db, registry, secretariat):
+    adopted_budget(registry, year=YEAR)
+    entry = _spend(registry.wg_local, "2500")
+    with pytest.raises(ValidationError, match="Bare betalte"):
+        services.entry_book(entry=entry, by=secretariat)
+    services.entry_set_status(entry=entry, status="invoiced")
+    services.entry_set_status(entry=entry, status="paid")
+    with pytest.raises(ValidationError, match="bilag"):
+        services.entry_book(entry=entry, by=secretariat)
+    services.voucher_add(entry=entry, file=pdf())
+    with pytest.raises(ValidationError, match="kan endres direkte"):
+        services.entry_reverse(entry=entry, reason="Feil beløp")
+    services.entry_book(entry=entry, by=secretariat)
+    entry.refresh_from_db()
+    with pytest.raises(ValidationError, match="bokført"):
+        services.entry_update(
+            entry=entry,
+            expected_lock_version=entry.lock_version,
+            date=DAY,
+            description="Endret",
+            amount=D("1"),
+            category="travel",
+        )
+    with pytest.raises(ValidationError, match="bokført"):
+        services.entry_delete(entry=entry)
+    with pytest.raises(ValidationError, match="bokført"):
+        services.voucher_add(entry=entry, file=pdf())
+    reversal = services.entry_reverse(entry=entry, reason="Feil beløp", by=secretariat)
+    assert reversal.amount == D("-2500.00") and reversal.reverses == entry
+    with pytest.raises(ValidationError, match="allerede tilbakeført"):
+        services.entry_reverse(entry=entry, reason="Igjen")
+    assert services.counted_total(
+        working_group_id=registry.wg_local.pk, budget_year_id=entry.budget_year_id
+    ) == D("0.00")
+    entry.refresh_from_db()
+    assert entry.amount == D("2500.00") and entry.description == "Utgift 2500"
+
+
+def test_vouchers_are_checked_by_content(db, registry):
+    adopted_budget(registry, year=YEAR)
+    entry = _spend(registry.wg_local, "100")
+    renamed = SimpleUploadedFile("kvittering.pdf", b"MZ\x90\x00" + b"\x00" * 200)
+    with pytest.raises(ValidationError):
+        services.voucher_add(entry=entry, file=renamed)
+    assert not entry.vouchers.exists()
+    voucher = services.voucher_add(entry=entry, file=pdf("bilag 1.pdf"))
+    assert voucher.content_type == "application/pdf" and voucher.original_name == "bilag 1.pdf"
+
+
+def test_own_contributions_are_apart_from_the_state_money(db, registry, finance_lead):
+    adopted_budget(registry, year=YEAR, local="1000")
+    contribution = services.contribution_record(
+        working_group=registry.wg_local,
+        partner=registry.other_partner,
+        date=DAY,
+        description="Planlegging av kampanjen",
+        hours=D("12.5"),
+        value=D("9000"),
+        by=finance_lead,
+    )
+    assert contribution.pk
+    budget_year = BudgetYear.objects.get(year=YEAR)
+    assert services.money_left(working_group=registry.wg_local, budget_year=budget_year) == 1000
+    with pytest.raises(ValidationError):
+        services.contribution_record(
+            working_group=registry.wg_local,
+            partner=registry.udir,  # not in the group
+            date=DAY,
+            description="x",
+            hours=D("1"),
+            value=D("0"),
+        )
+    with pytest.raises(ValidationError):
+        services.contribution_record(
+            working_group=registry.wg_local,
+            partner=registry.other_partner,
+            date=DAY,
+            description="Ingenting",
+            hours=D("0"),
+            value=D("0"),
+        )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_finance_leads_racing_for_the_last_of_the_allocation(registry):
+    """Both see 1 000 kr left and spend it at once: one is within the allocation, the other
+    waits for approval; never both counted."""
+    adopted_budget(registry, year=YEAR, local="10000")
+    _spend(registry.wg_local, "9000")
+    barrier = threading.Barrier(4)
+    results = []
+
+    def spend():
+        try:
+            barrier.wait()
+            results.append(_spend(registry.wg_local, "1000").approval)
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=spend) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == sorted([Approval.NOT_NEEDED] + [Approval.PENDING] * 3)
+    budget_year = BudgetYear.objects.get(year=YEAR)
+    assert services.money_left(working_group=registry.wg_local, budget_year=budget_year) == 0
+
+
+amounts = st.decimals(min_value=D("0.01"), max_value=D("99999.99"), places=2)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            amounts,
+            st.sampled_from(AccountEntry.Status.values),
+            st.sampled_from(AccountEntry.Approval.values),
+        ),
+        max_size=25,
+    )
+)
+def test_account_totals_are_the_sums_of_the_rows(rows):
+    entries = [AccountEntry(amount=a, status=s, approval=ap) for a, s, ap in rows]
+    totals = selectors.totals_of(entries, D("50000.00"))
+    counted = [a for a, _s, ap in rows if ap in AccountEntry.COUNTED]
+    assert totals.used == sum(counted, D(0))
+    assert totals.committed + totals.spent == totals.used
+    assert totals.remaining == D("50000.00") - totals.used
+    assert totals.pending == sum((a for a, _s, ap in rows if ap == "pending"), D(0))
+    assert all(isinstance(x, Decimal) for x in (totals.used, totals.pending, totals.remaining))

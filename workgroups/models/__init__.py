@@ -1,0 +1,3 @@
+from .accounts import AccountEntry, OwnContribution, Voucher
+
+__all__ = ["AccountEntry", "OwnContribution", "Voucher"]
