@@ -127,3 +127,17 @@ def voucher_for_user(user, pk: int) -> Voucher:
     voucher = get_object_or_404(Voucher.objects.select_related("entry"), pk=pk)
     _check_group(user, voucher.entry.working_group_id, "view")
     return voucher
+
+
+def can_read_partnership_actuals(user) -> bool:
+    """The partnership-wide budget against actuals: the secretariat, the partners' leaders
+    (Ledermøte) and the ministries' observers."""
+    if not user.is_authenticated:
+        return False
+    roles = roles_for(user)
+    return is_secretariat(user) or roles.is_partner_leader or roles.is_ministry_observer
+
+
+def require_partnership_actuals_reader(user) -> None:
+    if not can_read_partnership_actuals(user):
+        raise PermissionDenied

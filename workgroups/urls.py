@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, budget
+from .views import accounts, actuals, budget
 
 app_name = "workgroups"
 
@@ -32,4 +32,35 @@ urlpatterns += [
     path("poster/<int:pk>/godkjenning/", accounts.entry_decide, name="entry_decide"),
     path("poster/<int:pk>/bilag/", accounts.voucher_upload, name="voucher_upload"),
     path("bilag/<int:pk>/", accounts.voucher_download, name="voucher_download"),
+]
+
+urlpatterns += [
+    path(
+        "regnskap/<int:pk>/<int:year>/mot-budsjett/",
+        actuals.group_actuals,
+        name="group_actuals",
+    ),
+    path(
+        "regnskap/<int:pk>/<int:year>/mot-budsjett.svg",
+        actuals.group_actuals_chart,
+        name="group_actuals_chart",
+    ),
+    path(
+        "regnskap/<int:pk>/<int:year>/mot-budsjett.<str:fmt>",
+        actuals.group_actuals_export,
+        name="group_actuals_export",
+    ),
+    path(
+        "budsjett/<int:year>/mot-regnskap/", actuals.partnership_actuals, name="partnership_actuals"
+    ),
+    path(
+        "budsjett/<int:year>/mot-regnskap.svg",
+        actuals.partnership_actuals_chart,
+        name="partnership_actuals_chart",
+    ),
+    path(
+        "budsjett/<int:year>/mot-regnskap.<str:fmt>",
+        actuals.partnership_actuals_export,
+        name="partnership_actuals_export",
+    ),
 ]

@@ -324,3 +324,27 @@ def _add_accounts(ctx: dict) -> None:
     objects["entry_booked"] = services.entry_book(entry=booked)
     objects["entry_pending"] = spend("400000", "Stor konferanse")
     assert objects["entry_pending"].approval == AccountEntry.Approval.PENDING
+
+
+# --- Budget against actuals ---------------------------------------------------------------------
+# A group's figures: as its accounts. The whole partnership's: the secretariat, the partners'
+# leaders and the ministries' observers; other people 403.
+PARTNERSHIP_READERS = expect(signed_in=403, managers=200, partner_leader=200, ministry_observer=200)
+YEAR_KWARGS = lambda ctx: {"year": 2026}  # noqa: E731
+
+URL_KWARGS.update(
+    {
+        "workgroups:group_actuals": GROUP_KWARGS,
+        "workgroups:group_actuals_chart": GROUP_KWARGS,
+        "workgroups:group_actuals_export": lambda ctx: {**GROUP_KWARGS(ctx), "fmt": "xlsx"},
+        "workgroups:partnership_actuals": YEAR_KWARGS,
+        "workgroups:partnership_actuals_chart": YEAR_KWARGS,
+        "workgroups:partnership_actuals_export": lambda ctx: {"year": 2026, "fmt": "csv"},
+    }
+)
+for _name in ("group_actuals", "group_actuals_chart", "group_actuals_export"):
+    EXPECTED[f"workgroups:{_name}"] = _group(members=200, managers=200)
+    POST_EXPECTED[f"workgroups:{_name}"] = GET_ONLY
+for _name in ("partnership_actuals", "partnership_actuals_chart", "partnership_actuals_export"):
+    EXPECTED[f"workgroups:{_name}"] = PARTNERSHIP_READERS
+    POST_EXPECTED[f"workgroups:{_name}"] = GET_ONLY

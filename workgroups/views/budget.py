@@ -68,7 +68,12 @@ def budget_list(request: HttpRequest) -> HttpResponse:
     return form_page(
         request,
         "workgroups/budget_list.html",
-        {"rows": rows, "form": form, "manager": manager},
+        {
+            "rows": rows,
+            "form": form,
+            "manager": manager,
+            "actuals_reader": access.can_read_partnership_actuals(request.user),
+        },
     )
 
 
