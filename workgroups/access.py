@@ -97,6 +97,12 @@ def _check_group(user, group_id: int, action: str) -> str:
     return rights
 
 
+def require_group_leader(user, group: Body) -> None:
+    """Only the group's leader submits its year-end report (R5)."""
+    if group.pk not in roles_for(user).led_working_group_ids:
+        raise PermissionDenied
+
+
 def accounts_group_for_user(user, pk: int, action: str = "view") -> Body:
     group = get_object_or_404(Body, pk=pk, kind=Body.Kind.WORKING_GROUP)
     _check_group(user, group.pk, action)

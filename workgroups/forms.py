@@ -122,3 +122,41 @@ class ContributionForm(forms.Form):
         self.fields["partner"].queryset = Partner.objects.filter(
             pk__in=Membership.objects.filter(body=group).values("partner_id")
         ).order_by("name")
+
+
+# --- Year-end ---------------------------------------------------------------------------------
+class YearEndReportForm(LockedForm):
+    activities = forms.CharField(
+        label=_("Hva ble gjort, per tiltak"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=20000,
+        required=False,
+    )
+    deviations = forms.CharField(
+        label=_("Avvik og forklaringer"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=20000,
+        required=False,
+        help_text=_("Hvor regnskapet eller arbeidet avvek fra planen, og hvorfor."),
+    )
+    proposals = forms.CharField(
+        label=_("Forslag til neste år"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=20000,
+        required=False,
+    )
+    proposed_allocation = MoneyField(
+        label=_("Foreslått grunnbevilgning neste år"),
+        required=False,
+        allow_zero=True,
+        help_text=_("Føres inn i neste års budsjettutkast når året avsluttes."),
+    )
+
+
+class ReviewForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Merknad (når rapporten sendes tilbake)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        required=False,
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, actuals, budget
+from .views import accounts, actuals, budget, yearend
 
 app_name = "workgroups"
 
@@ -63,4 +63,22 @@ urlpatterns += [
         actuals.partnership_actuals_export,
         name="partnership_actuals_export",
     ),
+]
+
+urlpatterns += [
+    path(
+        "regnskap/<int:pk>/<int:year>/arsrapport/", yearend.year_end_report, name="year_end_report"
+    ),
+    path(
+        "regnskap/<int:pk>/<int:year>/arsrapport/send-inn/",
+        yearend.year_end_submit,
+        name="year_end_submit",
+    ),
+    path(
+        "regnskap/<int:pk>/<int:year>/arsrapport/behandle/",
+        yearend.year_end_review,
+        name="year_end_review",
+    ),
+    path("regnskap/<int:pk>/<int:year>/arsrapport.pdf", yearend.year_end_pdf, name="year_end_pdf"),
+    path("budsjett/<int:year>/avslutt/", yearend.year_close, name="year_close"),
 ]

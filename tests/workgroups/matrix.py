@@ -348,3 +348,57 @@ for _name in ("group_actuals", "group_actuals_chart", "group_actuals_export"):
 for _name in ("partnership_actuals", "partnership_actuals_chart", "partnership_actuals_export"):
     EXPECTED[f"workgroups:{_name}"] = PARTNERSHIP_READERS
     POST_EXPECTED[f"workgroups:{_name}"] = GET_ONLY
+
+
+# --- Year-end -----------------------------------------------------------------------------------
+# The group's report: read as its accounts, drafted by its finance lead and leader, submitted
+# by the leader alone, reviewed by the secretariat. Closing a year: the secretariat.
+URL_KWARGS.update(
+    {
+        "workgroups:year_end_report": GROUP_KWARGS,
+        "workgroups:year_end_submit": GROUP_KWARGS,
+        "workgroups:year_end_review": GROUP_KWARGS,
+        "workgroups:year_end_pdf": GROUP_KWARGS,
+        "workgroups:year_close": YEAR_KWARGS,
+    }
+)
+TO_REPORT = Redirect(
+    lambda ctx: reverse(
+        "workgroups:year_end_report", kwargs={"pk": ctx["registry"].wg_local.pk, "year": 2026}
+    )
+)
+EXPECTED.update(
+    {
+        "workgroups:year_end_report": _group(members=200, managers=200),
+        "workgroups:year_end_submit": POST_ONLY,
+        "workgroups:year_end_review": POST_ONLY,
+        "workgroups:year_end_pdf": _group(members=200, managers=200),
+        "workgroups:year_close": expect(signed_in=403, managers=200),
+    }
+)
+POST_DATA.update(
+    {
+        "workgroups:year_end_report": lambda ctx: {
+            "lock_version": 1,
+            "activities": "Kampanje",
+            "deviations": "",
+            "proposals": "Mer",
+            "proposed_allocation": "250 000",
+        },
+        "workgroups:year_end_review": lambda ctx: {"decision": "return", "comment": "Mangler"},
+    }
+)
+POST_EXPECTED.update(
+    {
+        "workgroups:year_end_report": _group(members=403, editors=TO_REPORT, managers=403),
+        # The draft is empty: the leader is told what is missing (400); the finance lead may
+        # draft but not submit (403).
+        "workgroups:year_end_submit": _group(members=403, editors=403, managers=403)
+        | {"wg_leader": 400},
+        # Nothing submitted yet: the secretariat is told (400).
+        "workgroups:year_end_review": _group(members=403, managers=400),
+        "workgroups:year_end_pdf": GET_ONLY,
+        # Reports not approved: refused with the reason (400).
+        "workgroups:year_close": expect(signed_in=403, managers=400),
+    }
+)

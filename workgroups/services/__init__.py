@@ -15,6 +15,7 @@ from .accounts import (
     voucher_add,
 )
 from .budget import adoptable_meetings, budget_adopt
+from .yearend import report_for, report_review, report_save, report_submit, year_close
 
 __all__ = [
     "adoptable_meetings",
@@ -29,5 +30,10 @@ __all__ = [
     "entry_set_status",
     "entry_update",
     "money_left",
+    "report_for",
+    "report_review",
+    "report_save",
+    "report_submit",
     "voucher_add",
+    "year_close",
 ]
