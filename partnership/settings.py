@@ -388,6 +388,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/5"),
         "options": {"expires": 240},
     },
+    "schedule-year-end-reminders": {
+        "task": "workgroups.tasks.schedule_reminders",
+        "schedule": crontab(hour=7, minute=30),
+        "options": {"expires": 3600},
+    },
 }
 # Tests run tasks in-process (a real worker is started by tests/celery/ where it matters).
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=TESTING)

@@ -11,3 +11,7 @@ class WorkgroupsConfig(AppConfig):
 
         extensions.register_nav("workgroups:budget_list", _("Budsjett"), order=300)
         extensions.register_nav("workgroups:accounts_home", _("Regnskap"), order=310)
+
+        from .notifications import Kind
+
+        extensions.register_notification_kinds(Kind)
