@@ -18,6 +18,7 @@ from .conftest import axe_check
 from .helpers import sign_in_with_cookie
 from .test_accessibility_partnerpot import PARTNERPOT_NOT_PAGES, PARTNERPOT_PAGES
 from .test_accessibility_plan import PLAN_NOT_PAGES, PLAN_PAGES
+from .test_accessibility_workgroups import WORKGROUPS_ROUTES
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -61,6 +62,8 @@ def test_every_portal_page_is_swept():
     swept = set(_PAGE_NAMES) | NOT_PAGES | set(MEETINGS_PAGES) | MEETINGS_NOT_PAGES
     # Partnerpotten's pages are swept in tests/e2e/test_accessibility_partnerpot.py.
     swept |= PARTNERPOT_PAGES | PARTNERPOT_NOT_PAGES
+    # The economy's pages are found from the resolver in test_accessibility_workgroups.py.
+    swept |= WORKGROUPS_ROUTES
     # The action plan's pages (issue 12): tests/e2e/test_accessibility_plan.py.
     swept |= set(PLAN_PAGES) | PLAN_NOT_PAGES
     ours = {r.name for r in all_routes() if r.name and r.callback_module.startswith(PORTAL_MODULES)}
