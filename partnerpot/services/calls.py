@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 
 from meetings import selectors as meeting_selectors
 from meetings.models import DocumentVersion, GoverningDocument
-from partnership import formats
+from partnership import budget_selectors, formats
 from partnership.actors import acting_person
+from partnership.budget_models import BudgetLine
 from partnership.models import Body, Person
 
 from .. import notifications
@@ -93,6 +94,9 @@ def _validate_call(call: Call, *, publishing: bool = False) -> None:
             errors["criteria_version"] = _(
                 "Kriteriene må være vedtatt av partnermøtet før utlysningen publiseres."
             )
+    envelope_error = _over_the_budget(call)
+    if envelope_error:
+        errors["envelope"] = envelope_error
     if publishing:
         if call.criteria_version_id is None:
             errors.setdefault(
@@ -110,6 +114,32 @@ def _validate_call(call: Call, *, publishing: bool = False) -> None:
     if errors:
         raise ValidationError(errors)
     call.full_clean(exclude=["created_by"])
+
+
+def _over_the_budget(call: Call) -> str:
+    """The calls of a year together stay within the Partnerpott line of that year's adopted
+    budget (issue 13 §1), when there is one. The line's row is locked, so two calls saved at
+    once are checked one after the other. An empty string when the envelope fits."""
+    if call.envelope is None or not call.year:
+        return ""
+    line = budget_selectors.allocation_line(call.year, BudgetLine.Kind.PARTNERPOT)
+    if line is None:
+        return ""
+    line = BudgetLine.objects.select_for_update().get(pk=line.pk)
+    others = Call.objects.filter(year=call.year).exclude(pk=call.pk).exclude(
+        status=Call.Status.CANCELLED
+    ).aggregate(total=Sum("envelope"))["total"] or Decimal("0")
+    if others + call.envelope <= line.amount:
+        return ""
+    return _(
+        "Rammen går over Partnerpotten i budsjettet for %(year)s (%(line)s). Andre "
+        "utlysninger dette året har %(others)s, så det er %(left)s igjen."
+    ) % {
+        "year": call.year,
+        "line": formats.money(line.amount),
+        "others": formats.money(others),
+        "left": formats.money(max(line.amount - others, Decimal("0"))),
+    }
 
 
 def _copy_criteria(call: Call) -> None:

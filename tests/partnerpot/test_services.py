@@ -285,3 +285,26 @@ def test_a_status_change_outside_the_table_is_refused(registry, partner_rep):
         services.move_to(application, Application.Status.GRANTED)
     assert "kan ikke gå fra «Utkast» til «Innvilget»" in str(refused.value)
     assert application.status == Application.Status.DRAFT
+
+
+def test_calls_stay_within_the_partnerpott_line_of_the_adopted_budget(registry):
+    """The calls of a year together never exceed the year's Partnerpott allocation in the
+    adopted budget (issue 13 §1); without an adopted budget nothing is checked."""
+    from partnership.budget_models import BudgetLine, BudgetVersion, BudgetYear
+
+    year = dt.date.today().year
+    open_call(envelope="500000", year=year)  # no budget yet: accepted
+    budget_year = BudgetYear.objects.create(year=year)
+    version = BudgetVersion.objects.create(
+        budget_year=budget_year, number=1, status="adopted", adopted_on=dt.date.today()
+    )
+    BudgetLine.objects.create(
+        version=version, kind=BudgetLine.Kind.PARTNERPOT, amount=Decimal("600000")
+    )
+    with pytest.raises(ValidationError) as refused:
+        open_call(envelope="200000", max_per_application="50000", year=year, title="Våren")
+    message = " ".join(refused.value.message_dict["envelope"])
+    assert "100 000,00 kr igjen" in message.replace("\xa0", " ")
+    assert Call.objects.filter(year=year).count() == 1  # nothing half-saved
+    fits = open_call(envelope="100000", max_per_application="50000", year=year, title="Våren")
+    assert fits.envelope == Decimal("100000")
