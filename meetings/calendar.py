@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from partnership import timeutils
 from partnership.models import Body
+from partnership.roles import cached_for_user
 
 from . import access, selectors
 from .extensions import CalendarDeadline, extra_deadlines
@@ -115,13 +116,14 @@ class _Urls:
 def calendar_bodies(user) -> tuple:
     """The bodies whose meetings the user sees (a subquery, for the queries that need it) and
     the ids of those they manage: the access rules' answers, once per request."""
-    memo = user.__dict__.setdefault("_portal_user_values", {})
-    if "calendar-bodies" not in memo:
-        memo["calendar-bodies"] = (
+    return cached_for_user(
+        user,
+        "calendar-bodies",
+        lambda: (
             access.bodies_visible_to(user).values("pk"),
             frozenset(access.bodies_managed_by(user).values_list("pk", flat=True)),
-        )
-    return memo["calendar-bodies"]
+        ),
+    )
 
 
 def calendar_entries(
