@@ -9,15 +9,14 @@ Norwegian way ("25 000,50") and parsed into ``Decimal``.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import OSLO, DocumentVersion, Meeting
-from partnership import formats
 from partnership.forms import DateInput
+from partnership.forms_money import MoneyField
 from partnership.models import Body
 
 from . import services
@@ -32,46 +31,6 @@ class TimeInput(forms.TimeInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%H:%M", **kwargs)
-
-
-def parse_money(value) -> Decimal | None:
-    """ "25 000,50" → Decimal("25000.50"); empty → None. Raises ``forms.ValidationError``."""
-    if value in (None, ""):
-        return None
-    text = str(value).strip().lower().removesuffix("kr").strip()
-    text = text.replace("\u00a0", "").replace(" ", "").replace(",", ".")
-    if not text:
-        return None
-    try:
-        amount = Decimal(text)
-    except (InvalidOperation, ValueError):
-        raise forms.ValidationError(
-            _("Skriv et beløp i kroner, for eksempel 25000 eller 25 000,50."), code="invalid"
-        ) from None
-    if not amount.is_finite() or amount.as_tuple().exponent < -2:
-        raise forms.ValidationError(_("Beløpet kan ha høyst to desimaler."), code="decimals")
-    if abs(amount) >= Decimal("1e12"):
-        raise forms.ValidationError(_("Beløpet er for stort."), code="too_large")
-    return amount.quantize(Decimal("0.01"))
-
-
-class MoneyField(forms.CharField):
-    """An amount in kroner, written the Norwegian way."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 30)
-        super().__init__(**kwargs)
-        self.widget.attrs.setdefault("inputmode", "decimal")
-        self.widget.attrs.setdefault("autocomplete", "off")
-
-    def prepare_value(self, value):
-        if isinstance(value, Decimal):
-            return formats.money(value).replace("\u00a0kr", "").replace("\u00a0", " ")
-        return value
-
-    def clean(self, value):
-        # Length and "required" are checked on the text; the amount comes out.
-        return parse_money(super().clean(value))
 
 
 def oslo_datetime(day: dt.date, time: dt.time) -> dt.datetime:
@@ -135,10 +94,13 @@ class CallForm(forms.Form):
         input_formats=["%H:%M", "%H.%M", "%H:%M:%S"],
         initial=dt.time(23, 59),
     )
+    # Zero is let through here so that clean() can say which amount must be above it.
     envelope = MoneyField(
-        label=_("Ramme"), help_text=_("Beløpet som er satt av til utlysningen, i kroner.")
+        allow_zero=True,
+        label=_("Ramme"),
+        help_text=_("Beløpet som er satt av til utlysningen, i kroner."),
     )
-    max_per_application = MoneyField(label=_("Høyeste beløp per søknad"))
+    max_per_application = MoneyField(allow_zero=True, label=_("Høyeste beløp per søknad"))
     deciding_meeting = MeetingChoiceField(
         label=_("Partnermøtet som vedtar"),
         queryset=Meeting.objects.none(),
@@ -152,6 +114,17 @@ class CallForm(forms.Form):
         required=False,
         empty_label=_("Ingen versjon valgt"),
         help_text=_("Versjonen av styringsdokumentet søknadene vurderes etter."),
+    )
+    appeal_text = forms.CharField(
+        label=_("Klageadgang"),
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Det avslagsbrev og brev om delvis innvilgelse sier om hvordan vedtaket kan "
+            "påklages. Hentet fra kriteriene, ellers portalens standardtekst; du kan endre den. "
+            "Står feltet tomt, brukes kriterienes tekst eller standardteksten."
+        ),
     )
 
     # The services name the datetimes; the form shows each as a date and a time.
@@ -173,9 +146,13 @@ class CallForm(forms.Form):
                 initial.setdefault(name, getattr(call, name))
             initial.setdefault("deciding_meeting", call.deciding_meeting_id)
             initial.setdefault("criteria_version", call.criteria_version_id)
+            initial.setdefault("appeal_text", services.appeal_wording(call))
         else:
             initial.setdefault("year", timezone.localdate().year)
             initial.setdefault("criteria_version", in_force.pk if in_force else None)
+            initial.setdefault(
+                "appeal_text", services.appeal_wording(Call(criteria_version=in_force))
+            )
         super().__init__(*args, **kwargs)
         meetings = Meeting.objects.filter(
             body__kind=Body.Kind.PARTNERS,
@@ -440,6 +417,29 @@ class PayOutForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("paid_out_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+
+
+class RepaymentForm(forms.Form):
+    repaid_on = forms.DateField(
+        label=_("Tilbakebetalt dato"),
+        widget=DateInput(),
+        error_messages={"required": _("Oppgi datoen.")},
+    )
+    amount = MoneyField(label=_("Tilbakebetalt beløp"))
+    note = forms.CharField(
+        label=_("Merknad"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Påkrevd om det er betalt tilbake mindre enn det som skulle betales."),
+    )
+
+    def __init__(self, *args, grant: Grant | None = None, **kwargs):
+        initial = kwargs.setdefault("initial", {})
+        initial.setdefault("repaid_on", timezone.localdate())
+        if grant is not None and grant.repayment_amount is not None:
+            initial.setdefault("amount", grant.repayment_amount)
         super().__init__(*args, **kwargs)
 
 

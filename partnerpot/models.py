@@ -103,6 +103,9 @@ class Call(models.Model):
         related_name="partnerpot_calls",
         verbose_name=_("kriterier (versjon)"),
     )
+    # Whether and how a rejection or a partial grant can be appealed, as the decision letters
+    # say it; empty → the criteria document's own wording, else the portal's default.
+    appeal_text = models.TextField(_("klageadgang"), blank=True)
     opens_at = models.DateTimeField(_("åpner"))
     closes_at = models.DateTimeField(_("søknadsfrist"))
     envelope = models.DecimalField(_("ramme"), **MONEY)
@@ -719,6 +722,9 @@ class Grant(models.Model):
     repayment_amount = models.DecimalField(
         _("beløp som skal tilbakebetales"), null=True, blank=True, **MONEY
     )
+    # What actually came back, recorded by the secretariat before the grant is closed.
+    repaid_on = models.DateField(_("tilbakebetalt dato"), null=True, blank=True)
+    repaid_amount = models.DecimalField(_("tilbakebetalt beløp"), null=True, blank=True, **MONEY)
     note = models.TextField(_("merknad"), blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -743,6 +749,16 @@ class Grant(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="to_be_repaid") | Q(repayment_amount__isnull=False),
                 name="grant_repay_has_amount",
+            ),
+            models.CheckConstraint(
+                condition=(Q(repaid_on__isnull=True) & Q(repaid_amount__isnull=True))
+                | (
+                    Q(repaid_on__isnull=False)
+                    & Q(repaid_amount__gt=0)
+                    & Q(repaid_amount__lte=F("amount"))
+                    & Q(repayment_amount__isnull=False)
+                ),
+                name="grant_repaid_dated_within_amount",
             ),
         ]
         indexes = [models.Index(fields=["status", "report_due_on"])]

@@ -32,6 +32,7 @@ from meetings.models import OSLO
 from meetings.pdf import _render, _short_date, _w3c
 from partnership import formats as formats_portal
 
+from .criteria import appeal_wording
 from .models import (
     Application,
     ApplicationFile,
@@ -233,6 +234,10 @@ def letter_pdf(*, application: Application, language: str | None = None) -> byte
             "report_due_on": _short_date(grant.report_due_on) if grant else "",
             "report_contents": report_contents() if grant else [],
             "report_statuses": GrantReport.Status,
+            # Whether and how it can be appealed: for a rejection or a partial grant.
+            "appeal": appeal_wording(application.call)
+            if application.status in (status.REJECTED, status.PARTLY_GRANTED)
+            else "",
         }
     return _render(template_name="partnerpot/pdf/letter.html", context=context, language=language)
 

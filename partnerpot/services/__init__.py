@@ -19,6 +19,14 @@ The package is split by sub-domain; this module re-exports the public functions 
 
 from partnership.locking import ConflictError
 
+from ..criteria import (
+    DEFAULT_APPEAL_TEXT,
+    appeal_from_text,
+    appeal_wording,
+    criteria_document,
+    criteria_from_text,
+    criteria_in_force,
+)
 from ._common import (
     DEFAULT_REPORT_MONTHS_AFTER_END,
     NBSP,
@@ -55,9 +63,6 @@ from .calls import (
     call_create,
     call_publish,
     call_update,
-    criteria_document,
-    criteria_from_text,
-    criteria_in_force,
     criterion_add,
     criterion_remove,
     criterion_update,
@@ -74,6 +79,7 @@ from .grants import (
     grant_cancel,
     grant_close,
     grant_pay_out,
+    grant_record_repayment,
     grant_report_approve,
     grant_report_request_more,
     grant_report_save,
@@ -101,6 +107,9 @@ from .visits import (
 )
 
 __all__ = [
+    "DEFAULT_APPEAL_TEXT",
+    "appeal_from_text",
+    "appeal_wording",
     "move_to",
     "ASSESSABLE",
     "AlreadySubmitted",
@@ -147,6 +156,7 @@ __all__ = [
     "grant_cancel",
     "grant_close",
     "grant_pay_out",
+    "grant_record_repayment",
     "grant_report_approve",
     "grant_report_request_more",
     "grant_report_save",

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from partnership.forms_money import parse_amount
 
 from ..models import (
     Application,
@@ -28,19 +30,13 @@ def _now() -> dt.datetime:
 
 
 def _money(value, field: str) -> Decimal | None:
-    if value in (None, ""):
-        return None
+    """An amount as typed ("25 000,50") → ``Decimal``, by the portal's one money parser; its
+    refusal is raised against ``field``. Zero and negative amounts pass: each service decides
+    what it allows."""
     try:
-        amount = Decimal(str(value).replace("\u00a0", "").replace(" ", "").replace(",", "."))
-    except (InvalidOperation, ValueError):
-        raise ValidationError(
-            {field: _("Skriv et beløp i kroner, for eksempel 25000 eller 25 000,50.")}
-        ) from None
-    if not amount.is_finite() or amount.as_tuple().exponent < -2:
-        raise ValidationError({field: _("Beløpet kan ha høyst to desimaler.")})
-    if abs(amount) >= Decimal("1e12"):
-        raise ValidationError({field: _("Beløpet er for stort.")})
-    return amount.quantize(Decimal("0.01"))
+        return parse_amount(value, allow_zero=True, allow_negative=True)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from None
 
 
 def move_to(application: Application, status: str) -> None:

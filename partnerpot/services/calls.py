@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -11,14 +10,16 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from meetings import selectors as meeting_selectors
-from meetings.models import DocumentVersion, GoverningDocument
 from partnership import budget_selectors, formats
 from partnership.actors import acting_person
 from partnership.budget_models import BudgetLine
 from partnership.models import Body, Person
 
 from .. import notifications
+from ..criteria import (
+    criteria_from_text,
+    criteria_in_force,
+)
 from ..models import (
     CRITERIA_DOCUMENT_KEY,
     ZERO,
@@ -27,31 +28,6 @@ from ..models import (
     Criterion,
 )
 from ._common import _now
-
-
-# --- Criteria -----------------------------------------------------------------------------------
-def criteria_document() -> GoverningDocument | None:
-    return GoverningDocument.objects.filter(key=CRITERIA_DOCUMENT_KEY).first()
-
-
-def criteria_in_force() -> DocumentVersion | None:
-    """The version of "Kriterier for Partnerpotten" in force: adopted by the Partnermøte (R12)."""
-    document = criteria_document()
-    return meeting_selectors.document_in_force(document) if document else None
-
-
-_BULLET = re.compile(r"^\s*(?:[-*•–]|\d+[.)])\s+(?P<text>.+?)\s*$")
-
-
-def criteria_from_text(text: str) -> list[str]:
-    """The bulleted or numbered lines of a criteria document, in order."""
-    found = []
-    for line in (text or "").splitlines():
-        match = _BULLET.match(line)
-        if match:
-            found.append(match.group("text")[:500])
-    return found
-
 
 # --- Calls --------------------------------------------------------------------------------------
 CALL_FIELDS = (
@@ -64,9 +40,17 @@ CALL_FIELDS = (
     "max_per_application",
     "deciding_meeting",
     "criteria_version",
+    "appeal_text",
 )
 # Once published, applicants rely on the rest; the deadline may only be extended.
-PUBLISHED_CALL_FIELDS = ("title", "description", "closes_at", "deciding_meeting", "envelope")
+PUBLISHED_CALL_FIELDS = (
+    "title",
+    "description",
+    "closes_at",
+    "deciding_meeting",
+    "envelope",
+    "appeal_text",
+)
 
 
 def _validate_call(call: Call, *, publishing: bool = False) -> None:

@@ -13,6 +13,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partnership import formats
 from partnership.actors import acting_person
 from partnership.locking import ConflictError
 from partnership.models import Person
@@ -80,8 +81,55 @@ def grant_cancel(*, grant: Grant, note: str, by: Person | None = None) -> Grant:
 
 
 @transaction.atomic
+def grant_record_repayment(
+    *,
+    grant: Grant,
+    repaid_on: dt.date,
+    amount: Decimal,
+    note: str = "",
+    by: Person | None = None,
+) -> Grant:
+    """Record the money that came back (date and amount) and close the grant. Less than what
+    was due needs a note saying why (a waiver by the Partnermøte, say); more is refused."""
+    grant = _lock_grant(grant)
+    if grant.status != Grant.Status.TO_BE_REPAID:
+        raise ValidationError(_("Tilskuddet har ikke noe som skal betales tilbake."))
+    errors: dict[str, str] = {}
+    if repaid_on > timezone.localdate():
+        errors["repaid_on"] = _("Datoen kan ikke være frem i tid.")
+    elif grant.paid_out_on and repaid_on < grant.paid_out_on:
+        errors["repaid_on"] = _("Datoen kan ikke være før tilskuddet ble utbetalt (%(date)s).") % {
+            "date": formats.date(grant.paid_out_on)
+        }
+    if amount <= 0:
+        errors["amount"] = _("Beløpet må være større enn null.")
+    elif amount > grant.repayment_amount:
+        errors["amount"] = _("Beløpet er mer enn det som skal betales tilbake (%(due)s).") % {
+            "due": formats.money(grant.repayment_amount)
+        }
+    elif amount < grant.repayment_amount and not (note or "").strip():
+        errors["note"] = _(
+            "Det er betalt tilbake mindre enn %(due)s. Forklar hvorfor resten ikke skal betales."
+        ) % {"due": formats.money(grant.repayment_amount)}
+    if errors:
+        raise ValidationError(errors)
+    grant.repaid_on = repaid_on
+    grant.repaid_amount = amount
+    if (note or "").strip():
+        grant.note = "\n\n".join(part for part in (grant.note, note.strip()) if part)
+    grant.status = Grant.Status.CLOSED
+    grant.updated_at = _now()
+    grant.save()
+    return grant
+
+
+@transaction.atomic
 def grant_close(*, grant: Grant, by: Person | None = None) -> Grant:
     grant = _lock_grant(grant)
+    if grant.status == Grant.Status.TO_BE_REPAID:
+        raise ValidationError(
+            _("Registrer tilbakebetalingen (dato og beløp); da avsluttes tilskuddet.")
+        )
     if not grant.can_move_to(Grant.Status.CLOSED):
         raise ValidationError(_("Tilskuddet kan avsluttes når sluttrapporten er godkjent."))
     grant.status = Grant.Status.CLOSED

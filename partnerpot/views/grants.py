@@ -25,6 +25,7 @@ from ..forms_secretariat import (
     GrantCancelForm,
     GrantFilterForm,
     PayOutForm,
+    RepaymentForm,
     ReportFeedbackForm,
 )
 from ..models import (
@@ -118,13 +119,17 @@ def _grant_context(request: HttpRequest, grant: Grant, **extra) -> dict:
         "is_applicant": access.is_applicant(user, application),
         "can_pay_out": can_manage and grant.status == Grant.Status.AWARDED,
         "can_cancel": can_manage and grant.can_move_to(Grant.Status.CANCELLED),
-        "can_close": can_manage and grant.can_move_to(Grant.Status.CLOSED),
+        "can_close": can_manage
+        and grant.can_move_to(Grant.Status.CLOSED)
+        and grant.status != Grant.Status.TO_BE_REPAID,
+        "can_record_repayment": can_manage and grant.status == Grant.Status.TO_BE_REPAID,
         "can_judge_report": can_manage
         and report is not None
         and report.status == GrantReport.Status.SUBMITTED,
         "overdue": grant.status in OPEN_REPORT_STATUSES
         and grant.report_due_on < timezone.localdate(),
         "pay_out_form": PayOutForm(),
+        "repayment_form": RepaymentForm(grant=grant),
         "feedback_form": ReportFeedbackForm(),
         "grant_error": "",
     }
@@ -208,6 +213,25 @@ def grant_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+def grant_record_repayment(request: HttpRequest, pk: int) -> HttpResponse:
+    grant = access.grant_for_user(request.user, pk, "manage")
+    form = RepaymentForm(request.POST, grant=grant)
+    if form.is_valid():
+        try:
+            grant = services.grant_record_repayment(
+                grant=grant, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            return _grant_refused(request, grant, exc, repayment_form=form)
+        message = _(
+            "Tilbakebetalingen på %(amount)s er registrert, og tilskuddet er avsluttet."
+        ) % {"amount": formats.money(grant.repaid_amount)}
+        return done(request, message, "partnerpot:grant_detail", pk)
+    context = _grant_context(request, grant, repayment_form=form)
+    return _render(request, "grant_detail.html", context, status=400)
+
+
+@require_POST
 def report_approve(request: HttpRequest, pk: int) -> HttpResponse:
     grant = access.grant_for_user(request.user, pk, "manage")
     try:
@@ -252,6 +276,11 @@ urlpatterns = [
     path("tilskudd/<int:pk>/utbetalt/", grant_pay_out, name="grant_pay_out"),
     path("tilskudd/<int:pk>/annuller/", grant_cancel, name="grant_cancel"),
     path("tilskudd/<int:pk>/avslutt/", grant_close, name="grant_close"),
+    path(
+        "tilskudd/<int:pk>/tilbakebetalt/",
+        grant_record_repayment,
+        name="grant_record_repayment",
+    ),
     path("tilskudd/<int:pk>/sluttrapport/godkjenn/", report_approve, name="report_approve"),
     path(
         "tilskudd/<int:pk>/sluttrapport/be-om-mer/",

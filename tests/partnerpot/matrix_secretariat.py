@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from meetings.models import OSLO
 from partnerpot import services
-from partnerpot.models import Application, Call
+from partnerpot.models import Application, Call, Grant
 
 from ..authz import MANAGERS, MANAGERS_ONLY, SIGNED_IN_ONLY, Redirect, expect
 from ..meetings.factories import MeetingFactory, in_days
@@ -87,6 +87,7 @@ URL_KWARGS = {
     "partnerpot:grant_pay_out": _pk("grant"),
     "partnerpot:grant_cancel": _pk("grant"),
     "partnerpot:grant_close": _pk("grant_done"),
+    "partnerpot:grant_record_repayment": _pk("grant_done"),
     "partnerpot:report_approve": _pk("grant_report"),
     "partnerpot:report_request_more": _pk("grant_report"),
 }
@@ -114,6 +115,7 @@ EXPECTED = {
     "partnerpot:grant_pay_out": POST_ONLY,
     "partnerpot:grant_cancel": _managers(200, others=404, applicants=403),
     "partnerpot:grant_close": POST_ONLY,
+    "partnerpot:grant_record_repayment": POST_ONLY,
     "partnerpot:report_approve": POST_ONLY,
     "partnerpot:report_request_more": POST_ONLY,
 }
@@ -140,6 +142,7 @@ def _call_form(call: Call, **overrides) -> dict:
         "max_per_application": str(call.max_per_application),
         "deciding_meeting": call.deciding_meeting_id or "",
         "criteria_version": call.criteria_version_id or "",
+        "appeal_text": services.appeal_wording(call),
     }
     data.update(overrides)
     return data
@@ -159,6 +162,7 @@ def _new_call(ctx) -> dict:
         "max_per_application": "100 000",
         "deciding_meeting": _o(ctx, "future_pm").pk,
         "criteria_version": services.criteria_in_force().pk,
+        "appeal_text": str(services.DEFAULT_APPEAL_TEXT),
     }
 
 
@@ -194,6 +198,10 @@ POST_DATA = {
     "partnerpot:grant_pay_out": lambda ctx: {"paid_out_on": timezone.localdate().isoformat()},
     "partnerpot:grant_cancel": lambda ctx: {"note": "Prosjektet ble avlyst."},
     "partnerpot:report_request_more": lambda ctx: {"feedback": "Legg ved regnskapet."},
+    "partnerpot:grant_record_repayment": lambda ctx: {
+        "repaid_on": timezone.localdate().isoformat(),
+        "amount": str(Grant.objects.get(pk=_o(ctx, "grant_done").pk).repayment_amount),
+    },
 }
 
 TO_CALL = _to("call_manage", "call")
@@ -225,7 +233,10 @@ POST_EXPECTED = {
     "partnerpot:grant_detail": GET_ONLY,
     "partnerpot:grant_pay_out": _managers(TO_GRANT, others=404, applicants=403),
     "partnerpot:grant_cancel": _managers(TO_GRANT, others=404, applicants=403),
-    "partnerpot:grant_close": _managers(
+    # Money is owed on grant_done: closing is refused (400, the page says to record the
+    # repayment), recording it closes the grant.
+    "partnerpot:grant_close": _managers(400, others=404, applicants=403),
+    "partnerpot:grant_record_repayment": _managers(
         _to("grant_detail", "grant_done"), others=404, applicants=403
     ),
     "partnerpot:report_approve": _managers(TO_GRANT_REPORT, others=404, applicants=403),

@@ -341,3 +341,16 @@ def test_letter_task_ignores_missing_and_undecided(world):
         call=call, applicant=world["registry"].partner, by=world["rep"]
     )
     assert tasks.letter_pdf_task(application_id=application.pk) is None
+
+
+def test_rejection_and_partial_grant_letters_say_how_to_appeal(world):
+    """Finding 10 of the meetings-in-practice issue: the letters said nothing about appeal.
+    The call's wording (here the default, as the criteria say nothing) is in both letters,
+    in the letter's language."""
+    for name in ("rejected", "letter_nb"):
+        text = _text(world[name])
+        assert "Klageadgang" in text, name
+        assert "innen tre uker etter at dere mottok dette brevet" in text, name
+    with translation.override("nn"):
+        heading = _("Klageadgang")
+    assert heading != "Klageadgang" and heading in _text(world["letter"])

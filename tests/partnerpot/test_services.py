@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import timezone
 
 from meetings import selectors as meeting_selectors
 from meetings.models import Decision, StepAside
@@ -76,8 +77,13 @@ def test_whole_life_cycle(registry, partner_rep, secretariat):
     # 60 000 spent, 20 000 of it own contribution: 40 000 of the 80 000 grant used.
     assert grant.status == Grant.Status.TO_BE_REPAID
     assert grant.repayment_amount == Decimal("40000.00")
-    grant = services.grant_close(grant=grant, by=secretariat)
+    with pytest.raises(ValidationError, match="Registrer tilbakebetalingen"):
+        services.grant_close(grant=grant, by=secretariat)
+    grant = services.grant_record_repayment(
+        grant=grant, repaid_on=timezone.localdate(), amount=Decimal("40000"), by=secretariat
+    )
     assert grant.status == Grant.Status.CLOSED
+    assert grant.repaid_amount == Decimal("40000.00")
 
 
 def test_checklist_lists_what_is_missing_and_submission_refuses(registry, partner_rep):

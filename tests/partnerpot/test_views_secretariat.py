@@ -741,9 +741,32 @@ def test_grant_follow_up_from_pay_out_to_close(login, grant, secretariat, partne
     grant.refresh_from_db()
     assert grant.status == Grant.Status.TO_BE_REPAID
     assert grant.repayment_amount == Decimal("60000.00")
-    assert client.post(url("grant_close", grant.pk)).status_code == 302
+    # Money is owed: closing is refused until the repayment is recorded, which closes it.
+    response = client.post(url("grant_close", grant.pk))
+    assert response.status_code == 400
+    assert "Registrer tilbakebetalingen" in response.text
+    today = timezone.localdate().isoformat()
+    response = client.post(
+        url("grant_record_repayment", grant.pk), {"repaid_on": today, "amount": "70 000"}
+    )
+    assert response.status_code == 400
+    assert "mer enn det som skal betales tilbake" in response.text
+    response = client.post(
+        url("grant_record_repayment", grant.pk), {"repaid_on": today, "amount": "50 000"}
+    )
+    assert response.status_code == 400
+    assert "Forklar hvorfor resten ikke skal betales" in response.text
+    grant.refresh_from_db()
+    assert grant.status == Grant.Status.TO_BE_REPAID and grant.repaid_on is None
+    response = client.post(
+        url("grant_record_repayment", grant.pk),
+        {"repaid_on": today, "amount": "60 000,00"},
+        follow=True,
+    )
+    assert "Tilbakebetalingen på 60\u00a0000,00\u00a0kr er registrert" in response.text
     grant.refresh_from_db()
     assert grant.status == Grant.Status.CLOSED
+    assert (grant.repaid_on, grant.repaid_amount) == (timezone.localdate(), Decimal("60000.00"))
     response = client.post(url("grant_close", grant.pk))
     assert response.status_code == 400
     assert "kan avsluttes når sluttrapporten er godkjent" in response.text
