@@ -473,17 +473,38 @@ class FollowUpForm(forms.Form):
         empty_label=_("Ingen"),
     )
     due_on = forms.DateField(label=_("Frist"), widget=DateInput())
+    confirm_past = forms.BooleanField(
+        label=_("Fristen er riktig: den var for over et år siden."), required=False
+    )
 
     def __init__(self, *args, people, bodies, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["responsible_person"].queryset = people
         self.fields["responsible_body"].queryset = bodies
+        self.long_past = False  # the confirmation is offered once the warning was shown
 
     def clean(self):
         cleaned = super().clean()
         if not cleaned.get("responsible_person") and not cleaned.get("responsible_body"):
             self.add_error(
                 "responsible_person", _("Oppgi en ansvarlig person eller et ansvarlig organ.")
+            )
+        # As for meetings (issue 11 §10): a deadline years back is most often a typo in the
+        # year; it is saved once confirmed (old minutes are recorded this way on purpose).
+        due_on = cleaned.get("due_on")
+        self.long_past = bool(
+            due_on
+            and due_on < timezone.localdate() - PAST_WARNING
+            and not cleaned.get("confirm_past")
+        )
+        if self.long_past:
+            self.add_error(
+                "due_on",
+                _(
+                    "Fristen er mer enn et år tilbake i tid (%(when)s). Sjekk årstallet, eller "
+                    "kryss av for at datoen er riktig."
+                )
+                % {"when": formats.long_date(due_on)},
             )
         return cleaned
 

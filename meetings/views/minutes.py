@@ -441,9 +441,8 @@ def follow_up_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if form.is_valid():
         try:
-            services.follow_up_create(
-                minutes_entry=entry, created_by=request.user, **form.cleaned_data
-            )
+            fields = {k: v for k, v in form.cleaned_data.items() if k != "confirm_past"}
+            services.follow_up_create(minutes_entry=entry, created_by=request.user, **fields)
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:

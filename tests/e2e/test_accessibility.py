@@ -304,3 +304,27 @@ def test_axe_on_meetings_pages(page, live_server, registry, personas):
         response = page.goto(MEETINGS_PAGES[name](world))
         assert response.status == 200, f"{name} answered {response.status}"
         axe_check(page)
+
+
+def test_invitations_table_fits_at_1280_px(page, live_server, registry, secretariat):
+    """Issue 11 §9: at 1,280 px the invitations table cut off its "withdraw" button. The
+    table must fit its box (nothing to scroll sideways) with the button fully visible."""
+    from partnership import services
+
+    for n in range(3):
+        services.invitation_create(
+            invited_by=secretariat,
+            email=f"en.ganske.lang.adresse.{n}@kommune-med-langt-navn.example.org",
+            full_name=f"Kari Nordmann-Johansen {n}",
+            partner=registry.partner,
+        )
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in_with_cookie(page, live_server, secretariat)
+    page.goto(reverse("invitation_list"))
+    wrap = page.locator(".portal-table-wrap")
+    overflow = wrap.evaluate("el => el.scrollWidth - el.clientWidth")
+    assert overflow <= 0, f"the table is {overflow} px wider than its box"
+    button = page.get_by_role("button", name="Trekk tilbake").first
+    box, frame = button.bounding_box(), wrap.bounding_box()
+    assert box["x"] + box["width"] <= frame["x"] + frame["width"]
+    axe_check(page)

@@ -8,6 +8,7 @@ import json
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from meetings import services
 from meetings.models import Attendance, Decision, FollowUp, Minutes, MinutesEntry, StepAside
@@ -262,6 +263,30 @@ def test_follow_up_from_the_minutes_and_my_follow_ups(
     assert client.post(status_url, {"status": "nonsense"}, **HTMX).status_code == 400
     assert "Send budsjettet" not in client.get(reverse("meetings:my_follow_ups")).text
     assert "Send budsjettet" in client.get(reverse("meetings:my_follow_ups"), {"alle": "1"}).text
+
+
+def test_a_follow_up_dated_years_back_asks_for_confirmation(
+    client, login, secretariat, partner_rep, minutes
+):
+    """Issue 11 §10: a deadline more than a year back is most often a typo in the year. It is
+    refused with a warning and a checkbox; confirmed, it is saved (old minutes are recorded
+    that way on purpose)."""
+    entry = minutes.entries.first()
+    login(secretariat)
+    url = reverse("meetings:follow_up_create", args=[entry.pk])
+    years_back = (timezone.localdate() - dt.timedelta(days=800)).isoformat()
+    data = {"what": "Send budsjettet", "responsible_person": partner_rep.pk, "due_on": years_back}
+    warned = client.post(url, data, **HTMX)
+    assert warned.status_code == 400
+    assert "Fristen er mer enn et år tilbake i tid" in warned.text
+    assert f'id="fu-{entry.pk}-confirm_past"' in warned.text
+    assert not FollowUp.objects.exists()
+    confirmed = client.post(url, {**data, "confirm_past": "on"}, **HTMX)
+    assert confirmed.status_code == 200
+    assert FollowUp.objects.get().due_on.isoformat() == years_back
+    # Last month needs no confirmation.
+    recent = (timezone.localdate() - dt.timedelta(days=30)).isoformat()
+    assert client.post(url, {**data, "due_on": recent}, **HTMX).status_code == 200
 
 
 def test_others_cannot_change_a_follow_up(client, login, wg_member, partner_rep, minutes):
