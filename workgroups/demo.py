@@ -28,7 +28,15 @@ from django.utils import timezone
 
 from meetings.models import Meeting
 from partnership import budget_services
-from partnership.models import Body, BudgetLine, BudgetYear, Membership, Partner, Person
+from partnership.models import (
+    Body,
+    BudgetLine,
+    BudgetYear,
+    Measure,
+    Membership,
+    Partner,
+    Person,
+)
 
 from . import services
 from .models import AccountEntry
@@ -129,7 +137,8 @@ def seed(stdout=None) -> None:
     _seed_accounts(this_year, secretariat, say)
 
 
-# (month, description, amount, category, measure, supplier, status, booked)
+# (month, description, amount, category, measure, supplier, status, booked); a measure named as
+# one of the action plan's common measures is linked to it, any other stays free text.
 ENTRIES = (
     (2, "Leie av møterom til oppstartsmøtet", "4500", "meetings", "", "Thon Hotels", "paid", True),
     (3, "Reiser til samling i Bergen", "12850.50", "travel", "", "Vy", "paid", True),
@@ -143,7 +152,16 @@ ENTRIES = (
         "paid",
         True,
     ),
-    (8, "Foredragsholder på webinar", "15000", "fees", "", "Kari Foredrag AS", "invoiced", False),
+    (
+        8,
+        "Foredragsholder på Faglig forum",
+        "15000",
+        "fees",
+        "Faglig forum",
+        "Kari Foredrag AS",
+        "invoiced",
+        False,
+    ),
     (
         10,
         "Bestilt materiell til høstens samling",
@@ -164,6 +182,7 @@ def _seed_accounts(year: int, secretariat: Person, say) -> None:
     if budget_year is None or AccountEntry.objects.filter(budget_year=budget_year).exists():
         return
     today = timezone.localdate()
+    measures = {m.name: m for m in Measure.objects.all()}
     for group in Body.objects.filter(kind=Body.Kind.WORKING_GROUP).order_by("name"):
         lead = (
             Person.objects.filter(
@@ -175,13 +194,15 @@ def _seed_accounts(year: int, secretariat: Person, say) -> None:
             day = dt.date(year, month, 15)
             if day > today:
                 continue
+            common = measures.get(measure)
             entry = services.entry_record(
                 working_group=group,
                 date=day,
                 description=description,
                 amount=Decimal(amount),
                 category=category,
-                measure=measure,
+                common_measure=common,
+                measure="" if common else measure,
                 supplier=supplier,
                 status=status,
                 by=lead,

@@ -141,7 +141,7 @@ def workbook(actuals: Actuals, *, entries: list[AccountEntry] | None = None) -> 
                     e.date,
                     e.description,
                     e.get_category_display(),
-                    e.measure,
+                    e.measure_label,
                     e.supplier,
                     e.get_status_display(),
                     e.get_approval_display(),

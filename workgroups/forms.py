@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from partnership.forms import DateInput
 from partnership.forms_money import MoneyField
-from partnership.models import Body, BudgetLine, Membership, Partner
+from partnership.models import Body, BudgetLine, Measure, Membership, Partner
 
 from . import services
 from .models import AccountEntry
@@ -73,13 +74,31 @@ class EntryForm(forms.Form):
         label=_("Beløp"), help_text=_("I kroner, for eksempel 1 500 eller 1 500,50.")
     )
     category = forms.ChoiceField(label=_("Kategori"), choices=AccountEntry.Category.choices)
+    common_measure = forms.ModelChoiceField(
+        label=_("Felles tiltak"),
+        queryset=Measure.objects.none(),
+        required=False,
+        empty_label=_("Ikke et felles tiltak"),
+        help_text=_("Det felles tiltaket i handlingsplanen som utgiften hører til."),
+    )
     measure = forms.CharField(
-        label=_("Tiltak"),
+        label=_("Annet tiltak eller formål"),
         max_length=200,
         required=False,
-        help_text=_("Hvilket tiltak utgiften hører til."),
+        help_text=_("Hvis utgiften ikke hører til et felles tiltak."),
     )
     supplier = forms.CharField(label=_("Leverandør"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Running measures, and the one an entry already names even if it has ended since.
+        current = self.initial.get("common_measure")
+        running = ~Q(status=Measure.Status.ENDED)
+        if current:
+            running |= Q(pk=getattr(current, "pk", current))
+        self.fields["common_measure"].queryset = Measure.objects.filter(running).order_by(
+            "position", "name"
+        )
 
 
 class NewEntryForm(EntryForm):

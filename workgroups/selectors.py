@@ -62,7 +62,7 @@ def group_entries(group: Body, budget_year: BudgetYear) -> list[AccountEntry]:
     return list(
         AccountEntry.objects.filter(working_group=group, budget_year=budget_year)
         .annotate(voucher_count=Count("vouchers"))
-        .select_related("reverses")
+        .select_related("reverses", "common_measure")
         .order_by("-date", "-pk")
     )
 

@@ -5,9 +5,11 @@ year, and two finance leads racing for the last of the allocation (real threads)
 from __future__ import annotations
 
 import datetime as dt
+import io
 import threading
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -16,8 +18,9 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from partnership.models import BudgetYear
-from workgroups import selectors, services
+from partnership import services_plan
+from partnership.models import BudgetYear, Measure
+from workgroups import actuals, export, selectors, services
 from workgroups.models import AccountEntry
 
 from .factories import adopted_budget, pdf
@@ -209,3 +212,50 @@ def test_account_totals_are_the_sums_of_the_rows(rows):
     assert totals.remaining == D("50000.00") - totals.used
     assert totals.pending == sum((a for a, _s, ap in rows if ap == "pending"), D(0))
     assert all(isinstance(x, Decimal) for x in (totals.used, totals.pending, totals.remaining))
+
+
+def test_an_entry_names_a_common_measure_of_the_action_plan(db, registry, secretariat):
+    """Issue 13 §2: the measure an expense belongs to is the action plan's common measure (a
+    link, carried into a reversal and the export), else free text; an ended measure takes no
+    new money."""
+    services_plan.goals_seed()
+    measures = {m.name: m for m in services_plan.measures_seed()}
+    forum, arendal = measures["Faglig forum"], measures["Arendalsuka"]
+    adopted_budget(registry, year=YEAR, local="10000")
+    group = registry.wg_local
+    entry = services.entry_record(
+        working_group=group,
+        date=DAY,
+        description="Foredrag",
+        amount=D("1000"),
+        category="fees",
+        common_measure=forum,
+        status="paid",
+    )
+    assert entry.measure_label == "Faglig forum"
+    services.voucher_add(entry=entry, file=pdf(), by=secretariat)
+    services.entry_book(entry=entry, by=secretariat)
+    reversal = services.entry_reverse(entry=entry, reason="Feil gruppe", by=secretariat)
+    assert reversal.common_measure_id == forum.pk
+    free = _spend(group, "200")
+    assert free.common_measure is None and free.measure_label == ""
+    rows = selectors.group_entries(group, entry.budget_year)
+    assert [e.measure_label for e in rows if e.common_measure_id] == ["Faglig forum"] * 2
+    book = openpyxl.load_workbook(
+        io.BytesIO(export.workbook(actuals.group_actuals(group, entry.budget_year), entries=rows))
+    )
+    values = [cell.value for row in book[book.sheetnames[-1]].iter_rows() for cell in row]
+    assert "Faglig forum" in values
+
+    Measure.objects.filter(pk=arendal.pk).update(status="ended", ended_on=DAY)
+    arendal.refresh_from_db()
+    with pytest.raises(ValidationError) as caught:
+        services.entry_record(
+            working_group=group,
+            date=DAY,
+            description="Stand",
+            amount=D("100"),
+            category="other",
+            common_measure=arendal,
+        )
+    assert "common_measure" in caught.value.error_dict

@@ -68,7 +68,16 @@ class AccountEntry(models.Model):
     description = models.CharField(_("beskrivelse"), max_length=300)
     amount = models.DecimalField(_("beløp"), max_digits=14, decimal_places=2)
     category = models.CharField(_("kategori"), max_length=20, choices=Category.choices)
-    measure = models.CharField(_("tiltak"), max_length=200, blank=True)
+    # The common measure (the action plan's) the money went to; else a free-text purpose.
+    common_measure = models.ForeignKey(
+        "partnership.Measure",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="account_entries",
+        verbose_name=_("felles tiltak"),
+    )
+    measure = models.CharField(_("annet tiltak eller formål"), max_length=200, blank=True)
     supplier = models.CharField(_("leverandør"), max_length=200, blank=True)
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.COMMITTED
@@ -126,6 +135,11 @@ class AccountEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%d.%m.%Y} {self.description}"
+
+    @property
+    def measure_label(self) -> str:
+        """The common measure's name, else the free-text purpose (select_related the measure)."""
+        return self.common_measure.name if self.common_measure_id else self.measure
 
     @property
     def is_booked(self) -> bool:

@@ -22,7 +22,7 @@ from meetings import uploads
 from partnership import budget_selectors
 from partnership.actors import acting_person
 from partnership.locking import ConflictError
-from partnership.models import Body, BudgetYear, Membership, Partner, Person
+from partnership.models import Body, BudgetYear, Measure, Membership, Partner, Person
 
 from ..models import AccountEntry, OwnContribution, Voucher
 
@@ -106,6 +106,14 @@ def _require_unbooked(entry: AccountEntry) -> None:
         raise ValidationError(_("Året er avsluttet, og postene er låst."))
 
 
+def _require_running(measure: Measure | None) -> None:
+    """New money goes to measures that run; an ended measure (R1) takes none."""
+    if measure is not None and measure.status == Measure.Status.ENDED:
+        raise ValidationError(
+            {"common_measure": _("Tiltaket «%(name)s» er avviklet.") % {"name": measure.name}}
+        )
+
+
 # --- Entries ----------------------------------------------------------------------------------
 @transaction.atomic
 def entry_record(
@@ -118,10 +126,12 @@ def entry_record(
     measure: str = "",
     supplier: str = "",
     status: str = Status.COMMITTED,
+    common_measure: Measure | None = None,
     by: Person | None = None,
 ) -> AccountEntry:
     """Record a commitment or an expense; past the allocation it waits for approval."""
     _no_float(amount)
+    _require_running(common_measure)
     _lock_group(working_group)
     budget_year = _open_year_for(date)
     entry = AccountEntry(
@@ -131,6 +141,7 @@ def entry_record(
         description=(description or "").strip(),
         amount=amount,
         category=category,
+        common_measure=common_measure,
         measure=(measure or "").strip(),
         supplier=(supplier or "").strip(),
         status=status,
@@ -155,6 +166,7 @@ def entry_update(
     category: str,
     measure: str = "",
     supplier: str = "",
+    common_measure: Measure | None = None,
     by: Person | None = None,
 ) -> AccountEntry:
     _no_float(amount)
@@ -172,6 +184,9 @@ def entry_update(
     entry.description = (description or "").strip()
     entry.amount = amount
     entry.category = category
+    if common_measure is not None and common_measure.pk != previous.common_measure_id:
+        _require_running(common_measure)
+    entry.common_measure = common_measure
     entry.measure = (measure or "").strip()
     entry.supplier = (supplier or "").strip()
     entry.full_clean(exclude=["reverses", "booked_by"])
@@ -272,6 +287,7 @@ def entry_reverse(*, entry: AccountEntry, reason: str, by: Person | None = None)
         )[:300],
         amount=-entry.amount,
         category=entry.category,
+        common_measure_id=entry.common_measure_id,
         measure=entry.measure,
         supplier=entry.supplier,
         status=Status.PAID,

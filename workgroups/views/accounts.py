@@ -139,6 +139,7 @@ def _entry_page(request, entry, *, form=None, error: str = "", status=None):
                 "description": entry.description,
                 "amount": entry.amount,
                 "category": entry.category,
+                "common_measure": entry.common_measure_id,
                 "measure": entry.measure,
                 "supplier": entry.supplier,
             }
