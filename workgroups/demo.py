@@ -9,6 +9,8 @@ Through ``partnership.budget_services`` and ``workgroups.services``:
   by the AU under delegation if it met later that year, else by the next Partnermøte, so the
   version history and its differences show;
 - the Partnerpott allocation of each year is at least that year's call envelope;
+- last year closed: both groups' booked expenses (with vouchers), their year-end reports
+  submitted by the leaders and approved by the secretariat;
 - this year's accounts of both working groups: booked expenses with vouchers, an invoice and
   a commitment not yet paid, one expense over the national group's allocation waiting for the
   secretariat's approval, and partners' own contributions. okonomi@ (the local group's
@@ -134,6 +136,7 @@ def seed(stdout=None) -> None:
             )
         _adopt(revision, later, secretariat)
         say(f"  budsjett {year}: versjon 2 vedtatt i {later}")
+    _seed_closed_year(this_year - 1, secretariat, say)
     _seed_accounts(this_year, secretariat, say)
 
 
@@ -239,3 +242,68 @@ def _seed_accounts(year: int, secretariat: Person, say) -> None:
                 by=lead,
             )
         say(f"  regnskap {year}: {group.short_name}")
+
+
+# Last year's booked expenses per group: (month, description, amount, category, supplier).
+LAST_YEAR = (
+    (3, "Oppstartsmøte: lokaler og lunsj", "6200", "meetings", "Scandic"),
+    (6, "Reiser til Faglig forum", "21400", "travel", "Norwegian"),
+    (10, "Plakater og brosjyrer", "38750", "materials", "07 Media"),
+)
+YEAR_END = {
+    "activities": (
+        "Faglig forum: to samlinger (vår og høst) med til sammen 140 deltakere.\n"
+        "Egne tiltak: materiell til skolestart, delt med alle partnerne."
+    ),
+    "deviations": "Reisene ble dyrere enn planlagt; trykk ble billigere.",
+    "proposals": "Samme grunnbevilgning neste år, og en digital samling i tillegg.",
+}
+
+
+def _role_holder(group: Body, role: str, fallback: Person) -> Person:
+    return (
+        Person.objects.filter(memberships__body=group, memberships__role=role).first() or fallback
+    )
+
+
+def _seed_closed_year(year: int, secretariat: Person, say) -> None:
+    """Last year's accounts, year-end reports (R5) and the closing, as the secretariat and the
+    groups would have done them; skipped when the year is closed or has entries already."""
+    budget_year = BudgetYear.objects.filter(year=year).first()
+    if (
+        budget_year is None
+        or budget_year.is_closed
+        or not budget_year.versions.filter(status="adopted").exists()
+        or AccountEntry.objects.filter(budget_year=budget_year).exists()
+    ):
+        return
+    for group in Body.objects.filter(kind=Body.Kind.WORKING_GROUP).order_by("name"):
+        lead = _role_holder(group, Membership.Role.FINANCE_LEAD, secretariat)
+        leader = _role_holder(group, Membership.Role.LEADER, secretariat)
+        for month, description, amount, category, supplier in LAST_YEAR:
+            entry = services.entry_record(
+                working_group=group,
+                date=dt.date(year, month, 12),
+                description=description,
+                amount=Decimal(amount),
+                category=category,
+                supplier=supplier,
+                status="paid",
+                by=lead,
+            )
+            services.voucher_add(
+                entry=entry, file=ContentFile(VOUCHER, name=f"bilag-{month:02d}.pdf"), by=lead
+            )
+            services.entry_book(entry=entry, by=secretariat)
+        report = services.report_for(working_group=group, budget_year=budget_year)
+        report = services.report_save(
+            report=report,
+            expected_lock_version=report.lock_version,
+            proposed_allocation=Decimal("200000"),
+            by=lead,
+            **YEAR_END,
+        )
+        report = services.report_submit(report=report, by=leader)
+        services.report_review(report=report, approve=True, by=secretariat)
+    services.year_close(budget_year=budget_year, by=secretariat)
+    say(f"  regnskap {year}: årsrapporter godkjent, året avsluttet")

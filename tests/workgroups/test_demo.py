@@ -77,3 +77,21 @@ def test_this_years_accounts_and_the_finance_lead_can_record_at_once(seeded, cli
         },
     )
     assert response.status_code == 302
+
+
+def test_last_year_is_closed_with_approved_year_end_reports(seeded, client):
+    """Issue 13's demo data: last year closed, with each group's booked entries and its
+    approved year-end report; the secretariat's report page for a group opens."""
+    from partnership.models import Body, BudgetYear
+    from workgroups.models import YearEndReport
+
+    last = BudgetYear.objects.get(year=timezone.localdate().year - 1)
+    assert last.is_closed
+    groups = Body.objects.filter(kind=Body.Kind.WORKING_GROUP)
+    reports = YearEndReport.objects.filter(budget_year=last)
+    assert reports.count() == groups.count() >= 2
+    assert set(reports.values_list("status", flat=True)) == {YearEndReport.Status.APPROVED}
+    entries = AccountEntry.objects.filter(budget_year=last)
+    assert entries.count() == 3 * groups.count()
+    assert not entries.filter(booked_at__isnull=True).exists()
+    assert Voucher.objects.filter(entry__budget_year=last).count() == entries.count()
