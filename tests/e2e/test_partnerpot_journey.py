@@ -7,7 +7,7 @@ secretariat assesses it, puts the call's applications on the Partnermøte's agen
 deadline and, at the meeting, records a partial grant while the remaining envelope updates;
 the applicant downloads the decision letter; the secretariat registers the payout; the
 applicant writes and submits the final report; the secretariat approves it (the unspent money
-is flagged for repayment) and closes the grant. Also: another partner's representative gets
+is flagged for repayment) and records the repayment, which closes the grant. Also: another partner's representative gets
 the 404 page on the first partner's draft.
 
 The live server runs in a thread of the test's process, so ``time_machine`` moves its clock
@@ -325,7 +325,7 @@ def test_application_from_draft_to_closed_grant(
         grant.refresh_from_db()
         assert grant.status == Grant.Status.REPORT_DUE
 
-        # 11. The secretariat approves it (the unspent money flagged) and closes the grant.
+        # 11. The secretariat approves it (the unspent money flagged) and records the repayment.
         office.goto(reverse("partnerpot:grant_detail", args=[grant.pk]))
         expect(office.get_by_text("Ubrukte midler", exact=True)).to_be_visible()
         expect(office.locator("main")).to_contain_text("5 000,00 kr av tilskuddet er ikke brukt")
@@ -343,8 +343,20 @@ def test_application_from_draft_to_closed_grant(
         assert grant.status == Grant.Status.TO_BE_REPAID
         assert grant.repayment_amount == Decimal("5000")
         assert grant.report.status == GrantReport.Status.APPROVED
-        office.get_by_role("button", name="Avslutt tilskuddet").click()
-        expect(office.get_by_text("Tilskuddet er avsluttet.")).to_be_visible()
+        # The money came back: recording it (date and amount are offered) closes the grant,
+        # after a confirmation dialog.
+        expect(office.get_by_role("button", name="Avslutt tilskuddet")).to_have_count(0)
+        expect(office.get_by_label("Tilbakebetalt beløp")).to_have_value("5 000,00")
+        office.get_by_role("button", name="Registrer tilbakebetalingen").click()
+        dialog = office.get_by_role("dialog", name="Registrere tilbakebetalingen?")
+        expect(dialog).to_be_visible()
+        axe_check(office)
+        dialog.get_by_role("button", name="Ja, registrer og avslutt").click()
+        expect(
+            office.get_by_text(
+                "Tilbakebetalingen på 5 000,00 kr er registrert, og tilskuddet er avsluttet."
+            )
+        ).to_be_visible()
         axe_check(office)
         office.screenshot(path="/tmp/pp-grant-closed.png", full_page=True)
         grant.refresh_from_db()
