@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from meetings.models import Decision
 from partnership import budget_selectors
 from partnership.models import Body, BudgetVersion, BudgetYear
 
-from .models import AccountEntry, OwnContribution
+from .models import AccountEntry, OwnContribution, Voucher
 
 ZERO = Decimal("0.00")
 
@@ -58,7 +59,44 @@ def totals_of(entries: list[AccountEntry], allocated: Decimal) -> AccountTotals:
     )
 
 
+def group_totals(group: Body, budget_year: BudgetYear, allocated: Decimal) -> AccountTotals:
+    """``totals_of`` for all the group's entries of the year, summed by PostgreSQL in one
+    query (``numeric``: exact, no float), so the page can show one page of rows."""
+    counted = Q(approval__in=AccountEntry.COUNTED)
+    paid = Q(status=AccountEntry.Status.PAID)
+    sums = AccountEntry.objects.filter(working_group=group, budget_year=budget_year).aggregate(
+        committed=Coalesce(Sum("amount", filter=counted & ~paid), ZERO),
+        spent=Coalesce(Sum("amount", filter=counted & paid), ZERO),
+        pending=Coalesce(Sum("amount", filter=Q(approval=AccountEntry.Approval.PENDING)), ZERO),
+    )
+    return AccountTotals(allocated=allocated, **sums)
+
+
+# What the accounts list shows of an entry.
+LIST_COLUMNS = ("date", "description", "category", "status", "approval", "amount", "booked_at")
+
+
+def group_entries_query(group: Body, budget_year: BudgetYear):
+    """The group's entries of the year, newest first, with the columns the list shows. The
+    vouchers are counted per row shown (a correlated subquery on the page's 50 rows) rather
+    than by grouping the whole year before the page is cut."""
+    vouchers = (
+        Voucher.objects.filter(entry=OuterRef("pk"))
+        .order_by()
+        .values("entry")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        AccountEntry.objects.filter(working_group=group, budget_year=budget_year)
+        .only(*LIST_COLUMNS)
+        .annotate(voucher_count=Coalesce(Subquery(vouchers), 0))
+        .order_by("-date", "-pk")
+    )
+
+
 def group_entries(group: Body, budget_year: BudgetYear) -> list[AccountEntry]:
+    """All of them, with everything the export shows."""
     return list(
         AccountEntry.objects.filter(working_group=group, budget_year=budget_year)
         .annotate(voucher_count=Count("vouchers"))

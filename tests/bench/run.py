@@ -72,7 +72,7 @@ TARGET_RATIO = 1 / 25
 TARGET_P95_MS = 150.0
 MIXED_P95_MS = 200.0
 # Bump when the data set's shape changes, so --reuse reloads it.
-DATA_VERSION = 4
+DATA_VERSION = 5
 SEARCH_P95_MS = TARGET_P95_MS  # the same target for every page (issue 9)
 # The outbox target (issue 3): this many due reminders dispatched within this many seconds.
 OUTBOX_ROWS = 10_000
@@ -160,6 +160,7 @@ class Sizes:
     items_per_meeting: int = 10
     years: int = 10
     applications: int = 10_000
+    expenses: int = 100_000
 
     @classmethod
     def for_scale(cls, scale: float) -> Sizes:
@@ -170,6 +171,7 @@ class Sizes:
             invitations=max(30, round(300 * scale)),
             meetings=max(100, round(5000 * scale)),
             applications=max(200, round(10_000 * scale)),
+            expenses=max(2_000, round(100_000 * scale)),
         )
 
 
@@ -445,6 +447,9 @@ def seed(sizes: Sizes) -> Seeded:  # noqa: C901 - one straight-line loader
         from tests.bench.partnerpot_data import seed_partnerpot
 
         seed_partnerpot(applications=sizes.applications)
+        from tests.bench.economy_data import seed_economy
+
+        seed_economy(expenses=sizes.expenses, years=sizes.years)
 
         with connection.cursor() as cursor:
             cursor.execute("CREATE TABLE bench_meta (marker text)")
@@ -454,6 +459,7 @@ def seed(sizes: Sizes) -> Seeded:  # noqa: C901 - one straight-line loader
         cursor.execute("ANALYZE")
     from meetings.models import AgendaItem, Decision, Meeting
     from partnerpot.models import Application
+    from workgroups.models import AccountEntry
 
     result = Seeded(
         counts={
@@ -467,6 +473,7 @@ def seed(sizes: Sizes) -> Seeded:  # noqa: C901 - one straight-line loader
             "agenda_items": AgendaItem.objects.count(),
             "decisions": Decision.objects.count(),
             "applications": Application.objects.count(),
+            "expense_lines": AccountEntry.objects.count(),
         }
     )
     check_rights_sample(result)
@@ -727,6 +734,8 @@ def pages() -> list[Page]:
         .first()
     ) or Meeting.objects.annotate(n=Count("agenda_items")).order_by("-n", "-starts_at").first()
     today = timezone.localdate()
+    group = Body.objects.filter(kind=Body.Kind.WORKING_GROUP).order_by("pk").first()
+    group_year = {"pk": group.pk, "year": today.year}
     return [
         Page("floor", FLOOR_PATH, signed_in=False),
         # For information: the same view signed in, i.e. the fixed cost of the session,
@@ -755,6 +764,14 @@ def pages() -> list[Page]:
         # applications" (the bench user acts for Udir, which has every 20th application).
         Page("pp_pipeline", reverse("partnerpot:pipeline")),
         Page("pp_our_applications", reverse("partnerpot:my_applications")),
+        # The economy on 100,000 expense lines over 10 years and 10 groups (issue 13): a
+        # group's accounts and budget against actuals this year, and the partnership's.
+        Page("wg_accounts", reverse("workgroups:group_accounts", kwargs=group_year)),
+        Page("wg_actuals", reverse("workgroups:group_actuals", kwargs=group_year)),
+        Page(
+            "wg_partnership_actuals",
+            reverse("workgroups:partnership_actuals", kwargs={"year": today.year}),
+        ),
     ]
 
 

@@ -259,3 +259,24 @@ def test_an_entry_names_a_common_measure_of_the_action_plan(db, registry, secret
             common_measure=arendal,
         )
     assert "common_measure" in caught.value.error_dict
+
+
+def test_the_pages_totals_from_the_database_equal_the_sums_of_all_rows(db, registry):
+    """The accounts page shows 50 rows a page and totals for the whole year: PostgreSQL's sums
+    must be what the rows add up to (counted, pending and refused entries, a reversal)."""
+    adopted_budget(registry, year=YEAR, local="1000")
+    group = registry.wg_local
+    _spend(group, "400.10", status="paid")
+    _spend(group, "300.05", status="invoiced")
+    _spend(group, "900.00")  # over the allocation: pending
+    refused = _spend(group, "700.00")
+    services.entry_decide(entry=refused, approve=False)
+    budget_year = BudgetYear.objects.get(year=YEAR)
+    rows = selectors.group_entries(group, budget_year)
+    assert len(rows) == 4
+    expected = selectors.totals_of(rows, D("1000"))
+    assert selectors.group_totals(group, budget_year, D("1000")) == expected
+    assert (expected.spent, expected.committed) == (D("400.10"), D("300.05"))
+    assert expected.pending == D("900.00")
+    empty = selectors.group_totals(registry.wg_national, budget_year, D("5"))
+    assert (empty.used, empty.pending, empty.remaining) == (D("0.00"), D("0.00"), D("5"))

@@ -15,7 +15,7 @@ from meetings import uploads
 from partnership import budget_selectors
 from partnership.locking import ConflictError
 from partnership.models import BudgetYear
-from partnership.viewhelpers import apply_validation_error, done, error_text
+from partnership.viewhelpers import apply_validation_error, done, error_text, page_of
 
 from .. import access, selectors, services
 from ..forms import (
@@ -27,6 +27,9 @@ from ..forms import (
     VoucherForm,
 )
 from ..models import AccountEntry
+
+# A year of a busy group's entries is read a page at a time; the totals cover them all.
+ENTRIES_PER_PAGE = 50
 
 
 @require_GET
@@ -52,7 +55,7 @@ def _budget_year(year: int) -> BudgetYear:
 
 def _accounts_page(request, group, budget_year, *, entry_form=None, contribution_form=None):
     rights = access.group_rights(request.user, group)
-    entries = selectors.group_entries(group, budget_year)
+    page = page_of(request, selectors.group_entries_query(group, budget_year), ENTRIES_PER_PAGE)
     allocated = budget_selectors.group_allocation(budget_year.pk, group.pk)
     editable = rights == "edit" and not budget_year.is_closed
     if editable:
@@ -65,8 +68,9 @@ def _accounts_page(request, group, budget_year, *, entry_form=None, contribution
         "group": group,
         "budget_year": budget_year,
         "years": list(years),
-        "entries": entries,
-        "totals": selectors.totals_of(entries, allocated),
+        "entries": page.object_list,
+        "page": page,
+        "totals": selectors.group_totals(group, budget_year, allocated),
         "contributions": selectors.group_contributions(group, budget_year),
         "entry_form": entry_form if editable else None,
         "contribution_form": contribution_form if editable else None,
