@@ -37,6 +37,8 @@ def test_password_reset_waits_in_the_outbox_when_the_mail_server_is_down(
     row = OutboxMessage.objects.get(kind=NotificationKind.ACCOUNT)
     assert row.to_email == partner_rep.email and row.recipient_id == partner_rep.pk
     assert "/password/reset/key/" in row.body_text
+    # allauth's greeting names the portal (it read "Hei fra !" without a site).
+    assert "Partnerskap mot mobbing" in row.body_text.splitlines()[0]
     # The dispatch on commit met the closed port: the row waits for a later attempt.
     row.refresh_from_db()
     assert row.status in (OutboxMessage.Status.PENDING, OutboxMessage.Status.FAILED)
