@@ -331,6 +331,28 @@ def test_save_the_other_notes_with_htmx_and_without(client, login, secretariat, 
     assert minutes.notes == "Neste møte i juni."
 
 
+def test_a_saved_fix_replaces_the_notes_errors_with_the_current_state(
+    client, login, secretariat, minutes
+):
+    """Issue 11 §8 for the minutes notes form: after an error (a text over the limit, or a
+    conflict), the save of the corrected text answers with the section as it now is: no
+    error summary, no invalid field, the new version."""
+    login(secretariat)
+    url = reverse("meetings:minutes_notes_save", args=[minutes.meeting_id])
+    too_long = client.post(url, {"notes": "x" * 20_001, "version": 1}, **HTMX)
+    assert too_long.status_code == 400
+    assert "data-error-summary" in too_long.text and 'aria-invalid="true"' in too_long.text
+    fixed = client.post(url, {"notes": "Kort nok.", "version": 1}, **HTMX)
+    assert fixed.status_code == 200
+    assert "data-error-summary" not in fixed.text and 'aria-invalid="true"' not in fixed.text
+    assert 'name="version" value="2"' in fixed.text
+    stale = client.post(url, {"notes": "Gammel versjon", "version": 1}, **HTMX)
+    assert stale.status_code == 400 and "Teksten ble ikke lagret" in stale.text
+    merged = client.post(url, {"notes": "Kort nok. Og mer.", "version": 2}, **HTMX)
+    assert merged.status_code == 200
+    assert "Teksten ble ikke lagret" not in merged.text and "data-error-summary" not in merged.text
+
+
 def test_two_people_editing_the_other_notes_neither_text_is_lost(
     client, login, secretariat, admin, minutes
 ):
