@@ -23,7 +23,6 @@ from .models import (
     AgendaItem,
     AgendaTemplate,
     AgendaTemplateItem,
-    Attendance,
     Decision,
     FollowUp,
     Meeting,
@@ -367,31 +366,6 @@ class ProposalDeferForm(forms.Form):
 
 
 # --- Attendance and minutes -------------------------------------------------------------------
-class AttendanceForm(forms.Form):
-    person = forms.ModelChoiceField(queryset=Person.objects.all(), widget=forms.HiddenInput)
-    status = forms.ChoiceField(label=_("Oppmøte"), choices=Attendance.Status.choices)
-    deputy = forms.ModelChoiceField(
-        label=_("Vara som møter"),
-        queryset=Person.objects.none(),
-        required=False,
-        empty_label=_("Ingen"),
-    )
-    note = forms.CharField(label=_("Merknad"), max_length=300, required=False)
-
-    def __init__(self, *args, deputies, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["deputy"].queryset = deputies
-
-    def clean(self):
-        cleaned = super().clean()
-        status = cleaned.get("status")
-        if status == Attendance.Status.DEPUTY_ATTENDING and not cleaned.get("deputy"):
-            self.add_error("deputy", _("Oppgi hvem som møter som vara."))
-        if status != Attendance.Status.DEPUTY_ATTENDING:
-            cleaned["deputy"] = None
-        return cleaned
-
-
 class StepAsideForm(forms.Form):
     agenda_item = forms.ModelChoiceField(label=_("Sak"), queryset=AgendaItem.objects.none())
     person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.none())

@@ -355,6 +355,30 @@ def quorum(*, meeting: Meeting, agenda_item: AgendaItem | None = None) -> Quorum
     return _count(voters, attendance, aside, fraction)
 
 
+@dataclass(frozen=True)
+class _Stated:
+    status: str
+    deputy_id: int | None
+
+
+def quorum_if(*, meeting: Meeting, states: dict[int, tuple[str, int | None]]) -> Quorum:
+    """The meeting's quorum if the attendance were ``states`` (person id → (status, deputy
+    id)) on top of what is recorded: the attendance form's running count, nothing saved."""
+    voters, attendance, fraction = _quorum_inputs(meeting)
+    attendance = {**attendance, **{p: _Stated(s, d) for p, (s, d) in states.items() if s}}
+    return _count(voters, attendance, set(), fraction)
+
+
+def deputies_by_partner(rows) -> dict[int | None, list[Person]]:
+    """The deputies among an attendance sheet's rows, by the partner whose seat they stand in
+    for: "absent, deputy attends" offers a member only their own partner's deputies."""
+    found: dict[int | None, list[Person]] = defaultdict(list)
+    for membership, person, _record in rows:
+        if membership is not None and membership.role == Membership.Role.DEPUTY:
+            found[membership.partner_id].append(person)
+    return found
+
+
 def quorum_per_item(*, meeting: Meeting) -> dict[int, Quorum]:
     """The quorum of every item of the meeting, with a constant number of queries."""
     voters, attendance, fraction = _quorum_inputs(meeting)

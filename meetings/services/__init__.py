@@ -38,7 +38,10 @@ from .agenda_templates import (
     seed_agenda_templates,
 )
 from .attendance import (
+    AttendanceRefused,
+    SheetRow,
     attendance_record,
+    attendance_record_sheet,
     step_aside_record,
     step_aside_remove,
 )
@@ -127,7 +130,10 @@ __all__ = [
     "agenda_template_update",
     "attachment_add",
     "attachment_remove",
+    "AttendanceRefused",
+    "SheetRow",
     "attendance_record",
+    "attendance_record_sheet",
     "bulk_generate_year",
     "decision_link",
     "decision_record",

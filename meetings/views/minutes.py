@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,7 +19,6 @@ from partnership.models import Body, Membership, Person
 
 from .. import access, selectors, services
 from ..forms import (
-    AttendanceForm,
     FollowUpForm,
     FollowUpStatusForm,
     MinutesApproveForm,
@@ -34,12 +35,10 @@ from .common import apply_validation_error, done, error_text, with_message
 # --- Attendance ---------------------------------------------------------------------------------
 def _attendance_context(meeting: Meeting, **extra) -> dict:
     rows = selectors.attendance_sheet(meeting=meeting)
-    deputies = [p for m, p, _a in rows if m is not None and m.role == Membership.Role.DEPUTY]
     agenda = selectors.meeting_agenda(meeting=meeting)  # the titles, for step-asides
     context = {
         "meeting": meeting,
         "rows": rows,
-        "deputies": deputies,
         "statuses": Attendance.Status.choices,
         "quorum": selectors.quorum(meeting=meeting),
         "agenda": agenda,
@@ -47,63 +46,118 @@ def _attendance_context(meeting: Meeting, **extra) -> dict:
         not in (Meeting.Status.CANCELLED, Meeting.Status.MINUTES_APPROVED),
         "people": [p for _m, p, _a in rows],
         "row_errors": {},
+        "posted": {},
     }
     context.update(extra)
+    context["sheet"] = _sheet(rows, context["posted"], context["row_errors"])
+    # Errors of rows the sheet does not have (someone who is not in the body), and of the form.
+    shown = {row["person"].pk for row in context["sheet"]}
+    context["stray_errors"] = [
+        message
+        for person_id, fields in context["row_errors"].items()
+        if person_id not in shown
+        for messages_ in fields.values()
+        for message in messages_
+    ]
     return context
+
+
+def _sheet(rows, posted: dict, row_errors: dict) -> list[dict]:
+    """The form's rows, as the page shows them: what was posted (a refused form keeps every
+    choice), else what is recorded, else present for a voting seat (deputies and guests stay
+    unrecorded until chosen); each member offered only their own partner's deputies."""
+    by_partner = selectors.deputies_by_partner(rows)
+    sheet = []
+    for membership, person, record in rows:
+        mine = posted.get(person.pk)
+        is_deputy = membership is not None and membership.role == Membership.Role.DEPUTY
+        if mine is not None:
+            status, deputy_id, note = mine.status, mine.deputy_id, mine.note
+        elif record is not None:
+            status, deputy_id, note = record.status, record.deputy_id, record.note
+        else:
+            voting = membership is not None and not is_deputy
+            status, deputy_id, note = (Attendance.Status.PRESENT if voting else ""), None, ""
+        partner_id = membership.partner_id if membership else None
+        sheet.append(
+            {
+                "person": person,
+                "membership": membership,
+                "is_deputy": is_deputy,
+                "status": status,
+                "deputy_id": deputy_id,
+                "note": note,
+                "deputies": [] if is_deputy else by_partner.get(partner_id, []),
+                "errors": row_errors.get(person.pk, {}),
+            }
+        )
+    return sheet
+
+
+_ROW_FIELD = re.compile(r"^status-(\d+)$")
+
+
+def _posted_sheet(data) -> tuple[list, dict]:
+    """The attendance form's rows as posted (``status-<person id>``, ``deputy-…``, ``note-…``),
+    and the same values by person id to show them again if something is refused."""
+    rows, posted = [], {}
+    for key in data:
+        match = _ROW_FIELD.match(key)
+        if not match:
+            continue
+        person_id = int(match.group(1))
+        deputy = data.get(f"deputy-{person_id}", "")
+        row = services.SheetRow(
+            person_id=person_id,
+            status=data.get(key, ""),
+            deputy_id=int(deputy) if deputy.isdigit() else None,
+            note=data.get(f"note-{person_id}", ""),
+        )
+        rows.append(row)
+        posted[person_id] = row
+    return rows, posted
 
 
 @require_http_methods(["GET", "POST"])
 def attendance(request: HttpRequest, pk: int) -> HttpResponse:
-    """The attendance sheet: one select per member; each row saves on its own (htmx)."""
+    """The attendance form (issue 11 §5): the whole meeting in one form, everyone present by
+    default. A refused row keeps what was chosen and nothing is saved; ``preview`` (sent as the
+    form changes) only recounts the quorum."""
     meeting = access.meeting_for_user(request.user, pk, action="manage")
     if request.method == "GET":
         return render(request, "meetings/attendance.html", _attendance_context(meeting))
-    rows = selectors.attendance_sheet(meeting=meeting)
-    people = {p.pk: p for _m, p, _a in rows}
-    deputy_ids = [p.pk for m, p, _a in rows if m is not None and m.role == Membership.Role.DEPUTY]
-    form = AttendanceForm(
-        request.POST,
-        deputies=Person.objects.filter(pk__in=deputy_ids),
-    )
-    person_id = None
-    if form.is_valid():
-        person = form.cleaned_data["person"]
-        person_id = person.pk
-        if person.pk not in people:
-            form.add_error(None, _("Personen er ikke medlem av organet."))
-        else:
-            try:
-                services.attendance_record(
-                    meeting=meeting,
-                    person=person,
-                    status=form.cleaned_data["status"],
-                    deputy=form.cleaned_data["deputy"],
-                    note=form.cleaned_data["note"],
-                    by=request.user,
-                )
-            except ValidationError as exc:
-                apply_validation_error(form, exc)
-    else:
-        raw = request.POST.get("person", "")
-        person_id = int(raw) if raw.isdigit() and int(raw) in people else None
-    ok = not form.errors
-    errors = {name: errs for name, errs in form.errors.items() if name != "__all__"}
-    errors["general"] = form.non_field_errors()
-    context = _attendance_context(meeting, row_errors={person_id: errors} if not ok else {})
-    if not request.htmx:
-        if ok:
-            return done(request, _("Oppmøtet er lagret."), "meetings:attendance", pk)
+    rows, posted = _posted_sheet(request.POST)
+    if request.POST.get("preview"):
+        states = {r.person_id: (r.status, r.deputy_id) for r in rows}
+        context = {
+            "meeting": meeting,
+            "editable": True,
+            "quorum": selectors.quorum_if(meeting=meeting, states=states),
+        }
+        return render(request, "meetings/attendance.html#quorum", context)
+    if not rows:
+        context = _attendance_context(
+            meeting, row_errors={None: {"general": [_("Skjemaet hadde ingen rader.")]}}
+        )
         return render(request, "meetings/attendance.html", context, status=400)
-    row = next((r for r in context["rows"] if r[1].pk == person_id), None)
-    if row is None:
-        response = render(request, "meetings/attendance.html#sheet", context, status=400)
-        return response
-    html = render_to_string("meetings/attendance.html#row", {**context, "row": row}, request)
+    try:
+        services.attendance_record_sheet(meeting=meeting, rows=rows, by=request.user)
+    except services.AttendanceRefused as refused:
+        context = _attendance_context(meeting, row_errors=refused.row_errors, posted=posted)
+        template = "meetings/attendance.html#sheet" if request.htmx else "meetings/attendance.html"
+        return render(request, template, context, status=400)
+    except ValidationError as exc:
+        context = _attendance_context(
+            meeting, row_errors={None: {"general": exc.messages}}, posted=posted
+        )
+        return render(request, "meetings/attendance.html", context, status=400)
+    message = _("Oppmøtet er lagret.")
+    if not request.htmx:
+        return done(request, message, "meetings:attendance", pk)
+    context = _attendance_context(meeting)
+    html = render_to_string("meetings/attendance.html#sheet", context, request)
     html += render_to_string("meetings/attendance.html#quorum", {**context, "oob": True}, request)
-    response = HttpResponse(html, status=200 if ok else 400)
-    if ok:
-        with_message(response, _("Oppmøtet for %(person)s er lagret.") % {"person": row[1]})
-    return response
+    return with_message(HttpResponse(html), message)
 
 
 @require_POST

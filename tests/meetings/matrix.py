@@ -251,10 +251,8 @@ POST_DATA = {
     },
     "meetings:proposal_handle": lambda ctx: {"action": "accept"},
     "meetings:attendance": lambda ctx: {
-        "person": ctx["personas"]["partner_rep"].pk,
-        "status": "absent_with_notice",
-        "deputy": "",
-        "note": "",
+        f"status-{ctx['personas']['partner_rep'].pk}": "absent_with_notice",
+        f"note-{ctx['personas']['partner_rep'].pk}": "",
     },
     "meetings:step_aside_add": lambda ctx: {
         "agenda_item": _m(ctx)["item"].pk,

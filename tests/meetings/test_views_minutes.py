@@ -31,17 +31,21 @@ def minutes(meeting):
 
 
 # --- Attendance --------------------------------------------------------------------------------
-def test_attendance_rows_save_in_place(client, login, secretariat, partner_rep, meeting):
+def test_attendance_is_one_form_everyone_present_by_default(
+    client, login, secretariat, partner_rep, meeting
+):
     login(secretariat)
     url = reverse("meetings:attendance", args=[meeting.pk])
     page = client.get(url)
     assert page.status_code == 200
-    assert f'id="att-{partner_rep.pk}"' in page.text
-    response = client.post(
-        url, {"person": partner_rep.pk, "status": "present", "deputy": "", "note": ""}, **HTMX
-    )
+    assert page.text.count('id="attendance-form"') == 1
+    assert f'name="status-{partner_rep.pk}"' in page.text
+    # A voting member is offered as present until told otherwise.
+    select = page.text.split(f'name="status-{partner_rep.pk}"')[1].split("</select>")[0]
+    assert '<option value="present" selected>' in select
+    response = client.post(url, {f"status-{partner_rep.pk}": "present"}, **HTMX)
     assert response.status_code == 200
-    assert response.text.lstrip().startswith(f'<tr id="att-{partner_rep.pk}"')
+    assert response.text.lstrip().startswith('<section id="sheet"')
     assert 'hx-swap-oob="true"' in response.text  # the quorum box is updated too
     assert "Møtet er vedtaksført." in response.text
     assert Attendance.objects.get(person=partner_rep).status == "present"
@@ -51,7 +55,7 @@ def test_deputy_attending_needs_a_deputy(client, login, secretariat, partner_rep
     login(secretariat)
     response = client.post(
         reverse("meetings:attendance", args=[meeting.pk]),
-        {"person": partner_rep.pk, "status": "deputy_attending", "deputy": ""},
+        {f"status-{partner_rep.pk}": "deputy_attending", f"deputy-{partner_rep.pk}": ""},
         **HTMX,
     )
     assert response.status_code == 400
@@ -71,7 +75,7 @@ def test_a_deputy_attends_for_a_member(client, login, registry, secretariat, par
     login(secretariat)
     response = client.post(
         reverse("meetings:attendance", args=[meeting.pk]),
-        {"person": partner_rep.pk, "status": "deputy_attending", "deputy": deputy.pk},
+        {f"status-{partner_rep.pk}": "deputy_attending", f"deputy-{partner_rep.pk}": deputy.pk},
         **HTMX,
     )
     assert response.status_code == 200
