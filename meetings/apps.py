@@ -18,10 +18,16 @@ class MeetingsConfig(AppConfig):
             extensions.register_nav(name, label, order=order)
         # The private iCal feed: no session, the token in the URL is the key.
         extensions.register_public_url("meetings:calendar_feed")
+        # Reporting absence from the notice e-mail's link: the signed token is the key.
+        extensions.register_public_url("meetings:absence_link")
 
         from .notifications import MANDATORY_KINDS, Kind
 
         extensions.register_notification_kinds(Kind, mandatory=MANDATORY_KINDS)
+
+        from . import absence
+
+        extensions.register_notification_kinds(absence.Kind, mandatory=absence.MANDATORY_KINDS)
 
         # The core asks the register about its objects (R1: ending a common measure).
         from .decision_source import RegisterSource

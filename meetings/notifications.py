@@ -21,7 +21,6 @@ from django.db import models, transaction
 from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.template.defaultfilters import slugify
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,7 +29,8 @@ from partnership import formats as portal_formats
 from partnership import outbox, timeutils
 from partnership.models import Body, Membership, Person
 
-from . import extensions, selectors, services
+from . import absence, extensions, selectors, services
+from .mailparts import When, meeting_url
 from .models import OSLO, FollowUp, Meeting, MeetingSettings
 from .pdf import notice_pdf
 
@@ -66,21 +66,6 @@ LOOKBACK = dt.timedelta(days=30)
 
 
 # --- Small helpers ----------------------------------------------------------------------------
-def meeting_url(meeting: Meeting) -> str:
-    return outbox.absolute_url("meetings:meeting_detail", meeting.pk)
-
-
-class When:
-    """When a meeting is ("lørdag 12. desember 2026 kl. 10:00–12:00"), rendered by the portal's
-    own ``meetings/_when.html`` when the e-mail is rendered, so in the recipient's language."""
-
-    def __init__(self, meeting: Meeting):
-        self.meeting = meeting
-
-    def __str__(self) -> str:
-        return render_to_string("meetings/_when.html", {"meeting": self.meeting}).strip()
-
-
 def _meeting_context(meeting: Meeting, **extra) -> dict:
     return {"meeting": meeting, "when": When(meeting), "meeting_url": meeting_url(meeting), **extra}
 
@@ -230,7 +215,10 @@ def notice_drafts(meeting: Meeting) -> list[outbox.Draft]:
                 ),
                 template="meetings/email/notice",
                 context=_meeting_context(
-                    meeting, items=selectors.withhold(items, withheld), copy=r.copy
+                    meeting,
+                    items=selectors.withhold(items, withheld),
+                    copy=r.copy,
+                    absence_url="" if r.copy else absence.link_for(meeting, r.person),
                 ),
                 subject=subject,
                 recipient=r.person,

@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from .views import agenda, agenda_templates, attachments, calendar, meetings, minutes, register
+from .views import (
+    absence,
+    agenda,
+    agenda_templates,
+    attachments,
+    calendar,
+    meetings,
+    minutes,
+    register,
+)
 
 app_name = "meetings"
 
@@ -19,6 +28,10 @@ urlpatterns = [
     path("<int:pk>/avlys/", meetings.meeting_cancel, name="meeting_cancel"),
     path("<int:pk>/avholdt/", meetings.meeting_record_held, name="meeting_record_held"),
     path("<int:pk>/gjenoppta/", meetings.meeting_reinstate, name="meeting_reinstate"),
+    # Absence (melde forfall): signed in, or by the notice e-mail's link
+    path("<int:pk>/forfall/", absence.absence_report, name="absence_report"),
+    path("<int:pk>/forfall/trekk/", absence.absence_withdraw, name="absence_withdraw"),
+    path("forfall/<str:token>/", absence.absence_link, name="absence_link"),
     path("<int:pk>/innkalling.pdf", meetings.notice_pdf, name="notice_pdf"),
     path("<int:pk>/referat.pdf", meetings.minutes_pdf, name="minutes_pdf"),
     path("<int:pk>/mote.ics", calendar.meeting_ics, name="meeting_ics"),

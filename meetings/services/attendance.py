@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from partnership.models import Body, Membership, Person
 
+from .. import absence
 from ..models import (
     AgendaItem,
     Attendance,
@@ -95,6 +96,7 @@ def attendance_record_sheet(
         if current is None or (current.role not in VOTING_ROLES and seat.role in VOTING_ROLES):
             seats[seat.person_id] = seat
     recorded = {a.person_id: a for a in Attendance.objects.filter(meeting=meeting)}
+    before_deputy = {pid: a.deputy_id for pid, a in recorded.items()}
     deputies = {
         pid: seat.partner_id for pid, seat in seats.items() if seat.role == Membership.Role.DEPUTY
     }
@@ -119,7 +121,7 @@ def attendance_record_sheet(
             errors[row.person_id] = problems
     if errors:
         raise AttendanceRefused(errors)
-    saved = []
+    saved, called = [], []
     for row in rows:
         if not row.status:
             continue
@@ -135,6 +137,10 @@ def attendance_record_sheet(
         attendance.note = row.note.strip()
         attendance.save()
         saved.append(attendance)
+        if attendance.deputy_id and (before_deputy.get(row.person_id) != attendance.deputy_id):
+            called.append(attendance)
+    # A deputy newly called in for a meeting still ahead gets the notice (issue 11 §4).
+    absence.call_in_deputies(meeting=meeting, called=called)
     return saved
 
 

@@ -16,7 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 from partnership import formats as portal_formats
 from partnership.models import Body
 
-from .. import access, notifications, pdf, selectors, services
+from .. import absence, access, notifications, pdf, selectors, services
 from ..forms import (
     AgendaItemForm,
     CalendarFilterForm,
@@ -156,6 +156,11 @@ def detail_context(request: HttpRequest, meeting: Meeting, **extra) -> dict:
         "proposal_deadline": selectors.proposal_deadline(meeting) if takes_proposals else None,
         "now": timezone.now(),
     }
+    # A member or deputy of the body reports absence here until the meeting starts (one query,
+    # only for them: the body is among those the request's rights already list).
+    if meeting.body_id in access.member_body_ids(user) and absence.can_report(meeting):
+        context["absence_open"] = True
+        context["my_absence"] = absence.current_absence(meeting, user)
     if editable:
         # The upload form is fetched per item on demand (attachment_upload, GET): only the
         # one that came back with errors is rendered here, with them.

@@ -200,8 +200,19 @@ MEETINGS_NOT_PAGES = {
         "agenda_template_item_add",
         "agenda_template_item_move",
         "agenda_template_item_remove",
+        "absence_report",
+        "absence_withdraw",
     )
 }
+
+
+def _absence_link(m) -> str:
+    """A member's link from the notice (the page is public: the token is the key)."""
+    from meetings import absence
+    from partnership.models import Person
+
+    member = Person.objects.filter(memberships__body=m["pm"].body).first()
+    return reverse("meetings:absence_link", args=[absence.token_for(m["pm"], member)])
 
 
 def _meetings_world(registry, personas) -> dict:
@@ -237,6 +248,7 @@ MEETINGS_PAGES = {
     "meetings:my_proposals": lambda m: reverse("meetings:my_proposals"),
     "meetings:proposal_create": lambda m: reverse("meetings:proposal_create"),
     "meetings:attendance": lambda m: reverse("meetings:attendance", args=[m["pm"].pk]),
+    "meetings:absence_link": _absence_link,
     "meetings:minutes": lambda m: reverse("meetings:minutes", args=[m["held"].pk]),
     "meetings:my_follow_ups": lambda m: reverse("meetings:my_follow_ups") + "?alle=1",
     "meetings:calendar": lambda m: reverse("meetings:calendar"),

@@ -53,6 +53,7 @@ PARTNERPOT_NOT_PAGES = {
         "application_decide",
         "grant_pay_out",
         "grant_close",
+        "grant_record_repayment",
         "report_approve",
         "report_request_more",
         # Study visits

@@ -24,7 +24,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from meetings import ical, services
+from meetings import absence, ical, services
 from meetings.models import (
     AgendaAttachment,
     AgendaTemplate,
@@ -111,6 +111,12 @@ URL_KWARGS = {
     "meetings:follow_up_create": _pk("entry"),
     "meetings:follow_up_status": _pk("follow_up"),
     "meetings:calendar_feed": lambda ctx: {"token": _m(ctx)["token"]},
+    "meetings:absence_report": _pk("pm"),
+    "meetings:absence_withdraw": _pk("pm"),
+    # partner_rep's link from the notice of ``pm`` (a public URL: the signed token is the key)
+    "meetings:absence_link": lambda ctx: {
+        "token": absence.token_for(_m(ctx)["pm"], ctx["personas"]["partner_rep"])
+    },
     "meetings:decision_detail": _pk("decision"),
     "meetings:document_detail": _pk("document"),
     "meetings:document_version_create": _pk("document"),
@@ -168,6 +174,9 @@ EXPECTED = {
     "meetings:calendar_subscription": SIGNED_IN_ONLY,
     "meetings:calendar_subscription_revoke": POST_ONLY,
     "meetings:calendar_feed": PUBLIC,  # the token is the key; no session needed
+    "meetings:absence_report": POST_ONLY,
+    "meetings:absence_withdraw": POST_ONLY,
+    "meetings:absence_link": PUBLIC,  # the signed token is the key; a GET changes nothing
     "meetings:decision_search": SIGNED_IN_ONLY,
     "meetings:decision_detail": SIGNED_IN_ONLY,
     "meetings:document_list": SIGNED_IN_ONLY,
@@ -354,6 +363,12 @@ POST_EXPECTED = {
     "meetings:calendar_subscription": expect(signed_in=200),  # the new URL, shown once
     "meetings:calendar_subscription_revoke": expect(signed_in=_to("calendar_subscription")),
     "meetings:calendar_feed": expect(anonymous=405, signed_in=405),
+    # Members of the Partnermøte report absence; the secretariat is told it has no seat (400).
+    "meetings:absence_report": expect(signed_in=403, partner_rep=TO_PM, managers=400),
+    # Nothing reported to withdraw (400) for those who read the meeting.
+    "meetings:absence_withdraw": expect(signed_in=403, partner_rep=400, managers=400),
+    # The link reports partner_rep's absence whoever opens it: it is the key, not the session.
+    "meetings:absence_link": PUBLIC,
     "meetings:decision_search": GET_ONLY,
     "meetings:decision_detail": GET_ONLY,
     "meetings:document_list": GET_ONLY,
