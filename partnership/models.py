@@ -609,6 +609,11 @@ class NotificationPreference(models.Model):
 from .budget_models import BudgetLine as BudgetLine  # noqa: E402
 from .budget_models import BudgetVersion as BudgetVersion  # noqa: E402
 from .budget_models import BudgetYear as BudgetYear  # noqa: E402
+from .models_indicators import EvaluationSnapshot as EvaluationSnapshot  # noqa: E402
+from .models_indicators import Indicator as Indicator  # noqa: E402
+from .models_indicators import IndicatorEvaluation as IndicatorEvaluation  # noqa: E402
+from .models_indicators import IndicatorSet as IndicatorSet  # noqa: E402
+from .models_indicators import IndicatorValue as IndicatorValue  # noqa: E402
 from .models_plan import Goal as Goal  # noqa: E402
 from .models_plan import Measure as Measure  # noqa: E402
 from .models_plan import MeasureEvaluation as MeasureEvaluation  # noqa: E402
