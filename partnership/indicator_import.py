@@ -212,7 +212,7 @@ def _date(cell) -> tuple[dt.date | None, str | None]:
     }
 
 
-def _number(cell, unit: str) -> tuple[Decimal | None, str | None]:
+def parse_number(cell, unit: str) -> tuple[Decimal | None, str | None]:
     if cell is None or (isinstance(cell, str) and not cell.strip()):
         return None, None
     if isinstance(cell, bool):
@@ -344,7 +344,7 @@ def preview(data: bytes, content_type: str) -> Preview:
             if _text(cells.get("value")):
                 errors.append(_("Et kvalitativt kjennetegn får en status, ikke et tall."))
         else:
-            value, problem = _number(cells.get("value"), indicator.unit)
+            value, problem = parse_number(cells.get("value"), indicator.unit)
             if problem:
                 errors.append(problem)
             elif value is None:

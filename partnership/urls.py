@@ -44,6 +44,7 @@ urlpatterns = [
     path("moter/", include("meetings.urls")),
     path("partnerpotten/", include("partnerpot.urls")),
     path("okonomi/", include("workgroups.urls")),
+    path("styring/", include("reports.urls")),
     path("konto/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -27,6 +27,7 @@ const files = [
   [join(root, "static/src/portal.js"), "portal.js"],
   [join(root, "static/src/partnerpot.css"), "partnerpot.css"],
   [join(root, "static/src/partnerpot.js"), "partnerpot.js"],
+  [join(root, "static/src/reports.css"), "reports.css"],
 ];
 
 const SOURCE_MAP = /^\s*(\/\/# sourceMappingURL=.*|\/\*# sourceMappingURL=.*\*\/)\s*$/gm;

@@ -1,0 +1,200 @@
+"""Reads for the leaders' dashboard (issue 12 §5): per goal its indicators in force, each
+with its recent values, where the latest stands against the target that applies now, and a
+one-sentence summary; the next evaluation point and the evaluations made.
+
+A fixed number of queries whatever the number of indicators and values: the set in force,
+the goals, the indicators, the recent values (a window over all indicators at once), the
+agreement periods and the evaluations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
+from django.utils.translation import gettext as _
+
+from partnership import formats
+from partnership.models import (
+    Goal,
+    Indicator,
+    IndicatorEvaluation,
+    IndicatorSet,
+    IndicatorValue,
+    Period,
+    today,
+)
+from partnership.selectors_indicators import (
+    Assessment,
+    assess,
+    format_number,
+    format_value,
+    target_on,
+)
+from partnership.services_indicators import (
+    EvaluationPoint,
+    agreement_periods,
+    current_agreement_period,
+    evaluation_points,
+)
+
+RECENT = 12  # values per chart on the dashboard (the indicator's page has them all)
+
+
+@dataclass
+class IndicatorBlock:
+    indicator: Indicator
+    values: list[IndicatorValue]
+    target_point: int | None
+    target: object
+    assessment: Assessment
+    summary: str
+
+    @property
+    def latest(self) -> IndicatorValue | None:
+        return self.values[-1] if self.values else None
+
+    @property
+    def latest_text(self) -> str:
+        return format_value(self.latest)
+
+    @property
+    def target_text(self) -> str:
+        return format_number(self.indicator.unit, self.target)
+
+    @property
+    def rows(self) -> list[tuple[IndicatorValue, str]]:
+        return [(v, format_value(v)) for v in self.values]
+
+
+@dataclass
+class GoalBlock:
+    goal: Goal
+    indicators: list[IndicatorBlock] = field(default_factory=list)
+    evaluations: list[IndicatorEvaluation] = field(default_factory=list)
+
+
+@dataclass
+class Dashboard:
+    indicator_set: IndicatorSet | None
+    period: Period | None
+    points: list[EvaluationPoint]
+    next_point: EvaluationPoint | None
+    goals: list[GoalBlock]
+    evaluations: list[IndicatorEvaluation] = field(default_factory=list)
+
+
+def summary(indicator: Indicator, values: list, assessment: Assessment, target) -> str:
+    """One sentence that says what the chart shows."""
+    if not values:
+        return _("%(name)s: ingen verdier er registrert ennå.") % {"name": indicator.name}
+    first, last = values[0], values[-1]
+    if indicator.is_qualitative:
+        return _("%(name)s: siste vurdering %(status)s (%(on)s).") % {
+            "name": indicator.name,
+            "status": format_value(last).lower(),
+            "on": formats.date(last.measured_on),
+        }
+    shown = {
+        "name": indicator.name,
+        "first": format_value(first),
+        "first_on": formats.date(first.measured_on),
+        "last": format_value(last),
+        "last_on": formats.date(last.measured_on),
+    }
+    if target is None:
+        return _("%(name)s gikk fra %(first)s (%(first_on)s) til %(last)s (%(last_on)s).") % shown
+    shown["target"] = format_value(
+        IndicatorValue(unit=indicator.unit, value=target, measured_on=last.measured_on)
+    )
+    return (
+        _(
+            "%(name)s gikk fra %(first)s (%(first_on)s) til %(last)s (%(last_on)s), mot målet "
+            "%(target)s."
+        )
+        % shown
+    )
+
+
+def indicator_block(indicator: Indicator, values: list, points) -> IndicatorBlock:
+    day = values[-1].measured_on if values else today()
+    point, target = target_on(indicator, day, points)
+    assessment = assess(indicator, values[-1] if values else None, target=target)
+    return IndicatorBlock(
+        indicator=indicator,
+        values=values,
+        target_point=point,
+        target=target,
+        assessment=assessment,
+        summary=summary(indicator, values, assessment, target),
+    )
+
+
+def recent_values(indicators: list[Indicator], per_indicator: int = RECENT) -> dict[int, list]:
+    """The latest ``per_indicator`` values of each indicator, oldest first: one query."""
+    if not indicators:
+        return {}
+    ranked = (
+        IndicatorValue.objects.filter(indicator__in=[i.pk for i in indicators])
+        .annotate(
+            rank=Window(
+                RowNumber(), partition_by=[F("indicator_id")], order_by=F("measured_on").desc()
+            )
+        )
+        .filter(rank__lte=per_indicator)
+        .order_by("indicator_id", "measured_on")
+    )
+    found: dict[int, list] = {i.pk: [] for i in indicators}
+    for value in ranked:
+        found[value.indicator_id].append(value)
+    return found
+
+
+def dashboard(*, goal: Goal | None = None) -> Dashboard:
+    periods = agreement_periods()
+    period = current_agreement_period(periods)
+    points = evaluation_points(period)
+    now = today()
+    indicator_set = IndicatorSet.objects.filter(status=IndicatorSet.Status.ADOPTED).first()
+    goals = list(Goal.objects.order_by("number")) if goal is None else [goal]
+    blocks = {g.pk: GoalBlock(goal=g) for g in goals}
+    if indicator_set is not None:
+        indicators = list(
+            Indicator.objects.filter(indicator_set=indicator_set, goal__in=list(blocks)).order_by(
+                "goal__number", "position", "code"
+            )
+        )
+        values = recent_values(indicators)
+        for indicator in indicators:
+            indicator.indicator_set = indicator_set
+            blocks[indicator.goal_id].indicators.append(
+                indicator_block(indicator, values[indicator.pk], points)
+            )
+    evaluations = list(
+        IndicatorEvaluation.objects.filter(goal__in=list(blocks)).select_related("goal")
+    )
+    for evaluation in evaluations:
+        blocks[evaluation.goal_id].evaluations.append(evaluation)
+    return Dashboard(
+        indicator_set=indicator_set,
+        period=period,
+        points=points,
+        next_point=next((p for p in points if p.on >= now), None),
+        goals=list(blocks.values()),
+        evaluations=evaluations,
+    )
+
+
+def indicator_values(indicator: Indicator):
+    """Every value of ``indicator``, newest first (for the paged table)."""
+    return IndicatorValue.objects.filter(indicator=indicator).select_related("entered_by")
+
+
+def all_values():
+    """Every value of the indicators in force (the values page and the export)."""
+    return (
+        IndicatorValue.objects.filter(indicator__indicator_set__status=IndicatorSet.Status.ADOPTED)
+        .select_related("indicator", "entered_by")
+        .order_by("indicator__code", "-measured_on")
+    )

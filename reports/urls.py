@@ -1,0 +1,45 @@
+from django.urls import path
+
+from . import views_dashboard, views_indicators
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views_dashboard.dashboard_page, name="dashboard"),
+    path("utskrift/", views_dashboard.dashboard_print, name="dashboard_print"),
+    path("mal/<int:pk>/", views_dashboard.goal_indicators, name="goal_indicators"),
+    path("kjennetegn/<int:pk>/", views_dashboard.indicator_detail, name="indicator_detail"),
+    path(
+        "kjennetegn/<int:pk>/diagram.svg", views_dashboard.indicator_chart, name="indicator_chart"
+    ),
+    path("kjennetegn/<int:pk>/endre/", views_indicators.indicator_edit, name="indicator_edit"),
+    path("kjennetegn/<int:pk>/ny-verdi/", views_indicators.value_add, name="value_add"),
+    path("versjoner/", views_indicators.indicator_sets, name="indicator_sets"),
+    path("versjoner/ny/", views_indicators.indicator_set_create, name="indicator_set_create"),
+    path("versjoner/<int:pk>/", views_indicators.indicator_set, name="indicator_set"),
+    path(
+        "versjoner/<int:pk>/vedtak/",
+        views_indicators.indicator_set_adopt,
+        name="indicator_set_adopt",
+    ),
+    path(
+        "versjoner/<int:pk>/nytt-kjennetegn/",
+        views_indicators.indicator_create,
+        name="indicator_create",
+    ),
+    path("verdier/", views_indicators.values, name="values"),
+    path("verdier/eksport.<str:fmt>", views_indicators.values_export, name="values_export"),
+    path("verdier/import/", views_indicators.values_import, name="values_import"),
+    path(
+        "verdier/import/bekreft/",
+        views_indicators.values_import_confirm,
+        name="values_import_confirm",
+    ),
+    path("evalueringer/ny/", views_indicators.evaluation_create, name="evaluation_create"),
+    path("evalueringer/<int:pk>/", views_indicators.evaluation_detail, name="evaluation_detail"),
+    path(
+        "evalueringer/<int:pk>/vedtak/",
+        views_indicators.evaluation_adopt,
+        name="evaluation_adopt",
+    ),
+]

@@ -1,0 +1,93 @@
+"""The leaders' dashboard (issue 12 §5): per goal its indicators with trend charts, status
+against target and the next evaluation point; a print view for A4; the drill-down to a goal
+and to an indicator's values. Charts are SVG images on their own URL (see ``reports.charts``)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from partnership.selectors_indicators import format_number
+from partnership.services_indicators import agreement_periods, evaluation_points
+from partnership.services_indicators import current_agreement_period as current_period
+from partnership.viewhelpers import page_of
+
+from . import access, charts, dashboard
+
+SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
+VALUES_PER_PAGE = 50
+
+
+def _svg(content: bytes) -> HttpResponse:
+    response = HttpResponse(content, content_type="image/svg+xml")
+    # pygal styles its SVG inline; as an image it runs no scripts, and this policy says so.
+    response["Content-Security-Policy"] = SVG_POLICY
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _context(request, board: dashboard.Dashboard, **extra) -> dict:
+    return {
+        "board": board,
+        "can_manage": access.can_manage(request.user),
+        **extra,
+    }
+
+
+@require_GET
+def dashboard_page(request: HttpRequest) -> HttpResponse:
+    access.require_reader(request.user)
+    board = dashboard.dashboard()
+    return render(request, "reports/dashboard.html", _context(request, board))
+
+
+@require_GET
+def dashboard_print(request: HttpRequest) -> HttpResponse:
+    access.require_reader(request.user)
+    board = dashboard.dashboard()
+    return render(request, "reports/dashboard_print.html", _context(request, board))
+
+
+@require_GET
+def goal_indicators(request: HttpRequest, pk: int) -> HttpResponse:
+    goal = access.goal_for_reader(request.user, pk)
+    board = dashboard.dashboard(goal=goal)
+    return render(request, "reports/goal.html", _context(request, board, goal=goal))
+
+
+@require_GET
+def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    indicator = access.indicator_for_user(request.user, pk)
+    values = list(dashboard.indicator_values(indicator).order_by("measured_on"))
+    points = evaluation_points(current_period(agreement_periods()))
+    block = dashboard.indicator_block(indicator, values, points)
+    page = page_of(request, list(reversed(block.rows)), VALUES_PER_PAGE)
+    return render(
+        request,
+        "reports/indicator_detail.html",
+        {
+            "indicator": indicator,
+            "block": block,
+            "page": page,
+            "points": points,
+            "numbers": {
+                name: format_number(indicator.unit, getattr(indicator, name))
+                for name in ("baseline", "target_2y", "target_4y")
+            },
+            "can_manage": access.can_manage(request.user) and indicator.indicator_set.in_force,
+        },
+    )
+
+
+@require_GET
+def indicator_chart(request: HttpRequest, pk: int) -> HttpResponse:
+    """The chart of an indicator: its latest values (the dashboard), or with ``?alle=1``
+    every value (the indicator's page)."""
+    indicator = access.indicator_for_user(request.user, pk)
+    points = evaluation_points(current_period(agreement_periods()))
+    if request.GET.get("alle"):
+        values = list(dashboard.indicator_values(indicator).order_by("measured_on"))
+    else:
+        values = dashboard.recent_values([indicator])[indicator.pk]
+    return _svg(charts.indicator_chart(indicator, values, points=points))
