@@ -253,7 +253,12 @@ GUARDIAN_MONKEY_PATCH_USER = False
 
 # Higher apps add their demo data to `manage.py seed_demo` here, so the partnership
 # app does not import them (dependencies point one way, DESIGN.md §5).
-DEMO_SEEDERS = ["meetings.demo.seed", "partnerpot.demo.seed", "workgroups.demo.seed"]
+DEMO_SEEDERS = [
+    "meetings.demo.seed",
+    "partnerpot.demo.seed",
+    "workgroups.demo.seed",
+    "reports.demo.seed",
+]
 
 # Higher apps add dated deadlines to the partner calendar and iCal feed (meetings.extensions).
 CALENDAR_DEADLINE_SOURCES: list[str] = ["partnerpot.calendar.deadlines"]

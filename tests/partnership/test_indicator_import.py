@@ -13,7 +13,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from partnership import indicator_import, services_indicators
+from partnership import services_indicators
 from partnership.models import IndicatorValue, Period, today
 
 from .indicator_fixtures import adopted_set, by_unit
