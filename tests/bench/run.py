@@ -72,7 +72,7 @@ TARGET_RATIO = 1 / 25
 TARGET_P95_MS = 150.0
 MIXED_P95_MS = 200.0
 # Bump when the data set's shape changes, so --reuse reloads it.
-DATA_VERSION = 5
+DATA_VERSION = 6
 SEARCH_P95_MS = TARGET_P95_MS  # the same target for every page (issue 9)
 # The outbox target (issue 3): this many due reminders dispatched within this many seconds.
 OUTBOX_ROWS = 10_000
@@ -450,6 +450,9 @@ def seed(sizes: Sizes) -> Seeded:  # noqa: C901 - one straight-line loader
         from tests.bench.economy_data import seed_economy
 
         seed_economy(expenses=sizes.expenses, years=sizes.years)
+        from tests.bench.indicators_data import seed_indicators
+
+        seed_indicators()
 
         with connection.cursor() as cursor:
             cursor.execute("CREATE TABLE bench_meta (marker text)")
@@ -772,6 +775,10 @@ def pages() -> list[Page]:
             "wg_partnership_actuals",
             reverse("workgroups:partnership_actuals", kwargs={"year": today.year}),
         ),
+        # The leaders' dashboard and the indicator values page (issue 12): 50 indicators with
+        # 10 years of monthly values (tests/bench/indicators_data.py).
+        Page("dashboard", reverse("reports:dashboard")),
+        Page("indicator_values", reverse("reports:values")),
     ]
 
 
