@@ -4,9 +4,11 @@ target that applies at a date, and values shown in the indicator's unit."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -19,6 +21,13 @@ def format_number(unit: str, value: Decimal | None) -> str:
     """A number in the indicator's unit: "45,5 %", "3 av 5", "12 000,00 kr", "120"."""
     if value is None:
         return "–"
+    return _format_number(translation.get_language(), unit, value)
+
+
+@functools.lru_cache(maxsize=8192)
+def _format_number(language: str, unit: str, value: Decimal) -> str:
+    """Cached per language: a dashboard formats hundreds of values, most of them repeated,
+    and Django's ``number_format`` looks the locale's separators up on every call."""
     if unit == Unit.NOK:
         return formats.money(value)
     decimals = 0 if value == value.to_integral_value() else 2
@@ -45,6 +54,18 @@ class Assessment:
 
     level: str
     text: str
+
+    @property
+    def label(self) -> str:
+        """The tag's text."""
+        return {
+            "met": _("Nådd"),
+            "progress": _("På vei"),
+            "behind": _("Ikke på vei"),
+            "green": RagStatus.GREEN.label,
+            "amber": RagStatus.AMBER.label,
+            "red": RagStatus.RED.label,
+        }.get(self.level) or _("Ingen vurdering")
 
     @property
     def color(self) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 
 from partnership import formats
@@ -50,6 +51,7 @@ class IndicatorBlock:
     target: object
     assessment: Assessment
     summary: str
+    table_rows: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def latest(self) -> IndicatorValue | None:
@@ -66,6 +68,23 @@ class IndicatorBlock:
     @property
     def rows(self) -> list[tuple[IndicatorValue, str]]:
         return [(v, format_value(v)) for v in self.values]
+
+    @property
+    def table_html(self) -> str:
+        """The table's rows, built here rather than by the template: a dashboard has hundreds."""
+        return format_html_join(
+            "",
+            '<tr><th scope="row">{}</th><td class="portal-num portal-nowrap">{}</td></tr>',
+            self.table_rows,
+        )
+
+    def table(self, dates: dict) -> list[tuple[str, str]]:
+        """(date, value) as text for the chart's table; ``dates`` caches the date texts
+        (monthly values share their dates across indicators)."""
+        rows = []
+        for value in self.values:
+            rows.append((_date(value.measured_on, dates), format_value(value)))
+        return rows
 
 
 @dataclass
@@ -85,7 +104,16 @@ class Dashboard:
     evaluations: list[IndicatorEvaluation] = field(default_factory=list)
 
 
-def summary(indicator: Indicator, values: list, assessment: Assessment, target) -> str:
+def _date(day, dates: dict | None) -> str:
+    if dates is None:
+        return formats.date(day)
+    text = dates.get(day)
+    if text is None:
+        text = dates[day] = formats.date(day)
+    return text
+
+
+def summary(indicator: Indicator, values: list, assessment: Assessment, target, dates=None) -> str:
     """One sentence that says what the chart shows."""
     if not values:
         return _("%(name)s: ingen verdier er registrert ennå.") % {"name": indicator.name}
@@ -94,20 +122,18 @@ def summary(indicator: Indicator, values: list, assessment: Assessment, target) 
         return _("%(name)s: siste vurdering %(status)s (%(on)s).") % {
             "name": indicator.name,
             "status": format_value(last).lower(),
-            "on": formats.date(last.measured_on),
+            "on": _date(last.measured_on, dates),
         }
     shown = {
         "name": indicator.name,
         "first": format_value(first),
-        "first_on": formats.date(first.measured_on),
+        "first_on": _date(first.measured_on, dates),
         "last": format_value(last),
-        "last_on": formats.date(last.measured_on),
+        "last_on": _date(last.measured_on, dates),
     }
     if target is None:
         return _("%(name)s gikk fra %(first)s (%(first_on)s) til %(last)s (%(last_on)s).") % shown
-    shown["target"] = format_value(
-        IndicatorValue(unit=indicator.unit, value=target, measured_on=last.measured_on)
-    )
+    shown["target"] = format_number(indicator.unit, target)
     return (
         _(
             "%(name)s gikk fra %(first)s (%(first_on)s) til %(last)s (%(last_on)s), mot målet "
@@ -117,7 +143,7 @@ def summary(indicator: Indicator, values: list, assessment: Assessment, target) 
     )
 
 
-def indicator_block(indicator: Indicator, values: list, points) -> IndicatorBlock:
+def indicator_block(indicator: Indicator, values: list, points, dates=None) -> IndicatorBlock:
     day = values[-1].measured_on if values else today()
     point, target = target_on(indicator, day, points)
     assessment = assess(indicator, values[-1] if values else None, target=target)
@@ -127,7 +153,7 @@ def indicator_block(indicator: Indicator, values: list, points) -> IndicatorBloc
         target_point=point,
         target=target,
         assessment=assessment,
-        summary=summary(indicator, values, assessment, target),
+        summary=summary(indicator, values, assessment, target, dates),
     )
 
 
@@ -137,6 +163,7 @@ def recent_values(indicators: list[Indicator], per_indicator: int = RECENT) -> d
         return {}
     ranked = (
         IndicatorValue.objects.filter(indicator__in=[i.pk for i in indicators])
+        .only("indicator_id", "unit", "measured_on", "value", "status")
         .annotate(
             rank=Window(
                 RowNumber(), partition_by=[F("indicator_id")], order_by=F("measured_on").desc()
@@ -166,11 +193,12 @@ def dashboard(*, goal: Goal | None = None) -> Dashboard:
             )
         )
         values = recent_values(indicators)
+        dates: dict = {}
         for indicator in indicators:
             indicator.indicator_set = indicator_set
-            blocks[indicator.goal_id].indicators.append(
-                indicator_block(indicator, values[indicator.pk], points)
-            )
+            block = indicator_block(indicator, values[indicator.pk], points, dates)
+            block.table_rows = block.table(dates)
+            blocks[indicator.goal_id].indicators.append(block)
     evaluations = list(
         IndicatorEvaluation.objects.filter(goal__in=list(blocks)).select_related("goal")
     )
