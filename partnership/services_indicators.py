@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from . import extensions, formats
 from .actors import acting_person
@@ -387,7 +388,7 @@ def values_import(*, rows: list[CleanRow], by=None) -> int:
                 )
                 for row in rows
             ]
-            IndicatorValue.objects.bulk_create(objs)
+            bulk_create_with_history(objs, IndicatorValue, default_user=acting_person(by))
     except IntegrityError:
         raise ValidationError(
             _(

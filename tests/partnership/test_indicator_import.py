@@ -88,6 +88,8 @@ def test_a_good_file_is_previewed_then_imported_in_one_go(client, secretariat, c
     assert values[codes["qualitative"]].status == "amber"
     assert values[codes["qualitative"]].narrative == "Noe framgang"
     assert values[codes["count"]].entered_by == secretariat
+    # Each imported row has its history row, by the person who imported it.
+    assert IndicatorValue.history.filter(history_user=secretariat).count() == 5
     # The same file again: every row is already there; nothing is saved twice.
     again = client.post(reverse("reports:values_import_confirm"), {"rows": token})
     assert again.status_code == 400
