@@ -614,6 +614,7 @@ from .models_indicators import Indicator as Indicator  # noqa: E402
 from .models_indicators import IndicatorEvaluation as IndicatorEvaluation  # noqa: E402
 from .models_indicators import IndicatorSet as IndicatorSet  # noqa: E402
 from .models_indicators import IndicatorValue as IndicatorValue  # noqa: E402
+from .models_own_work import OwnWork as OwnWork  # noqa: E402
 from .models_plan import Goal as Goal  # noqa: E402
 from .models_plan import Measure as Measure  # noqa: E402
 from .models_plan import MeasureEvaluation as MeasureEvaluation  # noqa: E402

@@ -15,10 +15,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from meetings.access import is_secretariat
-from partnership.models import Body, BudgetLine, BudgetVersion
+from partnership.models import Body, BudgetLine, BudgetVersion, Measure
 from partnership.roles import roles_for
 
-from .models import AccountEntry, Voucher
+from .models import AccountEntry, Activity, MeasurePlan, PlannedActivity, Voucher
 
 
 def is_insider(user) -> bool:
@@ -146,4 +146,92 @@ def can_read_partnership_actuals(user) -> bool:
 
 def require_partnership_actuals_reader(user) -> None:
     if not can_read_partnership_actuals(user):
+        raise PermissionDenied
+
+
+# --- The action plan's working level (issue 12 §2, §3, §7) --------------------------------------
+# A measure's responsible working group's leader edits its plans and activities; the group's
+# members read them; the secretariat edits everything; the partners' leaders and
+# representatives and the ministries' observers read. Anyone else (another group's people
+# included) gets 404: another group's plans are not shown to be there.
+PLAN_READ, PLAN_EDIT = "read", "edit"
+
+
+def _measure_plan_rights(user, group_id: int | None) -> str | None:
+    if not user.is_authenticated:
+        return None
+    if is_secretariat(user):
+        return PLAN_EDIT
+    roles = roles_for(user)
+    if group_id is not None and group_id in roles.led_working_group_ids:
+        return PLAN_EDIT
+    if group_id is not None and group_id in roles.working_group_ids:
+        return PLAN_READ
+    if roles.is_partner_leader or roles.is_partner_representative or roles.is_ministry_observer:
+        return PLAN_READ
+    return None
+
+
+def _check_measure_plan(user, group_id: int | None, action: str) -> str:
+    rights = _measure_plan_rights(user, group_id)
+    if rights is None:
+        raise Http404
+    if action == "edit" and rights != PLAN_EDIT:
+        raise PermissionDenied
+    if action not in ("view", "edit"):
+        raise ValueError(action)
+    return rights
+
+
+def can_edit_measure_work(user, measure) -> bool:
+    return _measure_plan_rights(user, measure.responsible_group_id) == PLAN_EDIT
+
+
+def can_adopt_plans(user) -> bool:
+    """The secretariat records a plan's adoption (the decision is the Partnermøte's or AU's)."""
+    return is_secretariat(user)
+
+
+def measure_work_for_user(user, pk: int, action: str = "view") -> Measure:
+    """A common measure's working page (plans and activities)."""
+    measure = get_object_or_404(
+        Measure.objects.select_related("responsible_group").prefetch_related("sub_goals"), pk=pk
+    )
+    _check_measure_plan(user, measure.responsible_group_id, action)
+    return measure
+
+
+def activity_for_user(user, pk: int, action: str = "view") -> Activity:
+    activity = get_object_or_404(
+        Activity.objects.select_related("measure__responsible_group", "created_by"), pk=pk
+    )
+    _check_measure_plan(user, activity.measure.responsible_group_id, action)
+    return activity
+
+
+def measure_plan_for_user(user, pk: int, action: str = "view") -> MeasurePlan:
+    plan = get_object_or_404(
+        MeasurePlan.objects.select_related("measure__responsible_group", "updated_by"), pk=pk
+    )
+    _check_measure_plan(user, plan.measure.responsible_group_id, action)
+    return plan
+
+
+def planned_activity_for_user(user, pk: int, action: str = "view") -> PlannedActivity:
+    item = get_object_or_404(
+        PlannedActivity.objects.select_related("plan__measure__responsible_group"), pk=pk
+    )
+    _check_measure_plan(user, item.plan.measure.responsible_group_id, action)
+    return item
+
+
+def require_plan_adopter(user, plan: MeasurePlan) -> None:
+    _check_measure_plan(user, plan.measure.responsible_group_id, "view")
+    if not can_adopt_plans(user):
+        raise PermissionDenied
+
+
+def require_activity_reader(user) -> None:
+    """The list of activities: whoever reads some measure's work; anyone else signed in 403."""
+    if _measure_plan_rights(user, None) is None and not roles_for(user).working_group_ids:
         raise PermissionDenied

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, actuals, budget, yearend
+from .views import accounts, actuals, budget, plan, yearend
 
 app_name = "workgroups"
 
@@ -81,4 +81,18 @@ urlpatterns += [
     ),
     path("regnskap/<int:pk>/<int:year>/arsrapport.pdf", yearend.year_end_pdf, name="year_end_pdf"),
     path("budsjett/<int:year>/avslutt/", yearend.year_close, name="year_close"),
+]
+
+# The action plan's working level (issue 12 §2, §3)
+urlpatterns += [
+    path("tiltak/<int:pk>/", plan.measure_work, name="measure_work"),
+    path("tiltak/<int:pk>/aktiviteter/ny/", plan.activity_create, name="activity_create"),
+    path("aktiviteter/", plan.activity_list, name="activity_list"),
+    path("aktiviteter/<int:pk>/", plan.activity_detail, name="activity_detail"),
+    path("aktiviteter/<int:pk>/endre/", plan.activity_edit, name="activity_edit"),
+    path("aktiviteter/<int:pk>/fil/", plan.activity_file, name="activity_file"),
+    path("tiltaksplaner/<int:pk>/", plan.plan_detail, name="plan_detail"),
+    path("tiltaksplaner/<int:pk>/endre/", plan.plan_edit, name="plan_edit"),
+    path("tiltaksplaner/<int:pk>/vedtak/", plan.plan_adopt, name="plan_adopt"),
+    path("planlagte-aktiviteter/<int:pk>/framdrift/", plan.progress_update, name="progress_update"),
 ]
