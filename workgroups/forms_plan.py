@@ -118,6 +118,8 @@ class PlannedActivityForm(forms.ModelForm):
 
     def __init__(self, *args, plan: MeasurePlan, activities=(), budget_lines=(), **kwargs):
         super().__init__(*args, **kwargs)
+        # A blank row's selects show these: unchanged, the row is not a new line.
+        self.fields["month"].initial = 1
         self.fields["responsible_partner"].queryset = Partner.objects.order_by("name")
         self.fields["responsible_partner"].label_from_instance = lambda p: p.name
         self.fields["responsible_person"].queryset = Person.objects.filter(is_active=True).order_by(

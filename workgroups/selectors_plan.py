@@ -14,7 +14,7 @@ from django.db.models import Count, Prefetch
 from django.utils.translation import gettext as _
 
 from meetings.access import is_secretariat
-from partnership.models import Measure, Partner, Period
+from partnership.models import Measure, Period
 from partnership.roles import roles_for
 
 from .models import Activity, MeasurePlan, PlannedActivity
@@ -25,11 +25,7 @@ DEFAULT_PLAN_START = 2022
 
 
 def activities_for_measure(measure: Measure):
-    return (
-        Activity.objects.filter(measure=measure)
-        .prefetch_related(Prefetch("partners", queryset=Partner.objects.order_by("name")))
-        .order_by("-date", "-pk")
-    )
+    return Activity.objects.filter(measure=measure).order_by("-date", "-pk")
 
 
 def plans_for_measure(measure: Measure):

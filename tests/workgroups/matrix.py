@@ -27,10 +27,12 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from partnership import budget_services
+from partnership import budget_services, services_plan
 from partnership.budget_models import BudgetLine
+from partnership.models import Goal
 from workgroups import services
 from workgroups.models import AccountEntry
+from workgroups.services import plan as plan_services
 
 from ..authz import Redirect, expect
 from ..meetings.factories import held_meeting
@@ -156,6 +158,7 @@ def add_objects(ctx: dict) -> None:
     v2027.refresh_from_db()
     objects["budget_2027"] = v2027
     _add_accounts(ctx)
+    _add_plan_work(ctx)
 
 
 # --- Accounts -----------------------------------------------------------------------------------
@@ -402,3 +405,176 @@ POST_EXPECTED.update(
         "workgroups:year_close": expect(signed_in=403, managers=400),
     }
 )
+
+
+# --- The action plan's working level (issue 12 §2, §3, §7) --------------------------------------
+# A measure of the local working group (``plan_measure``): its leader and the secretariat edit
+# its plans and activities; its members and the partners' leaders, representatives and the
+# ministries' observers read them; anyone else gets 404. Recording a plan's adoption is the
+# secretariat's. Objects: ``plan_activity`` (with a file), ``plan_2025`` with ``plan_item``.
+PLAN_EDITORS = ("wg_leader", "secretariat", "admin")
+
+
+def _work(*, readers=200, editors=200, user=404) -> dict:
+    table = expect(signed_in=readers, user=user)
+    table.update(dict.fromkeys(PLAN_EDITORS, editors))
+    return table
+
+
+def _activity_file(ctx) -> dict:
+    activity = _b(ctx)["plan_activity"]
+    if not default_storage.exists(activity.file.name):
+        default_storage.save(activity.file.name, ContentFile(PDF))
+    return {"pk": activity.pk}
+
+
+def _to_plan(ctx) -> str:
+    return reverse("workgroups:plan_detail", kwargs={"pk": _b(ctx)["plan_2025"].pk})
+
+
+URL_KWARGS.update(
+    {
+        "workgroups:measure_work": _pk("plan_measure"),
+        "workgroups:activity_create": _pk("plan_measure"),
+        "workgroups:activity_detail": _pk("plan_activity"),
+        "workgroups:activity_edit": _pk("plan_activity"),
+        "workgroups:activity_file": _activity_file,
+        "workgroups:plan_detail": _pk("plan_2025"),
+        "workgroups:plan_edit": _pk("plan_2025"),
+        "workgroups:plan_adopt": _pk("plan_2025"),
+        "workgroups:progress_update": _pk("plan_item"),
+    }
+)
+EXPECTED.update(
+    {
+        "workgroups:measure_work": _work(),
+        "workgroups:activity_create": _work(readers=403),
+        "workgroups:activity_list": expect(user=403),
+        "workgroups:activity_detail": _work(),
+        "workgroups:activity_edit": _work(readers=403),
+        "workgroups:activity_file": _work(),
+        "workgroups:plan_detail": _work(),
+        "workgroups:plan_edit": _work(readers=403),
+        "workgroups:plan_adopt": _work(readers=403, editors=403)
+        | {"secretariat": 200, "admin": 200},
+        "workgroups:progress_update": POST_ONLY,
+    }
+)
+
+
+def _activity_form(**extra) -> dict:
+    return {
+        "title": "Faglig forum om digital mobbing",
+        "date": "2025-05-05",
+        "county": "Oslo",
+        "place": "Oslo kongressenter",
+        "format": "hybrid",
+        "participant_count": "120",
+        "youth_participation": "",
+        "outcomes": "God deltakelse.",
+        "link": "",
+        **extra,
+    }
+
+
+def _plan_form(ctx) -> dict:
+    item = _b(ctx)["plan_item"]
+    return {
+        "version": _b(ctx)["plan_2025"].version,
+        "note": "Justert plan",
+        "items-TOTAL_FORMS": "2",
+        "items-INITIAL_FORMS": "1",
+        "items-MIN_NUM_FORMS": "0",
+        "items-MAX_NUM_FORMS": "60",
+        "items-0-id": item.pk,
+        "items-0-title": "Vårseminar",
+        "items-0-month": "4",
+        "items-0-resource_amount": "25 000",
+        "items-0-progress": "in_progress",
+        "items-0-progress_comment": "Program klart",
+        "items-1-title": "",
+        "items-1-month": "1",
+        "items-1-progress": "not_started",
+    }
+
+
+def _progress_form(ctx) -> dict:
+    prefix = f"item-{_b(ctx)['plan_item'].pk}"
+    return {
+        f"{prefix}-version": _b(ctx)["plan_2025"].version,
+        f"{prefix}-progress": "in_progress",
+        f"{prefix}-comment": "Lokale bestilt",
+    }
+
+
+POST_DATA.update(
+    {
+        "workgroups:measure_work": lambda ctx: {"year": "2027"},
+        "workgroups:activity_create": lambda ctx: _activity_form(),
+        "workgroups:activity_edit": lambda ctx: _activity_form(title="Faglig forum, vår"),
+        "workgroups:plan_edit": _plan_form,
+        "workgroups:plan_adopt": lambda ctx: {
+            "version": _b(ctx)["plan_2025"].version,
+            "decision": "",
+        },
+        "workgroups:progress_update": _progress_form,
+    }
+)
+POST_EXPECTED.update(
+    {
+        "workgroups:measure_work": _work(
+            readers=403, editors=Redirect("/okonomi/tiltaksplaner/", prefix=True)
+        ),
+        "workgroups:activity_create": _work(
+            readers=403, editors=Redirect("/okonomi/aktiviteter/", prefix=True)
+        ),
+        "workgroups:activity_list": GET_ONLY,
+        "workgroups:activity_detail": GET_ONLY,
+        "workgroups:activity_edit": _work(
+            readers=403,
+            editors=Redirect(
+                lambda ctx: reverse(
+                    "workgroups:activity_detail", kwargs={"pk": _b(ctx)["plan_activity"].pk}
+                )
+            ),
+        ),
+        "workgroups:activity_file": GET_ONLY,
+        "workgroups:plan_detail": GET_ONLY,
+        "workgroups:plan_edit": _work(readers=403, editors=Redirect(_to_plan)),
+        # No decision chosen: the secretariat is told (400).
+        "workgroups:plan_adopt": _work(readers=403, editors=403)
+        | {"secretariat": 400, "admin": 400},
+        "workgroups:progress_update": _work(readers=403, editors=Redirect(_to_plan)),
+    }
+)
+
+
+def _add_plan_work(ctx: dict) -> None:
+    objects = ctx["workgroups"]
+    services_plan.goals_seed()
+    measure = services_plan.measure_create(
+        sub_goals=[Goal.objects.get(number=1)],
+        name="Matrisetiltak",
+        category="local",
+        description="Et tiltak for matrisen.",
+        target_count=2,
+        target_period_years=1,
+        responsible_group=ctx["registry"].wg_local,
+    )
+    objects["plan_measure"] = measure
+    objects["plan_activity"] = plan_services.activity_save(
+        measure=measure,
+        file=SimpleUploadedFile("program.pdf", PDF, content_type="application/pdf"),
+        title="Faglig forum høst",
+        date=dt.date(2025, 10, 20),
+        county="Vestland",
+        format="physical",
+    )
+    plan = plan_services.plan_create(measure=measure, year=2025)
+    plan = plan_services.plan_save(
+        plan=plan,
+        expected_version=plan.version,
+        items=[{"pk": None, "title": "Vårseminar", "month": 4}],
+    )
+    objects["plan_2025"] = plan
+    objects["plan_item"] = plan.items.get()

@@ -187,7 +187,11 @@ def plan_create(*, measure: Measure, year: int, note: str = "", by=None) -> Meas
 
 
 def _lock(plan: MeasurePlan, expected_version: int) -> MeasurePlan:
-    plan = MeasurePlan.objects.select_for_update().select_related("updated_by").get(pk=plan.pk)
+    plan = (
+        MeasurePlan.objects.select_for_update(of=("self",))
+        .select_related("updated_by")
+        .get(pk=plan.pk)
+    )
     if plan.version != expected_version:
         raise _conflict(plan)
     return plan
@@ -195,6 +199,8 @@ def _lock(plan: MeasurePlan, expected_version: int) -> MeasurePlan:
 
 def _check_item(item: PlannedActivity, plan: MeasurePlan) -> dict[str, str]:
     errors: dict[str, str] = {}
+    if item.month is None or not 1 <= item.month <= 12:
+        errors["month"] = _("Velg en måned (1–12).")
     if item.activity is not None:
         if item.progress != PlannedActivity.Progress.DONE:
             errors["activity"] = _(
