@@ -11,7 +11,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .models import Body, Goal, Invitation, Measure, Membership, Partner, Person
+from .models import Body, Goal, Invitation, Measure, Membership, OwnWork, Partner, Person
+from .roles import roles_for
 
 
 def can_manage_registry(user) -> bool:
@@ -122,3 +123,34 @@ def require_plan_manager(user) -> None:
 
 def can_manage_plan(user) -> bool:
     return can_manage_registry(user)
+
+
+# --- Partners' own work (issue 12 §6, R13) --------------------------------------------------------
+def _acts_for_partner(user, partner_id: int) -> bool:
+    """The partner's own people (affiliated, representing or leading it) and the secretariat."""
+    if can_manage_registry(user):
+        return True
+    roles = roles_for(user)
+    return partner_id in (
+        roles.affiliated_partner_ids | roles.represented_partner_ids | roles.led_partner_ids
+    )
+
+
+def can_edit_own_work(user, partner: Partner) -> bool:
+    return bool(user.is_authenticated) and _acts_for_partner(user, partner.pk)
+
+
+def own_work_partner_for_user(user, pk: int, action: str = "view") -> Partner:
+    """A partner's page of its own work: everyone signed in reads it; its people edit it."""
+    partner = get_object_or_404(Partner, pk=pk)
+    if not user.is_authenticated:
+        raise Http404
+    if action == "edit" and not _acts_for_partner(user, partner.pk):
+        raise PermissionDenied
+    return partner
+
+
+def own_work_for_user(user, pk: int, action: str = "view") -> OwnWork:
+    work = get_object_or_404(OwnWork.objects.select_related("partner"), pk=pk)
+    own_work_partner_for_user(user, work.partner_id, action)
+    return work

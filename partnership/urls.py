@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import views, views_plan
+from . import views, views_own_work, views_plan
 
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Partnerskap mot mobbing"
@@ -41,6 +41,9 @@ urlpatterns = [
         name="measure_evaluate",
     ),
     path("handlingsplan/tiltak/<int:pk>/avvikle/", views_plan.measure_end, name="measure_end"),
+    path("partnere/<int:pk>/eget-arbeid/", views_own_work.own_work, name="own_work"),
+    path("eget-arbeid/<int:pk>/endre/", views_own_work.own_work_edit, name="own_work_edit"),
+    path("eget-arbeid/<int:pk>/fjern/", views_own_work.own_work_delete, name="own_work_delete"),
     path("moter/", include("meetings.urls")),
     path("partnerpotten/", include("partnerpot.urls")),
     path("okonomi/", include("workgroups.urls")),

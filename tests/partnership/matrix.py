@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from partnership import services_plan
+from partnership import services_own_work, services_plan
 from partnership.models import Goal
 
 from ..authz import Redirect, expect
@@ -104,3 +104,66 @@ def add_objects(ctx: dict) -> None:
     ctx["plan"] = {"goal": Goal.objects.get(number=1), "measure": measures[0]}
     ctx["objects"][("partnership", "goal")] = ctx["plan"]["goal"]
     ctx["objects"][("partnership", "measure")] = ctx["plan"]["measure"]
+    ctx["plan"]["own_work"] = services_own_work.own_work_save(
+        partner=ctx["registry"].partner, **{**_OWN_FORM, "starts_on": None, "ends_on": None}
+    )
+    ctx["objects"][("partnership", "ownwork")] = ctx["plan"]["own_work"]
+
+
+# --- Partners' own work (issue 12 §6, R13) -------------------------------------------------------
+# Everyone signed in reads a partner's page; the partner's own people (``registry.partner``:
+# its representative, its leader and the working-group member who works there) and the
+# secretariat edit it; others get 403. ``own_work`` is an item on that partner's page.
+OWN_PEOPLE = ("partner_rep", "partner_leader", "wg_member")
+
+
+def _own(*, people, others=403, managers=None) -> dict:
+    table = expect(signed_in=others, managers=people if managers is None else managers)
+    table.update(dict.fromkeys(OWN_PEOPLE, people))
+    return table
+
+
+def _own_work(ctx) -> dict:
+    return {"pk": ctx["plan"]["own_work"].pk}
+
+
+def _to_own_page(ctx) -> str:
+    return reverse("own_work", kwargs={"pk": ctx["registry"].partner.pk})
+
+
+EXPECTED.update(
+    {
+        "own_work": expect(),
+        "own_work_edit": _own(people=200),
+        "own_work_delete": expect(signed_in=405),
+    }
+)
+POST_EXPECTED.update(
+    {
+        "own_work": _own(people=Redirect(_to_own_page)),
+        "own_work_edit": _own(people=Redirect(_to_own_page)),
+        "own_work_delete": _own(people=Redirect(_to_own_page)),
+    }
+)
+_OWN_FORM = {
+    "kind": "routine",
+    "title": "Rutine mot mobbing og trakassering",
+    "description": "Slik melder og følger vi opp.",
+    "target_group": "Ansatte og frivillige",
+    "starts_on": "2024-01-01",
+    "ends_on": "",
+    "link": "https://example.org/rutine",
+}
+POST_DATA.update(
+    {
+        "own_work": lambda ctx: dict(_OWN_FORM),
+        "own_work_edit": lambda ctx: dict(_OWN_FORM, title="Ny tittel"),
+    }
+)
+URL_KWARGS.update(
+    {
+        "own_work": lambda ctx: {"pk": ctx["registry"].partner.pk},
+        "own_work_edit": _own_work,
+        "own_work_delete": _own_work,
+    }
+)
