@@ -261,7 +261,10 @@ DEMO_SEEDERS = [
 ]
 
 # Higher apps add dated deadlines to the partner calendar and iCal feed (meetings.extensions).
-CALENDAR_DEADLINE_SOURCES: list[str] = ["partnerpot.calendar.deadlines"]
+CALENDAR_DEADLINE_SOURCES: list[str] = [
+    "partnerpot.calendar.deadlines",
+    "workgroups.calendar.activities",
+]
 
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
 

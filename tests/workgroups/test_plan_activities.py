@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from meetings import services as meeting_services
+from meetings.extensions import extra_deadlines
 from partnership import services_plan
 from partnership.locking import ConflictError
 from partnership.models import Goal, Measure, Membership, Partner
@@ -506,3 +507,26 @@ LIST_QUERIES = 5
 
 def test_goal_two_is_the_participation_goal(work):
     assert Goal.objects.get(number=2).title == "Barn og unge involvert"
+
+
+# --- The partner calendar and the iCal feed --------------------------------------------------------
+def test_activities_in_the_calendar_for_their_readers_only(work, wg_member, user):
+    activity = _activity(
+        work["local"],
+        youth_participation="Navngitte elever fra 7B deltok",
+        outcomes="Intern vurdering",
+        place="Bergen",
+    )
+    start = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    end = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    found = [
+        d
+        for d in extra_deadlines(user=wg_member, start=start, end=end)
+        if d.kind == "plan_activity"
+    ]
+    assert [d.url for d in found] == [reverse("workgroups:activity_detail", args=[activity.pk])]
+    assert found[0].label == "Faglig forum: Faglig forum vår (Bergen)"
+    assert "7B" not in found[0].label + found[0].description
+    assert not [
+        d for d in extra_deadlines(user=user, start=start, end=end) if d.kind == "plan_activity"
+    ]
