@@ -258,6 +258,7 @@ DEMO_SEEDERS = [
     "partnerpot.demo.seed",
     "workgroups.demo.seed",
     "reports.demo.seed",
+    "partnership.demo_own_work.seed",
 ]
 
 # Higher apps add dated deadlines to the partner calendar and iCal feed (meetings.extensions).

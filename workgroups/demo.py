@@ -41,6 +41,7 @@ from partnership.models import (
 )
 
 from . import services
+from .demo_plan import seed_plan_work
 from .models import AccountEntry
 
 SECRETARIAT_LOGIN = "sekretariat@demo.example.no"
@@ -138,6 +139,7 @@ def seed(stdout=None) -> None:
         say(f"  budsjett {year}: versjon 2 vedtatt i {later}")
     _seed_closed_year(this_year - 1, secretariat, say)
     _seed_accounts(this_year, secretariat, say)
+    seed_plan_work(this_year, secretariat, say)
 
 
 # (month, description, amount, category, measure, supplier, status, booked); a measure named as

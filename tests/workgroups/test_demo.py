@@ -12,9 +12,9 @@ from django.utils import timezone
 from partnership import budget_selectors
 from partnership.budget_models import BudgetLine, BudgetVersion
 from partnership.demo import DEMO_LOGINS_BY_KEY
-from partnership.models import Person
+from partnership.models import OwnWork, Person
 from tests.conftest import shared_data
-from workgroups.models import AccountEntry, Voucher
+from workgroups.models import AccountEntry, Activity, MeasurePlan, PlannedActivity, Voucher
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +95,20 @@ def test_last_year_is_closed_with_approved_year_end_reports(seeded, client):
     assert entries.count() == 3 * groups.count()
     assert not entries.filter(booked_at__isnull=True).exists()
     assert Voucher.objects.filter(entry__budget_year=last).count() == entries.count()
+
+
+def test_the_action_plans_working_level_is_seeded(seeded):
+    year = timezone.localdate().year
+    plans = MeasurePlan.objects.filter(year=year).select_related("measure__responsible_group")
+    assert {p.measure.name for p in plans} == {"Faglig forum", "Arendalsuka"}
+    assert len({p.measure.responsible_group_id for p in plans}) == 2
+    assert PlannedActivity.objects.filter(progress="done", activity__isnull=False).count() == 3
+    assert PlannedActivity.objects.exclude(progress="done").exists()
+    past = Activity.objects.filter(date__lt=timezone.localdate())
+    assert past.filter(measure__name="Faglig forum").count() == 2
+    assert past.filter(measure__name="Arendalsuka").count() == 1
+    assert OwnWork.objects.values("partner").distinct().count() == 3
+    # Seeding again changes nothing.
+    call_command("seed_demo", stdout=StringIO())
+    assert MeasurePlan.objects.filter(year=year).count() == 2
+    assert Activity.objects.count() == 3
