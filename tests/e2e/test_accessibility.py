@@ -19,6 +19,7 @@ from .helpers import sign_in_with_cookie
 from .test_accessibility_dashboard import DASHBOARD_NOT_PAGES, DASHBOARD_PAGES
 from .test_accessibility_partnerpot import PARTNERPOT_NOT_PAGES, PARTNERPOT_PAGES
 from .test_accessibility_plan import PLAN_NOT_PAGES, PLAN_PAGES
+from .test_accessibility_plan_activities import OWN_WORK_NOT_PAGES, OWN_WORK_PAGES
 from .test_accessibility_workgroups import WORKGROUPS_ROUTES
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -69,6 +70,8 @@ def test_every_portal_page_is_swept():
     swept |= set(PLAN_PAGES) | PLAN_NOT_PAGES
     # The leaders' dashboard and the indicators: tests/e2e/test_accessibility_dashboard.py.
     swept |= set(DASHBOARD_PAGES) | DASHBOARD_NOT_PAGES
+    # Partners' own work (issue 12 §6): tests/e2e/test_accessibility_plan_activities.py.
+    swept |= OWN_WORK_PAGES | OWN_WORK_NOT_PAGES
     ours = {r.name for r in all_routes() if r.name and r.callback_module.startswith(PORTAL_MODULES)}
     missing = sorted(ours - swept)
     assert not missing, (
