@@ -992,3 +992,6 @@ class AgendaAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+from .models_presentations import PartnerPresentation as PartnerPresentation  # noqa: E402

@@ -9,8 +9,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from meetings import presentations
+from meetings.models import AgendaItem, Meeting, PartnerPresentation
 from partnership import services_own_work
 from partnership.models import OwnWork
+
+from ..factories import PeriodFactory
+from ..meetings.factories import MeetingFactory, held_meeting, in_days
 
 
 def _work(partner, **extra) -> OwnWork:
@@ -83,3 +88,47 @@ def test_removing_asks_for_confirmation_and_removes(registry, partner_leader, cl
     response = client.post(reverse("own_work_delete", args=[work.pk]))
     assert response.status_code == 302
     assert not OwnWork.objects.exists()
+
+
+# --- Presenting partners' own work at the Ledermøte (meetings/presentations.py) ------------------
+def test_a_presentation_is_put_on_the_coming_ledermotes_agenda(registry, secretariat):
+    meeting = MeetingFactory(body=registry.leaders_meeting, starts_at=in_days(30))
+    presentation = presentations.presentation_assign(
+        partner=registry.partner, meeting=meeting, by=secretariat
+    )
+    item = presentation.agenda_item
+    assert item.meeting == meeting and item.kind == AgendaItem.Kind.INFORMATION
+    assert registry.partner.name in item.title
+    assert reverse("own_work", args=[registry.partner.pk]) in item.background
+    assert not item.exempt
+    with pytest.raises(ValidationError):
+        presentations.presentation_assign(partner=registry.partner, meeting=meeting)
+    assert meeting.agenda_items.count() == 1
+    assert list(presentations.coming_presentations()) == [presentation]
+
+
+def test_only_a_coming_ledermote(registry):
+    partners = MeetingFactory(body=registry.partners_meeting, starts_at=in_days(30))
+    with pytest.raises(ValidationError) as exc:
+        presentations.presentation_assign(partner=registry.partner, meeting=partners)
+    assert "Ledermøtet" in exc.value.message_dict["meeting"][0]
+    held = held_meeting(body=registry.leaders_meeting)
+    with pytest.raises(ValidationError):
+        presentations.presentation_assign(partner=registry.partner, meeting=held)
+    assert not PartnerPresentation.objects.exists()
+
+
+def test_partners_that_have_not_presented_during_the_agreement_period(
+    registry, django_assert_num_queries
+):
+    period = PeriodFactory(starts_on=dt.date(2021, 1, 1), ends_on=dt.date(2030, 12, 31))
+    meeting = MeetingFactory(body=registry.leaders_meeting, starts_at=in_days(20))
+    presentations.presentation_assign(partner=registry.partner, meeting=meeting)
+    presentations.presentation_assign(partner=registry.kd, meeting=meeting)
+    # Assigned but not yet held: still not presented.
+    assert registry.partner in presentations.partners_not_presented(period)
+    Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.HELD)
+    with django_assert_num_queries(1):
+        missing = presentations.partners_not_presented(period)
+    assert registry.partner not in missing and registry.kd not in missing
+    assert registry.other_partner in missing and registry.udir in missing
