@@ -25,7 +25,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from partnership.models import Body
-from partnership.roles import rights_for
+from partnership.roles import rights_for, roles_for
 
 from . import extensions
 from .models import (
@@ -388,3 +388,23 @@ def attachment_for_user(user, pk: int, action: str = "view") -> AgendaAttachment
         raise Http404
     attachment.agenda_item = item
     return attachment
+
+
+# --- Partners presenting their own work at the Ledermøte (issue 12 §6) ---------------------------
+def can_read_presentations(user) -> bool:
+    """The plan for presenting partners' own work: the secretariat, the partners' leaders and
+    the ministries' observers (those who read the leaders' dashboard)."""
+    if not user.is_authenticated:
+        return False
+    roles = roles_for(user)
+    return is_secretariat(user) or roles.is_partner_leader or roles.is_ministry_observer
+
+
+def require_presentation_reader(user) -> None:
+    if not can_read_presentations(user):
+        raise PermissionDenied
+
+
+def require_presentation_manager(user) -> None:
+    if not is_secretariat(user):
+        raise PermissionDenied

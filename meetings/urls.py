@@ -10,6 +10,7 @@ from .views import (
     calendar,
     meetings,
     minutes,
+    presentations,
     register,
 )
 
@@ -116,4 +117,9 @@ urlpatterns = [
         register.document_version_adopt,
         name="document_version_adopt",
     ),
+]
+
+# Partners presenting their own work at the Ledermøte (issue 12 §6)
+urlpatterns += [
+    path("presentasjoner/", presentations.presentation_plan, name="presentation_plan"),
 ]

@@ -16,12 +16,13 @@ from playwright.sync_api import expect
 from partnership import services_own_work
 from partnership.models import OwnWork
 
+from ..meetings.factories import MeetingFactory, in_days
 from .conftest import axe_check
 from .helpers import sign_in_with_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-OWN_WORK_PAGES = {"own_work", "own_work_edit"}
+OWN_WORK_PAGES = {"own_work", "own_work_edit", "meetings:presentation_plan"}
 OWN_WORK_NOT_PAGES = {"own_work_delete"}  # a POST behind the confirmation dialog
 
 
@@ -53,3 +54,21 @@ def test_axe_on_the_own_work_pages_and_the_removal_asks_first(
     dialog.get_by_role("button", name="Fjern").click()
     expect(page.get_by_text("Arbeidet er fjernet fra siden.")).to_be_visible()
     assert not OwnWork.objects.exists()
+
+
+def test_axe_on_the_presentation_plan(page, live_server, registry, secretariat):
+    MeetingFactory(body=registry.leaders_meeting, starts_at=in_days(30))
+    sign_in_with_cookie(page, live_server, secretariat)
+    page.goto(reverse("meetings:presentation_plan"))
+    expect(page.get_by_role("heading", level=1)).to_have_count(1)
+    axe_check(page)
+    page.get_by_label("Partner").select_option(label=registry.partner.name)
+    page.get_by_label("Ledermøte").select_option(index=1)
+    page.get_by_role("button", name="Sett opp og legg på sakslisten").click()
+    expect(page.get_by_text("Presentasjonen er satt opp og lagt på sakslisten.")).to_be_visible()
+    expect(
+        page.get_by_role("region", name="Satt opp på kommende møter").get_by_role(
+            "link", name=registry.partner.name
+        )
+    ).to_be_visible()
+    axe_check(page)

@@ -14,6 +14,7 @@ from partnership import services_own_work, services_plan
 from partnership.models import Goal
 
 from ..authz import Redirect, expect
+from ..meetings.factories import MeetingFactory, in_days
 
 GET_ONLY = expect(signed_in=405)
 MANAGE = expect(signed_in=403, managers=200)
@@ -108,6 +109,9 @@ def add_objects(ctx: dict) -> None:
         partner=ctx["registry"].partner, **{**_OWN_FORM, "starts_on": None, "ends_on": None}
     )
     ctx["objects"][("partnership", "ownwork")] = ctx["plan"]["own_work"]
+    ctx["plan"]["coming_leaders_meeting"] = MeetingFactory(
+        body=ctx["registry"].leaders_meeting, starts_at=in_days(30)
+    )
 
 
 # --- Partners' own work (issue 12 §6, R13) -------------------------------------------------------
@@ -167,3 +171,18 @@ URL_KWARGS.update(
         "own_work_delete": _own_work,
     }
 )
+
+
+# --- Presenting partners' own work at the Ledermøte (meetings/presentations.py) ----------------
+# Read by the secretariat, the partners' leaders and the ministries' observers; assigned by
+# the secretariat (to ``coming_leaders_meeting``).
+EXPECTED["meetings:presentation_plan"] = expect(
+    signed_in=403, managers=200, partner_leader=200, ministry_observer=200
+)
+POST_EXPECTED["meetings:presentation_plan"] = expect(
+    signed_in=403, managers=Redirect("meetings:presentation_plan")
+)
+POST_DATA["meetings:presentation_plan"] = lambda ctx: {
+    "partner": ctx["registry"].partner.pk,
+    "meeting": ctx["plan"]["coming_leaders_meeting"].pk,
+}
