@@ -68,7 +68,7 @@ def test_axe_on_the_presentation_plan(page, live_server, registry, secretariat):
     expect(page.get_by_text("Presentasjonen er satt opp og lagt på sakslisten.")).to_be_visible()
     expect(
         page.get_by_role("region", name="Satt opp på kommende møter").get_by_role(
-            "link", name=registry.partner.name
+            "link", name=registry.partner.name, exact=True
         )
     ).to_be_visible()
     axe_check(page)
