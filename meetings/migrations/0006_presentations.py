@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("meetings", "0005_meeting_notice_sent_outside"),
-        ("partnership", "0007_partners_own_work"),
+        ("partnership", "0008_partners_own_work"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("partnership", "0006_budget_frame"),
+        ("partnership", "0007_indicators"),
     ]
 
     operations = [
