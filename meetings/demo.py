@@ -43,6 +43,7 @@ def seed(stdout=None) -> None:
     _held_partner_meeting(partners_meeting, secretariat)
     _next_partner_meeting(partners_meeting, secretariat)
     _record_past_meetings(secretariat)
+    _noticed_with_added_item(secretariat)
 
 
 def _record_past_meetings(secretariat: Person) -> None:
@@ -111,6 +112,39 @@ def _held_partner_meeting(body: Body, secretariat: Person) -> None:
         )
     minutes.refresh_from_db()
     services.minutes_approve(minutes=minutes, how=Minutes.ApprovedHow.CIRCULATION, by=secretariat)
+
+
+ADDED_ITEM_TITLE = "Rapport fra AU-delegasjonen"
+
+
+def _noticed_with_added_item(secretariat: Person) -> None:
+    """The next AU meeting: called (the notice marked as sent, no e-mails from the demo), then an
+    item added after the notice, so the page shows a tilleggssak and offers a supplementary
+    notice (issue 11 §3)."""
+    body = Body.objects.filter(kind=Body.Kind.WORKING_COMMITTEE).first()
+    if body is None:
+        return
+    upcoming = _ordinary(body).filter(starts_at__gt=timezone.now() + dt.timedelta(days=1))
+    if AgendaItem.objects.filter(meeting__in=upcoming, title=ADDED_ITEM_TITLE).exists():
+        return
+    meeting = upcoming.filter(status=Meeting.Status.PLANNED).first()
+    if meeting is None:
+        return
+    if not meeting.agenda_items.exists():
+        services.agenda_item_create(
+            meeting=meeting,
+            title="Forberedelse av neste partnermøte",
+            kind=AgendaItem.Kind.INFORMATION,
+            created_by=secretariat,
+        )
+    meeting = services.meeting_send_notice(meeting=meeting, by=secretariat)
+    services.agenda_item_create(
+        meeting=meeting,
+        title=ADDED_ITEM_TITLE,
+        kind=AgendaItem.Kind.INFORMATION,
+        background="AU-delegasjonen orienterer om vedtakene den har gjort siden forrige møte.",
+        created_by=secretariat,
+    )
 
 
 def _next_partner_meeting(body: Body, secretariat: Person) -> None:

@@ -25,6 +25,7 @@ import hashlib
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.db import transaction
@@ -282,3 +283,28 @@ def feed_for(person: Person) -> bytes:
 
 def meeting_ics(meeting: Meeting, *, user) -> bytes:
     return calendar_bytes([meeting], user=user, name=meeting.display_title)
+
+
+def meeting_message_ics(meeting: Meeting, *, cancel: bool = False) -> bytes:
+    """The .ics attached to an e-mail about a change (issue 11 §3): the meeting's own UID with
+    its current SEQUENCE, so a calendar that has the event updates it. A cancellation is
+    ``METHOD:CANCEL`` with ``STATUS:CANCELLED`` (whatever happens to the meeting later, this
+    message cancels); a change is ``METHOD:PUBLISH``. Exempt items by number only (an e-mail
+    leaves the portal)."""
+    agenda = AgendaItem.objects.filter(meeting=meeting).select_related("body")
+    stamp = timezone.now().astimezone(dt.UTC).replace(microsecond=0)
+    event = meeting_event(
+        meeting, agenda=agenda.order_by("position", "number"), stamp=stamp, withhold_exempt=True
+    )
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "CANCEL" if cancel else "PUBLISH")
+    cal.add_component(oslo_vtimezone())
+    if cancel:
+        event.pop("status", None)
+        event.add("status", "CANCELLED")
+        event.add("organizer", f"mailto:{parseaddr(settings.DEFAULT_FROM_EMAIL)[1]}")
+    cal.add_component(event)
+    return cal.to_ical()

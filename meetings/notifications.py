@@ -14,9 +14,12 @@ transaction of the change it tells about and sent by a worker afterwards.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 
+from celery import shared_task
 from django.db import models, transaction
 from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Coalesce
@@ -27,18 +30,24 @@ from django.utils.translation import gettext_lazy
 
 from partnership import formats as portal_formats
 from partnership import outbox, timeutils
-from partnership.models import Body, Membership, Person
+from partnership.models import Body, Membership, OutboxMessage, Person
 
-from . import absence, extensions, selectors, services
+from . import absence, extensions, ical, selectors, services
 from .mailparts import When, meeting_url
-from .models import OSLO, FollowUp, Meeting, MeetingSettings
+from .models import OSLO, AgendaItem, FollowUp, Meeting, MeetingSettings
 from .pdf import notice_pdf
+from .services import meetings as meeting_services
+
+logger = logging.getLogger(__name__)
 
 
 class Kind(models.TextChoices):
     """The kinds of e-mail about meetings (registered with the core in ``apps.py``)."""
 
     MEETING_NOTICE = "meeting_notice", gettext_lazy("Innkalling til møte")
+    MEETING_SUPPLEMENT = "meeting_supplement", gettext_lazy("Tilleggsinnkalling til møte")
+    MEETING_CHANGED = "meeting_changed", gettext_lazy("Endring i et møte du er kalt inn til")
+    MEETING_CANCELLED = "meeting_cancelled", gettext_lazy("Avlysning av et møte du er kalt inn til")
     NOTICE_DUE = "notice_due", gettext_lazy("Påminnelse om å sende innkalling")
     PROPOSAL_DEADLINE = "proposal_deadline", gettext_lazy("Fristen for saksforslag nærmer seg")
     MINUTES_NOT_APPROVED = "minutes_not_approved", gettext_lazy("Referat som ennå ikke er godkjent")
@@ -50,7 +59,10 @@ class Kind(models.TextChoices):
 
 
 # A notice is a formal call to a meeting: nobody can turn it off.
-MANDATORY_KINDS = frozenset({Kind.MEETING_NOTICE})
+# So are the supplementary notice and the news that a meeting was moved or cancelled.
+MANDATORY_KINDS = frozenset(
+    {Kind.MEETING_NOTICE, Kind.MEETING_SUPPLEMENT, Kind.MEETING_CHANGED, Kind.MEETING_CANCELLED}
+)
 
 # Everyone seated in the body on the meeting date gets the notice: members and deputies,
 # observers and the secretary too (issue 3 §3).
@@ -179,17 +191,24 @@ def notice_recipients(meeting: Meeting) -> list[NoticeRecipient]:
     return recipients
 
 
-def notice_drafts(meeting: Meeting) -> list[outbox.Draft]:
-    """One notice per recipient, in each recipient's language.
+def _notice_drafts(
+    meeting: Meeting,
+    *,
+    kind: str,
+    key: str,
+    template: str,
+    subject: object,
+    items: list[AgendaItem],
+) -> list[outbox.Draft]:
+    """One message per notice recipient with the notice PDF (the whole agenda) attached.
 
-    The agenda is the whole agenda: every recipient is a member of the body or in the
-    secretariat, who may see exempt items (``meetings.access``). An exempt item shows only its
-    number, title and legal basis; its papers stay behind the portal's login.
+    ``items`` are the items the message lists (the whole agenda for the notice, the added ones
+    for a supplement). A recipient conflicted on an item gets the message and its PDF without
+    that item's proposed decision (issue 10 §2); everyone else shares one PDF. ``key`` and
+    ``subject(copy)`` make each recipient's idempotency key and subject.
     """
-    items = selectors.meeting_agenda(meeting=meeting)
-    # A recipient conflicted on an item gets the notice and its PDF without that item's
-    # proposed decision (issue 10 §2); everyone else shares one PDF.
-    conflicts = extensions.conflicted_people(item.pk for item in items)
+    agenda = selectors.meeting_agenda(meeting=meeting)
+    conflicts = extensions.conflicted_people(item.pk for item in agenda)
     drafts = []
     for r in notice_recipients(meeting):
         withheld = extensions.withheld_item_ids(person_id=r.person.pk, conflicts=conflicts)
@@ -198,34 +217,49 @@ def notice_drafts(meeting: Meeting) -> list[outbox.Draft]:
             meeting_id=meeting.pk,
             **({"withheld": sorted(withheld)} if withheld else {}),
         )
-
-        def subject(copy=r.copy) -> str:
-            values = {"meeting": meeting.display_title, "date": _date(meeting.starts_at)}
-            if copy:
-                return _("Kopi av innkalling: %(meeting)s %(date)s") % values
-            return _("Innkalling: %(meeting)s %(date)s") % values
-
         drafts.append(
             outbox.compose(
-                kind=Kind.MEETING_NOTICE,
-                # The sequence rises with every status change: a meeting cancelled and called
-                # again gets a new notice, a double click on "send" does not.
-                idempotency_key=(
-                    f"meeting_notice:meeting:{meeting.pk}:v{meeting.sequence}:person:{r.person.pk}"
-                ),
-                template="meetings/email/notice",
+                kind=kind,
+                idempotency_key=f"{key}:person:{r.person.pk}",
+                template=template,
                 context=_meeting_context(
                     meeting,
                     items=selectors.withhold(items, withheld),
                     copy=r.copy,
                     absence_url="" if r.copy else absence.link_for(meeting, r.person),
                 ),
-                subject=subject,
+                subject=partial(subject, r.copy),
                 recipient=r.person,
                 attachment=attachment,
             )
         )
     return drafts
+
+
+def notice_drafts(meeting: Meeting) -> list[outbox.Draft]:
+    """One notice per recipient, in each recipient's language.
+
+    The agenda is the whole agenda: every recipient is a member of the body or in the
+    secretariat, who may see exempt items (``meetings.access``). An exempt item shows only its
+    number, title and legal basis; its papers stay behind the portal's login.
+    """
+
+    def subject(copy: bool) -> str:
+        values = {"meeting": meeting.display_title, "date": _date(meeting.starts_at)}
+        if copy:
+            return _("Kopi av innkalling: %(meeting)s %(date)s") % values
+        return _("Innkalling: %(meeting)s %(date)s") % values
+
+    return _notice_drafts(
+        meeting,
+        kind=Kind.MEETING_NOTICE,
+        # The sequence rises with every status change: a meeting cancelled and called
+        # again gets a new notice, a double click on "send" does not.
+        key=f"meeting_notice:meeting:{meeting.pk}:v{meeting.sequence}",
+        template="meetings/email/notice",
+        subject=subject,
+        items=selectors.meeting_agenda(meeting=meeting),
+    )
 
 
 @transaction.atomic
@@ -239,6 +273,130 @@ def send_notice(*, meeting: Meeting, by: Person | None = None) -> Meeting:
     meeting = services.meeting_send_notice(meeting=meeting, by=by)
     outbox.enqueue(notice_drafts(meeting))
     return meeting
+
+
+# --- Changes after the notice (issue 11 §3) ---------------------------------------------------
+@transaction.atomic
+def send_supplement(*, meeting: Meeting, by: Person | None = None) -> tuple[Meeting, int]:
+    """Send a supplementary notice (tilleggsinnkalling): the items added since the notice or the
+    last supplement, to everyone the notice goes to, with the updated notice PDF. Returns the
+    meeting and how many e-mails were queued. Each supplement has its number in the key, so
+    the same items are never sent twice; refused (``ValidationError``) when nothing is new."""
+    meeting, items = services.meeting_send_supplement(meeting=meeting, by=by)
+
+    def subject(copy: bool) -> str:
+        values = {"meeting": meeting.display_title, "date": _date(meeting.starts_at)}
+        if copy:
+            return _("Kopi av tilleggsinnkalling: %(meeting)s %(date)s") % values
+        return _("Tilleggsinnkalling: %(meeting)s %(date)s") % values
+
+    drafts = _notice_drafts(
+        meeting,
+        kind=Kind.MEETING_SUPPLEMENT,
+        key=f"meeting_supplement:meeting:{meeting.pk}:n{meeting.supplements_sent}",
+        template="meetings/email/supplement",
+        subject=subject,
+        items=items,
+    )
+    return meeting, outbox.enqueue(drafts)
+
+
+def change_recipients(meeting: Meeting) -> list[Person]:
+    """Everyone who got the notice of the meeting (its outbox rows), and everyone the notice
+    would go to now (a notice sent outside the portal has no rows); each person once."""
+    notified = Person.objects.filter(
+        is_active=True,
+        pk__in=OutboxMessage.objects.filter(
+            idempotency_key__startswith=f"meeting_notice:meeting:{meeting.pk}:",
+            recipient__isnull=False,
+        ).values("recipient_id"),
+    )
+    people = {p.pk: p for p in notified}
+    people.update({r.person.pk: r.person for r in notice_recipients(meeting)})
+    return sorted(people.values(), key=lambda p: (p.full_name, p.pk))
+
+
+@outbox.attachment_renderer
+def meeting_change_ics(
+    *, meeting_id: int, language: str, cancel: bool = False
+) -> outbox.Attachment | None:
+    """The .ics of a change or cancellation e-mail, made when the e-mail is sent."""
+    meeting = Meeting.objects.select_related("body").filter(pk=meeting_id).first()
+    if meeting is None:
+        return None
+    with translation.override(language):
+        content = ical.meeting_message_ics(meeting, cancel=cancel)
+    return outbox.Attachment("mote.ics", content, "text/calendar")
+
+
+def change_key(*, meeting_id: int, sequence: int, change: str, person_id: int) -> str:
+    return f"meeting_{change}:meeting:{meeting_id}:v{sequence}:person:{person_id}"
+
+
+def send_meeting_change(*, meeting_id: int, sequence: int, change: str) -> int:
+    """Queue the e-mail about one change of a noticed meeting (moved or otherwise changed, or
+    cancelled) to everyone who got the notice, with an updated .ics. One row per person per
+    change (the meeting's SEQUENCE after it): running this twice queues nothing new."""
+    meeting = Meeting.objects.select_related("body").filter(pk=meeting_id).first()
+    if meeting is None:
+        return 0
+    cancelled = change == meeting_services.CANCELLED
+    kind = Kind.MEETING_CANCELLED if cancelled else Kind.MEETING_CHANGED
+    people = change_recipients(meeting)
+    keys = {
+        p.pk: change_key(meeting_id=meeting_id, sequence=sequence, change=change, person_id=p.pk)
+        for p in people
+    }
+    seen = outbox.existing_keys(keys.values())
+    values = {"meeting": meeting.display_title, "date": _date(meeting.starts_at)}
+
+    def subject() -> str:
+        if cancelled:
+            return _("Avlyst: %(meeting)s %(date)s") % values
+        return _("Endret: %(meeting)s %(date)s") % values
+
+    attachment = outbox.attachment_spec(
+        meeting_change_ics, meeting_id=meeting_id, **({"cancel": True} if cancelled else {})
+    )
+    drafts = [
+        outbox.compose(
+            kind=kind,
+            idempotency_key=keys[person.pk],
+            template="meetings/email/meeting_changed",
+            context=_meeting_context(meeting, cancelled=cancelled),
+            subject=subject,
+            recipient=person,
+            attachment=attachment,
+        )
+        for person in people
+        if keys[person.pk] not in seen
+    ]
+    return outbox.enqueue(drafts)
+
+
+@shared_task(name="meetings.tasks.send_meeting_change")
+def send_meeting_change_task(meeting_id: int, sequence: int, change: str) -> int:
+    return send_meeting_change(meeting_id=meeting_id, sequence=sequence, change=change)
+
+
+def queue_meeting_change(*, meeting_id: int, sequence: int, change: str, **_kwargs) -> None:
+    """Receiver of ``services.meetings.meeting_changed`` (sent on commit): hand the change to a
+    worker. A broker that is down must not turn a committed change into an error page; the
+    change is then queued in the request (the keys make a later run harmless)."""
+    try:
+        send_meeting_change_task.apply_async(
+            (meeting_id, sequence, change),
+            retry=True,
+            retry_policy={"max_retries": 2, "interval_start": 0.1, "interval_step": 0.2},
+        )
+    except Exception:  # the broker
+        logger.warning("Could not queue the change of meeting %s; sending now", meeting_id)
+        send_meeting_change(meeting_id=meeting_id, sequence=sequence, change=change)
+
+
+meeting_services.meeting_changed.connect(
+    queue_meeting_change, sender=Meeting, dispatch_uid="meetings.notifications.change"
+)
 
 
 # --- Reminders --------------------------------------------------------------------------------

@@ -26,6 +26,11 @@ urlpatterns = [
     path("<int:pk>/bekreft/", meetings.meeting_confirm, name="meeting_confirm"),
     path("<int:pk>/flytt/", meetings.meeting_move, name="meeting_move"),
     path("<int:pk>/innkalling/", meetings.meeting_send_notice, name="meeting_send_notice"),
+    path(
+        "<int:pk>/tilleggsinnkalling/",
+        meetings.meeting_send_supplement,
+        name="meeting_send_supplement",
+    ),
     path("<int:pk>/avlys/", meetings.meeting_cancel, name="meeting_cancel"),
     path("<int:pk>/avholdt/", meetings.meeting_record_held, name="meeting_record_held"),
     path("<int:pk>/gjenoppta/", meetings.meeting_reinstate, name="meeting_reinstate"),

@@ -66,8 +66,10 @@ from .meetings import (
     meeting_record_held,
     meeting_reinstate,
     meeting_send_notice,
+    meeting_send_supplement,
     meeting_settings_update,
     meeting_update,
+    supplement_items,
 )
 from .minutes import (
     EmptyItemsNeedConfirmation,
@@ -151,8 +153,10 @@ __all__ = [
     "meeting_move",
     "meeting_reinstate",
     "meeting_send_notice",
+    "meeting_send_supplement",
     "meeting_settings_update",
     "meeting_update",
+    "supplement_items",
     "minutes_approve",
     "minutes_entry_save",
     "minutes_save",

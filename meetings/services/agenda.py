@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partnership.actors import acting_person
@@ -85,6 +86,11 @@ def agenda_item_create(
         exempt=exempt,
         legal_basis=legal_basis,
         created_by=acting_person(created_by),
+        # After the notice went out the item is a tilleggssak: marked on the agenda, the notice
+        # PDF and e-mails, and sent with the next supplementary notice (issue 11 §3).
+        added_after_notice_at=(
+            timezone.now() if meeting.status == Meeting.Status.NOTICE_SENT else None
+        ),
     )
     # Validate before taking a number: a refused item uses none (the rollback would undo it anyway).
     _validate_item(item)

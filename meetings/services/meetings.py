@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +18,7 @@ from partnership.models import Body, Person
 
 from ..models import (
     OSLO,
+    AgendaItem,
     Meeting,
     MeetingSettings,
 )
@@ -24,6 +27,41 @@ from .decisions import _attach_pending_reports, _requeue_reports
 
 # A notice recorded after the fact is dated at noon on the day it went out.
 NOTICE_NOON = dt.time(12, 0)
+
+# --- Changes after the notice (issue 11 §3) ---------------------------------------------------
+# Sent once the change is committed, when a meeting whose notice went out is changed in a way a
+# calendar shows (``CHANGED``) or cancelled (``CANCELLED``). Arguments: ``meeting_id``,
+# ``sequence`` (the meeting's iCal SEQUENCE after the change: one e-mail per person per change)
+# and ``change``. ``meetings.notifications`` listens and queues the e-mails to everyone who got
+# the notice; the services cannot import it (it imports them).
+meeting_changed = Signal()
+CHANGED = "changed"
+CANCELLED = "cancelled"
+
+
+def _announce(meeting: Meeting, change: str) -> None:
+    transaction.on_commit(
+        partial(
+            meeting_changed.send,
+            sender=Meeting,
+            meeting_id=meeting.pk,
+            sequence=meeting.sequence,
+            change=change,
+        )
+    )
+
+
+def _noticed(meeting: Meeting) -> bool:
+    """The portal sent the notice and the meeting has not been held: its invitees must hear
+    of a change."""
+    return meeting.status == Meeting.Status.NOTICE_SENT and meeting.notice_sent_at is not None
+
+
+def _refuse_past(starts_at: dt.datetime) -> None:
+    if starts_at <= timezone.now():
+        raise ValidationError(
+            {"starts_at": _("Et møte kan ikke flyttes til et tidspunkt som har vært.")}
+        )
 
 
 # --- Settings ---------------------------------------------------------------------------------
@@ -131,10 +169,14 @@ def meeting_update(*, meeting: Meeting, by: Person | None = None, **fields) -> M
         setattr(meeting, name, fields[name])
     if not changed:
         return meeting
+    if "starts_at" in changed and _noticed(meeting):
+        _refuse_past(meeting.starts_at)
     _validate_meeting(meeting)
     meeting.sequence += 1
     meeting.updated_at = timezone.now()
     _save(meeting, by=by)
+    if _noticed(meeting):
+        _announce(meeting, CHANGED)
     return meeting
 
 
@@ -142,7 +184,9 @@ def meeting_update(*, meeting: Meeting, by: Person | None = None, **fields) -> M
 def meeting_move(
     *, meeting: Meeting, starts_at: dt.datetime, ends_at: dt.datetime, by: Person | None = None
 ) -> Meeting:
-    """Give a (suggested) meeting another time; a moved suggestion counts as confirmed."""
+    """Give a (suggested) meeting another time; a moved suggestion counts as confirmed. Not
+    into the past (a meeting held earlier is recorded, not moved)."""
+    _refuse_past(starts_at)
     meeting = meeting_update(meeting=meeting, by=by, starts_at=starts_at, ends_at=ends_at)
     if meeting.suggested:
         meeting = meeting_confirm(meeting=meeting, by=by)
@@ -191,6 +235,47 @@ def meeting_send_notice(*, meeting: Meeting, by: Person | None = None) -> Meetin
     return _transition(meeting, Meeting.Status.NOTICE_SENT, by=by)
 
 
+def supplement_items(meeting: Meeting) -> list[AgendaItem]:
+    """The items added after the notice that no supplementary notice has announced yet."""
+    qs = meeting.agenda_items.filter(added_after_notice_at__isnull=False)
+    if meeting.supplement_sent_at is not None:
+        qs = qs.filter(added_after_notice_at__gt=meeting.supplement_sent_at)
+    return list(qs.select_related("body").order_by("position", "number"))
+
+
+@transaction.atomic
+def meeting_send_supplement(
+    *, meeting: Meeting, by: Person | None = None
+) -> tuple[Meeting, list[AgendaItem]]:
+    """Record a supplementary notice (tilleggsinnkalling) of the items added since the notice
+    or the last supplement (the e-mails go through the outbox: ``notifications``). Refused when
+    the notice has not been sent, the meeting has begun, or nothing has been added."""
+    meeting = _lock_meeting(meeting)
+    if meeting.status != Meeting.Status.NOTICE_SENT:
+        raise ValidationError(
+            _("Tilleggsinnkalling kan bare sendes for et møte som er innkalt og ikke holdt.")
+        )
+    now = timezone.now()
+    if meeting.starts_at <= now:
+        raise ValidationError(
+            _("Møtet begynte %(when)s. Det er for sent å sende tilleggsinnkalling.")
+            % {"when": portal_formats.datetime(meeting.starts_at)}
+        )
+    items = supplement_items(meeting)
+    if not items:
+        raise ValidationError(
+            _(
+                "Ingen saker er lagt til siden innkallingen eller den forrige "
+                "tilleggsinnkallingen, så det er ingen endringer å sende."
+            )
+        )
+    meeting.supplement_sent_at = now
+    meeting.supplements_sent += 1
+    meeting.updated_at = now
+    _save(meeting, by=by)
+    return meeting, items
+
+
 @transaction.atomic
 def meeting_mark_held(*, meeting: Meeting, by: Person | None = None) -> Meeting:
     meeting = _lock_meeting(meeting)
@@ -233,9 +318,14 @@ def meeting_cancel(*, meeting: Meeting, reason: str = "", by: Person | None = No
     """Cancel a meeting that has not been held. Reports of delegated decisions on its agenda
     go to the body's next meeting (or wait for it) so none is lost."""
     meeting = _lock_meeting(meeting)
+    if meeting.is_cancelled:
+        raise ValidationError(_("Møtet er allerede avlyst."))
+    noticed = _noticed(meeting)
     meeting.cancellation_reason = reason.strip()
     meeting = _transition(meeting, Meeting.Status.CANCELLED, by=by)
     _requeue_reports(meeting)
+    if noticed:
+        _announce(meeting, CANCELLED)
     return meeting
 
 

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -132,9 +133,8 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 return done(request, _("Endringene er lagret."), "meetings:meeting_detail", pk)
         meeting.refresh_from_db()
-    return render_form(
-        request, "meetings/meeting_form.html", {"form": form, "meeting": meeting}, form
-    )
+    context = {"form": form, "meeting": meeting, **_change_audience(meeting)}
+    return render_form(request, "meetings/meeting_form.html", context, form)
 
 
 # --- Detail -----------------------------------------------------------------------------------
@@ -161,6 +161,10 @@ def detail_context(request: HttpRequest, meeting: Meeting, **extra) -> dict:
     if meeting.body_id in access.member_body_ids(user) and absence.can_report(meeting):
         context["absence_open"] = True
         context["my_absence"] = absence.current_absence(meeting, user)
+    if can_manage and meeting.status == Meeting.Status.NOTICE_SENT:
+        # The supplementary notice: what it would send, and to how many (issue 11 §3).
+        context["supplement_items"] = services.supplement_items(meeting)
+        context["notice_recipient_count"] = len(notifications.notice_recipients(meeting))
     if editable:
         # The upload form is fetched per item on demand (attachment_upload, GET): only the
         # one that came back with errors is rendered here, with them.
@@ -231,6 +235,28 @@ def meeting_send_notice(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_POST
+def meeting_send_supplement(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send the supplementary notice (the items added after the notice) through the outbox;
+    the meeting page asks for a confirmation first."""
+    meeting = access.meeting_for_user(request.user, pk, action="manage")
+    try:
+        meeting, count = notifications.send_supplement(meeting=meeting, by=request.user)
+    except ValidationError as exc:
+        return _detail_error(request, meeting, " ".join(exc.messages))
+    return done(
+        request,
+        ngettext(
+            "Tilleggsinnkallingen er sendt til %(count)s person.",
+            "Tilleggsinnkallingen er sendt til %(count)s personer.",
+            count,
+        )
+        % {"count": count},
+        "meetings:meeting_detail",
+        pk,
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = access.meeting_for_user(request.user, pk, action="manage")
@@ -244,9 +270,15 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
             apply_validation_error(form, exc)
         else:
             return done(request, _("Møtet er avlyst."), "meetings:meeting_detail", pk)
-    return render_form(
-        request, "meetings/meeting_cancel.html", {"form": form, "meeting": meeting}, form
-    )
+    context = {"form": form, "meeting": meeting, **_change_audience(meeting)}
+    return render_form(request, "meetings/meeting_cancel.html", context, form)
+
+
+def _change_audience(meeting: Meeting) -> dict:
+    """For the move and cancel pages: whether the invitees will be e-mailed, and how many."""
+    if meeting.status != Meeting.Status.NOTICE_SENT or meeting.notice_sent_at is None:
+        return {"will_email": False}
+    return {"will_email": True, "email_count": len(notifications.change_recipients(meeting))}
 
 
 @require_http_methods(["GET", "POST"])
@@ -410,9 +442,8 @@ def meeting_move(request: HttpRequest, pk: int) -> HttpResponse:
     status = 400 if form.errors else 200
     if request.htmx:
         return _suggested_row(request, meeting, form=form, status=status)
-    return render(
-        request, "meetings/meeting_move.html", {"meeting": meeting, "form": form}, status=status
-    )
+    context = {"meeting": meeting, "form": form, **_change_audience(meeting)}
+    return render(request, "meetings/meeting_move.html", context, status=status)
 
 
 # --- Downloads --------------------------------------------------------------------------------
