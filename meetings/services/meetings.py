@@ -232,6 +232,12 @@ def meeting_send_notice(*, meeting: Meeting, by: Person | None = None) -> Meetin
             % {"when": portal_formats.datetime(meeting.starts_at)}
         )
     meeting.notice_sent_at = timezone.now()
+    # A new notice (a cancelled meeting called again) holds the whole agenda: nothing on it is
+    # a tilleggssak any more, and no supplement is owed for what it lists.
+    meeting.agenda_items.filter(added_after_notice_at__isnull=False).update(
+        added_after_notice_at=None
+    )
+    meeting.supplement_sent_at = None
     return _transition(meeting, Meeting.Status.NOTICE_SENT, by=by)
 
 

@@ -20,10 +20,11 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from meetings import notifications, services
-from meetings.models import OSLO, Meeting
+from meetings.models import OSLO, AgendaItem, Meeting
 from meetings.notifications import Kind
 from partnership import outbox
 from partnership.models import Membership, OutboxMessage, today
+from tests import querycounts
 
 from ..factories import MembershipFactory, PersonFactory
 from .factories import AgendaItemFactory, MeetingFactory, in_days
@@ -349,3 +350,61 @@ def test_supplement_too_late_once_the_meeting_began(registry, secretariat):
         pytest.raises(ValidationError, match="for sent"),
     ):
         notifications.send_supplement(meeting=meeting, by=secretariat)
+
+
+# --- Query count ------------------------------------------------------------------------------
+def test_the_noticed_meeting_page_runs_constant_queries(client, login, registry, secretariat):
+    """The manager's page of a noticed meeting with items added after the notice (the
+    supplementary-notice dialog counts them and the people it goes to): 2 and 30 items and
+    members."""
+    now = timezone.now()
+    meeting = Meeting.objects.create(
+        body=registry.partners_meeting,
+        starts_at=now + dt.timedelta(days=30),
+        ends_at=now + dt.timedelta(days=30, hours=2),
+        status=Meeting.Status.NOTICE_SENT,
+        notice_sent_at=now,
+    )
+    numbers = iter(range(1000, 2000))
+
+    def make(k):
+        AgendaItem.objects.bulk_create(
+            [
+                AgendaItem(
+                    meeting=meeting,
+                    body=meeting.body,
+                    year=meeting.local_date.year,
+                    number=next(numbers),
+                    position=next(numbers),
+                    title=f"Tilleggssak {n}",
+                    added_after_notice_at=now,
+                )
+                for n in range(k)
+            ]
+        )
+        for _ in range(k):
+            MembershipFactory(
+                person=PersonFactory(),
+                body=meeting.body,
+                partner=registry.partner,
+                starts_on=today() - dt.timedelta(days=1),
+            )
+
+    login(secretariat)
+    querycounts.assert_constant_queries(
+        client,
+        reverse("meetings:meeting_detail", args=[meeting.pk]),
+        querycounts.topped_up(make),
+        pinned=0,
+        sizes=(2, 30),
+    )
+
+
+def test_a_new_notice_after_a_reinstatement_holds_the_added_items(noticed, secretariat):
+    item = services.agenda_item_create(meeting=noticed, title="Studietur")
+    meeting = services.meeting_cancel(meeting=noticed, reason="Utsatt")
+    meeting = services.meeting_reinstate(meeting=meeting)
+    meeting = notifications.send_notice(meeting=meeting, by=secretariat)
+    item.refresh_from_db()
+    assert item.added_after_notice_at is None
+    assert services.supplement_items(meeting) == []
