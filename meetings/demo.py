@@ -118,16 +118,17 @@ ADDED_ITEM_TITLE = "Rapport fra AU-delegasjonen"
 
 
 def _noticed_with_added_item(secretariat: Person) -> None:
-    """The next AU meeting: called (the notice marked as sent, no e-mails from the demo), then an
-    item added after the notice, so the page shows a tilleggssak and offers a supplementary
-    notice (issue 11 §3)."""
-    body = Body.objects.filter(kind=Body.Kind.WORKING_COMMITTEE).first()
-    if body is None:
+    """An upcoming AU meeting (or, without one, a later Partnermøte): called (the notice marked
+    as sent, no e-mails from the demo), then an item added after the notice, so its page shows
+    a tilleggssak and offers a supplementary notice (issue 11 §3)."""
+    if AgendaItem.objects.filter(title=ADDED_ITEM_TITLE).exists():
         return
-    upcoming = _ordinary(body).filter(starts_at__gt=timezone.now() + dt.timedelta(days=1))
-    if AgendaItem.objects.filter(meeting__in=upcoming, title=ADDED_ITEM_TITLE).exists():
-        return
-    meeting = upcoming.filter(status=Meeting.Status.PLANNED).first()
+    upcoming = Meeting.objects.filter(
+        status=Meeting.Status.PLANNED, starts_at__gt=timezone.now() + dt.timedelta(days=2)
+    ).order_by("starts_at", "pk")
+    meeting = upcoming.filter(body__kind=Body.Kind.WORKING_COMMITTEE).first()
+    if meeting is None:
+        meeting = upcoming.filter(body__kind=Body.Kind.PARTNERS)[1:2].first()
     if meeting is None:
         return
     if not meeting.agenda_items.exists():
