@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("meetings", "0005_meeting_notice_sent_outside"),
+        ("meetings", "0006_presentations"),
     ]
 
     operations = [
