@@ -208,6 +208,8 @@ MEETINGS_NOT_PAGES = {
         "agenda_template_item_remove",
         "absence_report",
         "absence_withdraw",
+        # POST only; its dialog on the meeting page is checked in test_meetings_changes.py.
+        "meeting_send_supplement",
     )
 }
 
