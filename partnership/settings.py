@@ -397,6 +397,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/5"),
         "options": {"expires": 240},
     },
+    # The annual report (reports/tasks_annual.py): a run left "running" by a killed worker is
+    # marked failed ("interrupted") so it can be retried.
+    "annual-report-stale-runs": {
+        "task": "reports.annual_stale_runs",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 240},
+    },
     "schedule-year-end-reminders": {
         "task": "workgroups.tasks.schedule_reminders",
         "schedule": crontab(hour=7, minute=30),

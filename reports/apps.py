@@ -10,3 +10,13 @@ class ReportsConfig(AppConfig):
         from partnership import extensions
 
         extensions.register_nav("reports:dashboard", _("Styringstavle"), order=250)
+        # The annual report (issue 14 §1, §4): importing the task module registers its tasks
+        # (pdf.reports.annual_report, reports.annual_stale_runs).
+        from . import tasks_annual  # noqa: F401
+
+        extensions.register_nav(
+            "reports:annual_list",
+            _("Årsrapport"),
+            order=420,
+            permission="partnership.manage_registry",
+        )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_dashboard, views_indicators
+from . import views_annual, views_dashboard, views_indicators
 
 app_name = "reports"
 
@@ -41,5 +41,23 @@ urlpatterns = [
         "evalueringer/<int:pk>/vedtak/",
         views_indicators.evaluation_adopt,
         name="evaluation_adopt",
+    # The annual report (issue 14 §1, §4)
+    path("arsrapport/", views_annual.annual_list, name="annual_list"),
+    path("arsrapport/<int:year>/", views_annual.annual_detail, name="annual_detail"),
+    path("arsrapport/<int:year>/tekst/", views_annual.annual_edit, name="annual_edit"),
+    path(
+        "arsrapport/<int:year>/forhandsvisning/",
+        views_annual.annual_preview,
+        name="annual_preview",
+    ),
+    path("arsrapport/<int:year>/lag/", views_annual.annual_generate, name="annual_generate"),
+    path("arsrapport/<int:year>/framdrift/", views_annual.annual_progress, name="annual_progress"),
+    path(
+        "arsrapport/versjoner/<int:pk>/pdf/", views_annual.annual_download, name="annual_download"
+    ),
+    path(
+        "arsrapport/versjoner/<int:pk>/prov-igjen/",
+        views_annual.annual_retry,
+        name="annual_retry",
     ),
 ]

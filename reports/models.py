@@ -1,0 +1,3 @@
+"""The reports app's models; each part lives in its own module, imported here so Django finds it."""
+
+from .models_annual import AnnualReport, ReportRun  # noqa: F401
