@@ -258,6 +258,7 @@ DEMO_SEEDERS = [
     "partnerpot.demo.seed",
     "workgroups.demo.seed",
     "reports.demo.seed",
+    "reports.demo_annual.seed",
     "partnership.demo_own_work.seed",
 ]
 

@@ -1445,6 +1445,25 @@ def main(argv: list[str] | None = None) -> int:
         stop_gunicorn(proc)
         proc = None
 
+        # --- The annual report (issue 14, reports): the bench data's latest year, and the
+        # demo year when a demo database is given (ANNUAL_DEMO_DATABASE_URL, seeded with
+        # `manage.py seed_demo`); each in a child process for its own peak memory.
+        from tests.bench.annual import bench_annual_report, describe
+
+        annual_reports = []
+        log("rendering the annual report of the bench data's latest year")
+        annual_env = {**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS}
+        annual_reports.append(
+            bench_annual_report(dt.date.today().year, kind="bench", env=annual_env)
+        )
+        if os.environ.get("ANNUAL_DEMO_DATABASE_URL"):
+            demo_env = {**annual_env, "DATABASE_URL": os.environ["ANNUAL_DEMO_DATABASE_URL"]}
+            annual_reports.append(
+                bench_annual_report(dt.date.today().year - 1, kind="demo", env=demo_env)
+            )
+        for annual_report in annual_reports:
+            print(describe(annual_report), flush=True)
+        # --- end of the annual report block
         log("rendering one Partnerpotten decision letter PDF")
         letter_report = bench_letter_pdf()
         outbox_report = None
@@ -1530,6 +1549,7 @@ def main(argv: list[str] | None = None) -> int:
             failed.append("outbox")
         if letter_report["result"] == "FAIL":
             failed.append("letter_pdf")
+        failed += [f"annual_report_{r['year']}" for r in annual_reports if r["result"] == "FAIL"]
         print()
         print(f"FAILED: {', '.join(failed)}" if failed else "All pages meet the targets.")
 
@@ -1557,6 +1577,7 @@ def main(argv: list[str] | None = None) -> int:
             "memory": memory,
             "outbox": outbox_report,
             "letter_pdf": letter_report,
+            "annual_reports": annual_reports,
             "failed": failed,
         }
         (RESULTS / "latest.json").write_text(

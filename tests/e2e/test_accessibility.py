@@ -21,6 +21,7 @@ from .test_accessibility_partnerpot import PARTNERPOT_NOT_PAGES, PARTNERPOT_PAGE
 from .test_accessibility_plan import PLAN_NOT_PAGES, PLAN_PAGES
 from .test_accessibility_plan_activities import OWN_WORK_NOT_PAGES, OWN_WORK_PAGES
 from .test_accessibility_workgroups import WORKGROUPS_ROUTES
+from .test_reports_journey import ANNUAL_NOT_PAGES, ANNUAL_PAGES
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -72,6 +73,8 @@ def test_every_portal_page_is_swept():
     swept |= set(DASHBOARD_PAGES) | DASHBOARD_NOT_PAGES
     # Partners' own work (issue 12 §6): tests/e2e/test_accessibility_plan_activities.py.
     swept |= OWN_WORK_PAGES | OWN_WORK_NOT_PAGES
+    # The annual report (issue 14 §1): tests/e2e/test_reports_journey.py.
+    swept |= ANNUAL_PAGES | ANNUAL_NOT_PAGES
     ours = {r.name for r in all_routes() if r.name and r.callback_module.startswith(PORTAL_MODULES)}
     missing = sorted(ours - swept)
     assert not missing, (
