@@ -38,6 +38,8 @@ HELD = (Meeting.Status.HELD, Meeting.Status.MINUTES_DRAFT, Meeting.Status.MINUTE
 ATTENDED = (Attendance.Status.PRESENT, Attendance.Status.DEPUTY_ATTENDING)
 # R5: a start-up meeting, one before each Partnermøte and a reporting meeting.
 WORKING_GROUP_FIXED_MEETINGS = 2
+# The bodies whose decisions the report lists one by one.
+LISTED_DECISION_KINDS = (Body.Kind.LEADERS, Body.Kind.PARTNERS, Body.Kind.WORKING_COMMITTEE)
 
 
 # --- The agreement period --------------------------------------------------------------------
@@ -130,8 +132,18 @@ def gather_meetings(year: Year) -> dict:
                 "met": held[pk] >= required,
             }
         )
+    # Every body's number of decisions; the governing bodies' decisions listed one by one
+    # (the working groups' and others' are in the decision register: a year of those would
+    # run to a hundred pages).
+    per_body = [
+        {"name": name, "count": count}
+        for name, count in Decision.objects.filter(year=year.year)
+        .values_list("body__name")
+        .annotate(n=Count("pk"))
+        .order_by("body__name")
+    ]
     decisions = list(
-        Decision.objects.filter(year=year.year)
+        Decision.objects.filter(year=year.year, body__kind__in=LISTED_DECISION_KINDS)
         .order_by("body__short_name", "number")
         .values_list("body__short_name", "number", "decided_on", "title", "agenda_item__exempt")
     )
@@ -146,8 +158,8 @@ def gather_meetings(year: Year) -> dict:
         for body, number, decided_on, title, exempt in decisions
     ]
     year.figures["meetings_held"] = sum(held.values())
-    year.figures["decisions"] = len(decision_rows)
-    return {"bodies": rows, "decisions": decision_rows}
+    year.figures["decisions"] = sum(row["count"] for row in per_body)
+    return {"bodies": rows, "per_body": per_body, "decisions": decision_rows}
 
 
 def gather_partnerpot(year: Year) -> dict:
