@@ -41,6 +41,7 @@ urlpatterns = [
         "evalueringer/<int:pk>/vedtak/",
         views_indicators.evaluation_adopt,
         name="evaluation_adopt",
+    ),
     # The annual report (issue 14 §1, §4)
     path("arsrapport/", views_annual.annual_list, name="annual_list"),
     path("arsrapport/<int:year>/", views_annual.annual_detail, name="annual_detail"),
