@@ -1,56 +1,44 @@
-"""Partnerpotten's spreadsheet exports (xlsx, openpyxl): real numbers and dates in the
-portal's money format, headers in the reader's language, and text that a spreadsheet would
-take for a formula kept as text."""
+"""Partnerpotten's spreadsheet export (xlsx) of a call's applications, written by the portal's
+one spreadsheet writer (``partnership.xlsx``: real numbers and dates in the portal's formats,
+headers in the reader's language, text that looks like a formula kept as text)."""
 
 from __future__ import annotations
 
-import io
-
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
-from partnership import formats
+from partnership import xlsx
+from partnership.xlsx import Column, Sheet
 
 from . import services
 from .models import Application, Call, SubGoal
 
-MONEY_FORMAT = formats.XLSX_MONEY_FORMAT
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_CONTENT_TYPE = xlsx.XLSX_CONTENT_TYPE
 
 
 def call_workbook(call: Call, applications: list[Application], conflicted: set[int]) -> bytes:
     """The call's submitted applications, with a summary sheet. The assessment columns stay
     empty for applications in ``conflicted`` (the reader may not see those assessments)."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Søknader")[:31]
-    headers = [
-        _("Referanse"),
-        _("Søker"),
-        _("Prosjekttittel"),
-        _("Status"),
-        _("Omsøkt beløp"),
-        _("Egeninnsats"),
-        _("Innstilling"),
-        _("Foreslått beløp"),
-        _("Innvilget beløp"),
-        _("Delmål"),
-        _("Fylke"),
-        _("Kommune"),
-        _("Sendt inn"),
+    columns = [
+        Column(_("Referanse"), width=14),
+        Column(_("Søker"), width=30),
+        Column(_("Prosjekttittel"), width=40),
+        Column(_("Status"), width=24),
+        Column(_("Omsøkt beløp"), "money", 16),
+        Column(_("Egeninnsats"), "money", 16),
+        Column(_("Innstilling"), width=18),
+        Column(_("Foreslått beløp"), "money", 16),
+        Column(_("Innvilget beløp"), "money", 16),
+        Column(_("Delmål"), width=40),
+        Column(_("Fylke"), width=18),
+        Column(_("Kommune"), width=22),
+        Column(_("Sendt inn"), "datetime", 18),
     ]
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    money_columns = (5, 6, 8, 9)
+    rows = []
     for application in applications:
         assessment = None
         if application.pk not in conflicted:
             assessment = getattr(application, "assessment", None)
-        submitted = application.submitted_at
-        sheet.append(
+        rows.append(
             [
                 application.reference,
                 application.applicant.name,
@@ -64,40 +52,32 @@ def call_workbook(call: Call, applications: list[Application], conflicted: set[i
                 ", ".join(str(SubGoal(value).label) for value in application.sub_goals),
                 application.county,
                 application.municipality.split(": ", 1)[-1],
-                timezone.localtime(submitted).replace(tzinfo=None) if submitted else None,
+                application.submitted_at,
             ]
         )
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@")):
-                # Text the applicant wrote is text, never a formula the spreadsheet runs.
-                cell.data_type = "s"
-            if cell.column in money_columns:
-                cell.number_format = MONEY_FORMAT
-        row[12].number_format = "dd.mm.yyyy hh:mm"
-    widths = (14, 30, 40, 24, 16, 16, 18, 16, 16, 40, 18, 22, 18)
-    for letter, width in zip("ABCDEFGHIJKLM", widths, strict=True):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
-
     envelope = services.envelope_status(call)
-    summary = workbook.create_sheet(_("Sammendrag")[:31])
-    summary.append([_("Utlysning"), call.title])
-    summary.append([_("År"), call.year])
-    summary.append([_("Søknader sendt inn"), len(applications)])
-    for label, key in (
-        (_("Ramme"), "envelope"),
-        (_("Omsøkt"), "applied"),
-        (_("Innvilget"), "granted"),
-        (_("Igjen av rammen"), "remaining"),
-    ):
-        summary.append([label, envelope[key]])
-        summary.cell(row=summary.max_row, column=2).number_format = MONEY_FORMAT
-    for cell in summary["A"]:
-        cell.font = Font(bold=True)
-    summary.column_dimensions["A"].width = 24
-    summary.column_dimensions["B"].width = 40
-
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    summary = [
+        [_("År"), call.year],
+        [_("Søknader sendt inn"), len(applications)],
+        *(
+            [label, envelope[key]]
+            for label, key in (
+                (_("Ramme"), "envelope"),
+                (_("Omsøkt"), "applied"),
+                (_("Innvilget"), "granted"),
+                (_("Igjen av rammen"), "remaining"),
+            )
+        ),
+    ]
+    return xlsx.workbook(
+        [
+            Sheet(_("Søknader"), columns, rows),
+            # A label/value sheet whose first row is the call itself.
+            Sheet(
+                _("Sammendrag"),
+                [Column(_("Utlysning"), width=24), Column(call.title, "auto", 40)],
+                summary,
+                bold_first_column=True,
+            ),
+        ]
+    )

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from partnership import xlsx
 from partnership.models import BudgetYear
 
 from .. import access, actuals, charts, export, selectors
@@ -31,12 +32,7 @@ def _svg(content: bytes) -> HttpResponse:
 
 
 def _download(content, *, fmt: str, name: str) -> HttpResponse:
-    if fmt == "xlsx":
-        response = HttpResponse(content, content_type=export.XLSX_CONTENT_TYPE)
-    else:
-        response = HttpResponse(content.encode("utf-8"), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+    return xlsx.download(content, fmt=fmt, name=name)
 
 
 def _fmt(fmt: str) -> str:
