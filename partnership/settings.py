@@ -260,6 +260,7 @@ DEMO_SEEDERS = [
     "reports.demo.seed",
     "reports.demo_annual.seed",
     "partnership.demo_own_work.seed",
+    "reports.demo_briefing.seed",
 ]
 
 # Higher apps add dated deadlines to the partner calendar and iCal feed (meetings.extensions).
@@ -404,6 +405,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.annual_stale_runs",
         "schedule": crontab(minute="*/5"),
         "options": {"expires": 240},
+    },
+    # The ministries' briefing of the quarter just ended (reports/briefing.py): one per period,
+    # so a tick that fires twice sends nothing twice.
+    "quarterly-ministries-briefing": {
+        "task": "reports.quarterly_briefing",
+        "schedule": crontab(day_of_month=1, month_of_year="1,4,7,10", hour=6, minute=0),
+        "options": {"expires": 3600},
     },
     "schedule-year-end-reminders": {
         "task": "workgroups.tasks.schedule_reminders",

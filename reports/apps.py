@@ -20,3 +20,10 @@ class ReportsConfig(AppConfig):
             order=420,
             permission="partnership.manage_registry",
         )
+        # The ministries' briefing and the exports (issue 14 §2, §3). Importing the briefing
+        # module registers its tasks (pdf.reports_briefing, reports.quarterly_briefing).
+        from . import briefing
+
+        extensions.register_notification_kinds(briefing.Kind, mandatory=briefing.Kind.values)
+        extensions.register_nav("reports:export_page", _("Eksport"), order=400)
+        extensions.register_nav("reports:briefing_list", _("Orienteringer"), order=410)

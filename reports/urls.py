@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_annual, views_dashboard, views_indicators
+from . import views_annual, views_briefing, views_dashboard, views_exports, views_indicators
 
 app_name = "reports"
 
@@ -61,4 +61,18 @@ urlpatterns = [
         views_annual.annual_retry,
         name="annual_retry",
     ),
+    # The ministries' briefing (issue 14 §2)
+    path("orienteringer/", views_briefing.briefing_list, name="briefing_list"),
+    path("orienteringer/ny/", views_briefing.briefing_create, name="briefing_create"),
+    path("orienteringer/<int:pk>/", views_briefing.briefing_detail, name="briefing_detail"),
+    path("orienteringer/<int:pk>/pdf/", views_briefing.briefing_download, name="briefing_download"),
+    path(
+        "orienteringer/<int:pk>/prov-igjen/", views_briefing.briefing_retry, name="briefing_retry"
+    ),
+    path("politisk-interesse/", views_briefing.flag_list, name="flag_list"),
+    path("politisk-interesse/merk/", views_briefing.flag_set, name="flag_set"),
+    path("politisk-interesse/<int:pk>/fjern/", views_briefing.flag_remove, name="flag_remove"),
+    # Exports (issue 14 §3)
+    path("eksport/", views_exports.export_page, name="export_page"),
+    path("eksport/last-ned/", views_exports.export_download, name="export_download"),
 ]
