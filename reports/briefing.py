@@ -40,6 +40,7 @@ from django.utils.translation import gettext_lazy
 from meetings import access as meetings_access
 from meetings.models import OSLO, AgendaItem, Decision, Meeting
 from meetings.pdf import _render, _short_date, _w3c
+from partnerpot import access as partnerpot_access
 from partnerpot.models import Application
 from partnership import outbox
 from partnership.models import Body, Membership, OutboxMessage, Person
@@ -204,7 +205,11 @@ def flag_candidates(user, *, start: dt.date, end: dt.date) -> Candidates:
         .order_by("decided_on", "number")
     )
     applications = list(
-        Application.objects.filter(submitted_at__gte=begin, submitted_at__lt=stop)
+        Application.objects.filter(
+            partnerpot_access.visible_applications_q(user),
+            submitted_at__gte=begin,
+            submitted_at__lt=stop,
+        )
         .select_related("applicant")
         .order_by("submitted_at")
     )
@@ -285,7 +290,11 @@ class BriefingContent:
     decisions: list = field(default_factory=list)
     flags: list[FlagRow] = field(default_factory=list)
     upcoming: list = field(default_factory=list)
-    withheld: int = 0
+    withheld_keys: set = field(default_factory=set)  # (kind, pk) of what was left out
+
+    @property
+    def withheld(self) -> int:
+        return len(self.withheld_keys)
 
     @property
     def is_empty(self) -> bool:
@@ -342,7 +351,9 @@ def briefing_content(
     begin, stop = _day_start(start), _day_start(end + dt.timedelta(days=1))
     content = BriefingContent(start=start, end=end)
     content.meetings = list(
-        Meeting.objects.filter(starts_at__gte=begin, starts_at__lt=stop, status__in=HELD_STATUSES)
+        Meeting.objects.filter(
+            starts_at__gte=begin, starts_at__lt=stop, status__in=HELD_STATUSES, suggested=False
+        )
         .exclude(body__kind=Body.Kind.STATE_GROUP)
         .select_related("body")
         .annotate(decision_count=Count("decisions"))
@@ -357,11 +368,11 @@ def briefing_content(
         if audience.may_see(decision.body_id, decision.is_exempt):
             content.decisions.append(decision)
         else:
-            content.withheld += 1
+            content.withheld_keys.add(("decision", decision.pk))
     for flag in flags_for_period(start, end):
         row = _flag_row(flag, audience)
         if row is None:
-            content.withheld += 1
+            content.withheld_keys.add((flag.kind, getattr(flag, f"{flag.kind}_id")))
         else:
             content.flags.append(row)
     ahead = max(end + dt.timedelta(days=1), day)
@@ -370,6 +381,7 @@ def briefing_content(
             starts_at__gte=_day_start(ahead),
             starts_at__lt=_day_start(ahead + dt.timedelta(days=UPCOMING_DAYS)),
             status__in=Meeting.UPCOMING_STATUSES,
+            suggested=False,  # a time a working group has not confirmed is no meeting yet
         )
         .exclude(body__kind=Body.Kind.STATE_GROUP)
         .select_related("body")

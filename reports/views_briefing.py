@@ -1,5 +1,13 @@
 """The ministries' briefing: the list, asking for one, a briefing with its PDF and who it went
-to, and the secretariat's page for flagging matters of political interest in a period."""
+to, and the secretariat's page for flagging matters of political interest in a period.
+
+Flags are set on a page of this app that lists a period's candidates (agenda items, decisions,
+submitted applications) rather than from each object's own page through a hook in the lower
+apps: the lower apps stay as they are (no template hook in three apps, nothing for them to
+know about reports), the flags are set where the secretariat prepares the briefing (period by
+period, seeing what is flagged and what is not), and one view and one access rule cover all
+three kinds. The candidates come through the lower apps' access rules (meetings.access,
+partnerpot.access), and a flag's target is fetched through their ``*_for_user`` functions."""
 
 from __future__ import annotations
 
