@@ -234,6 +234,8 @@ def grants_sheet(user, filters: Filters) -> Sheet:
             Column(_("Frist for sluttrapport"), "date", 14),
             Column(_("Utbetalt"), "date", 12),
             Column(_("Tilbakebetaling"), "money", 16),
+            Column(_("Tilbakebetalt dato"), "date", 14),
+            Column(_("Tilbakebetalt beløp"), "money", 16),
         ],
         (
             [
@@ -245,6 +247,8 @@ def grants_sheet(user, filters: Filters) -> Sheet:
                 g.report_due_on,
                 g.paid_out_on,
                 g.repayment_amount,
+                g.repaid_on,
+                g.repaid_amount,
             ]
             for g in qs
         ),
