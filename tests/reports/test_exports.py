@@ -15,10 +15,18 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from partnerpot import services as partnerpot_services
+from partnerpot.models import Application
 from reports import exports
 from workgroups import services as workgroups_services
 
-from ..partnerpot.factories import assessed_application, draft_application, open_call
+from ..partnerpot.factories import (
+    assessed_application,
+    at_meeting,
+    draft_application,
+    on_agenda,
+    open_call,
+)
 from ..workgroups.factories import adopted_budget
 from .factories import held_period
 
@@ -190,3 +198,28 @@ def test_an_indicator_table_would_be_one_registration():
     keys = [s.key for s in exports.sources()]
     assert keys == ["decisions", "agenda_items", "applications", "grants", "accounts"]
     assert [k for k, _label in exports.entity_choices()] == keys
+
+
+def test_grants_for_the_applicants_people_and_the_secretariat(
+    login, registry, secretariat, partner_rep, admin, wg_leader
+):
+    call = open_call(envelope="150000", max_per_application="100000", by=secretariat)
+    fug = assessed_application(
+        call=call, applicant=registry.partner, by=partner_rep, assessor=secretariat
+    )
+    on_agenda(call=call, applications=[fug], by=secretariat)
+    with at_meeting(call.deciding_meeting):
+        fug = partnerpot_services.application_decide(
+            application=fug,
+            outcome=Application.Status.PARTLY_GRANTED,
+            amount="80 000",
+            reason="Høye reisekostnader.",
+            by=admin,
+        )
+    for person in (secretariat, partner_rep):
+        sheet = _xlsx(login(person))["Tilskudd"]
+        assert _column(sheet, "Referanse") == [fug.reference]
+        amount = sheet.cell(row=2, column=4)
+        assert Decimal(str(amount.value)) == Decimal("80000")
+        assert amount.number_format.endswith('"kr"')
+    assert "Ingen rader" in _xlsx(login(wg_leader))["Tilskudd"]["A2"].value
