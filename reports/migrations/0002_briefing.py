@@ -7,9 +7,10 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    initial = True
+    initial = False
 
     dependencies = [
+        ("reports", "0001_initial"),
         ("meetings", "0005_meeting_notice_sent_outside"),
         ("partnerpot", "0003_numbers_per_year"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
