@@ -13,7 +13,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from ..partnership.test_authorization_matrix import EXPECTED, URL_KWARGS, _matrix_ctx
 from ..reports import matrix as reports_matrix
-from ..reports.factories import held_period
+from ..reports.factories_briefing import held_period
 from ..urlmap import all_routes, build_url
 from .conftest import axe_check
 from .helpers import sign_in_with_cookie

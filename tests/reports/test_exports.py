@@ -28,7 +28,7 @@ from ..partnerpot.factories import (
     open_call,
 )
 from ..workgroups.factories import adopted_budget
-from .factories import held_period
+from .factories_briefing import held_period
 
 pytestmark = pytest.mark.django_db
 
