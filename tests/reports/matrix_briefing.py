@@ -40,7 +40,7 @@ def _briefing(ctx) -> dict:
 
 
 def _to_briefing(ctx) -> str:
-    return f"/rapporter/orienteringer/{_r(ctx)['briefing'].pk}/"
+    return f"/styring/orienteringer/{_r(ctx)['briefing'].pk}/"
 
 
 URL_KWARGS = {
@@ -77,11 +77,11 @@ POST_DATA = {
 }
 
 GET_ONLY = expect(signed_in=NOT_ALLOWED)
-TO_FLAGS = Redirect("/rapporter/politisk-interesse/", prefix=True)
+TO_FLAGS = Redirect("/styring/politisk-interesse/", prefix=True)
 POST_EXPECTED = {
     "reports:briefing_list": GET_ONLY,
     "reports:briefing_create": expect(
-        signed_in=403, managers=Redirect("/rapporter/orienteringer/", prefix=True)
+        signed_in=403, managers=Redirect("/styring/orienteringer/", prefix=True)
     ),
     "reports:briefing_detail": GET_ONLY,
     "reports:briefing_download": GET_ONLY,
