@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from meetings import presentations
 from partnership.selectors_indicators import format_number
 from partnership.services_indicators import agreement_periods, evaluation_points
 from partnership.services_indicators import current_agreement_period as current_period
 from partnership.viewhelpers import page_of
+from workgroups import selectors_plan
 
 from . import access, charts, dashboard
 
@@ -35,18 +38,32 @@ def _context(request, board: dashboard.Dashboard, **extra) -> dict:
     }
 
 
+def _activity(context: dict) -> dict:
+    """The measures against their target frequency, the year's participation of children and
+    young people, and the partners that have not presented their own work (issue 12 §5-6):
+    the whole dashboard's extra section, six queries whatever the numbers."""
+    year = timezone.localdate().year
+    context.update(
+        year=year,
+        frequencies=selectors_plan.frequency_against_target(year),
+        participation=selectors_plan.participation_summary(year),
+        not_presented=presentations.partners_not_presented(),
+    )
+    return context
+
+
 @require_GET
 def dashboard_page(request: HttpRequest) -> HttpResponse:
     access.require_reader(request.user)
     board = dashboard.dashboard()
-    return render(request, "reports/dashboard.html", _context(request, board))
+    return render(request, "reports/dashboard.html", _activity(_context(request, board)))
 
 
 @require_GET
 def dashboard_print(request: HttpRequest) -> HttpResponse:
     access.require_reader(request.user)
     board = dashboard.dashboard()
-    return render(request, "reports/dashboard_print.html", _context(request, board))
+    return render(request, "reports/dashboard_print.html", _activity(_context(request, board)))
 
 
 @require_GET

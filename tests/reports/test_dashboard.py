@@ -173,7 +173,7 @@ def _values(indicators) -> None:
 
 @pytest.mark.parametrize(
     ("url_name", "pinned"),
-    [("reports:dashboard", 8), ("reports:dashboard_print", 8), ("reports:values", 4)],
+    [("reports:dashboard", 14), ("reports:dashboard_print", 14), ("reports:values", 4)],
 )
 def test_queries_are_constant_for_5_and_50_indicators(
     client, secretariat, registry, url_name, pinned
@@ -183,3 +183,41 @@ def test_queries_are_constant_for_5_and_50_indicators(
     querycounts.assert_constant_queries(client, reverse(url_name), grow, pinned, sizes=(5, 50))
     assert IndicatorSet.objects.get().indicators.count() == 50
     assert IndicatorValue.objects.count() == 50 * 120
+
+
+def test_the_activity_section_queries_do_not_grow_with_activities(client, secretariat, registry):
+    """The measures against their target frequency, the year's participation and the partners
+    yet to present (issue 12 §5-6): constant whether the year has 2 or 30 activities."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from partnership import services_plan
+    from workgroups.models import Activity
+
+    services_plan.goals_seed()
+    measures = services_plan.measures_seed()
+    _grow_indicators(registry)(5)
+    today = timezone.localdate()
+
+    def make(k):
+        Activity.objects.bulk_create(
+            [
+                Activity(
+                    measure=measures[n % len(measures)],
+                    title=f"Aktivitet {n}",
+                    date=today - dt.timedelta(days=n % 28),
+                    county="oslo",
+                    format="physical",
+                    youth_participation="Elevrådet planla." if n % 2 else "",
+                )
+                for n in range(k)
+            ]
+        )
+
+    client.force_login(secretariat)
+    querycounts.assert_constant_queries(
+        client, reverse("reports:dashboard"), querycounts.topped_up(make), 15, sizes=(2, 30)
+    )
+    page = client.get(reverse("reports:dashboard")).content.decode()
+    assert "Faglig forum" in page and "Barn og unge medvirket i 15 av 30" in page
