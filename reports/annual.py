@@ -29,8 +29,11 @@ from partnerpot.models import Application, Call, Grant, GrantReport, StudyVisit
 from partnership.models import Body, BudgetYear, Partner, Period
 from workgroups import actuals as wg_actuals
 from workgroups import charts as wg_charts
+from workgroups import selectors_plan
 from workgroups.models import YearEndReport
 
+from . import charts as indicator_charts
+from . import dashboard as dashboard_selectors
 from .models_annual import AnnualReport
 
 ZERO = Decimal("0.00")
@@ -323,6 +326,36 @@ def gather_nothing(year: Year) -> dict:
     return {}
 
 
+def gather_goals(year: Year) -> dict:
+    """The goals' indicators in force with their latest values up to the year's end, status
+    against target and a one-sentence summary; each chart the dashboard's own (issue 12 §5),
+    as vector SVG for the PDF."""
+    board = dashboard_selectors.dashboard()
+    goals = []
+    for block in board.goals:
+        rows = []
+        for ib in block.indicators:
+            values = [v for v in ib.values if v.measured_on <= year.last_day]
+            svg = ""
+            if values and ib.indicator.unit != "qualitative":
+                raw = indicator_charts.indicator_chart(ib.indicator, values, height=260)
+                text = raw.decode("utf-8")
+                svg = text[text.index("<svg") :] if "<svg" in text else ""
+            rows.append({"block": ib, "latest": values[-1] if values else None, "svg": svg})
+        goals.append({"goal": block.goal, "indicators": rows})
+    return {"goals": goals, "indicator_set": board.indicator_set, "next_point": board.next_point}
+
+
+def gather_measures(year: Year) -> dict:
+    """The common measures against their target frequency and the year's activities with the
+    participation of children and young people (the action plan's selectors)."""
+    participation = selectors_plan.participation_summary(year.year)
+    return {
+        "frequencies": selectors_plan.frequency_against_target(year.year),
+        "participation": participation,
+    }
+
+
 SECTIONS: list[Section] = [
     Section("foreword", _("Forord"), "reports/annual/foreword.html", gather_nothing, "foreword"),
     Section("summary", _("Sammendrag"), "reports/annual/summary.html", gather_summary, "summary"),
@@ -332,6 +365,13 @@ SECTIONS: list[Section] = [
         "reports/annual/highlights.html",
         gather_nothing,
         "highlights",
+    ),
+    Section("goals", _("Mål og kjennetegn"), "reports/annual/goals.html", gather_goals),
+    Section(
+        "measures",
+        _("Felles tiltak og aktiviteter"),
+        "reports/annual/measures.html",
+        gather_measures,
     ),
     Section("meetings", _("Møter og vedtak"), "reports/annual/meetings.html", gather_meetings),
     Section(
