@@ -33,6 +33,9 @@ from workgroups import access as workgroups_access
 from workgroups import export as workgroups_export
 from workgroups.models import AccountEntry
 
+from . import access as reports_access
+from . import dashboard as dashboard_selectors
+
 
 @dataclass(frozen=True)
 class Filters:
@@ -272,6 +275,37 @@ def accounts_sheet(user, filters: Filters) -> Sheet:
         _("Regnskap"),
         [Column(_("Arbeidsgruppe"), width=28), *workgroups_export.entry_columns()],
         ([e.working_group.name, *workgroups_export.entry_row(e)] for e in qs),
+        empty_note=_empty_note(),
+    )
+
+
+@export_source("indicator_values", gettext_lazy("Kjennetegn – verdier"), uses_body=False)
+def indicator_values_sheet(user, filters: Filters) -> Sheet:
+    """The values of the indicators in force (issue 12 §4), for the dashboard's readers."""
+    qs = dashboard_selectors.all_values() if reports_access.can_read(user) else []
+    if filters.year and qs:
+        qs = qs.filter(measured_on__year=filters.year)
+    return Sheet(
+        _("Kjennetegn – verdier"),
+        [
+            Column(_("Kode"), width=10),
+            Column(_("Kjennetegn"), width=40),
+            Column(_("Dato"), "date", 12),
+            Column(_("Verdi"), "number", 14),
+            Column(_("Status"), width=12),
+            Column(_("Kilde"), width=30),
+        ],
+        (
+            [
+                v.indicator.code,
+                v.indicator.name,
+                v.measured_on,
+                v.value,
+                v.get_status_display() if v.status else "",
+                v.source_note,
+            ]
+            for v in qs
+        ),
         empty_note=_empty_note(),
     )
 

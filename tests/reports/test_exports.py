@@ -32,7 +32,7 @@ from .factories_briefing import held_period
 
 pytestmark = pytest.mark.django_db
 
-SHEETS = ["Vedtak", "Saker", "Søknader", "Tilskudd", "Regnskap"]
+SHEETS = ["Vedtak", "Saker", "Søknader", "Tilskudd", "Regnskap", "Kjennetegn – verdier"]
 
 
 def _xlsx(client, **params):
@@ -96,7 +96,14 @@ def test_headers_in_the_readers_language(login, world, secretariat):
     secretariat.preferred_language = "en"
     secretariat.save()
     book = _xlsx(login(secretariat))
-    assert book.sheetnames == ["Decisions", "Items", "Applications", "Grant", "Accounts"]
+    assert book.sheetnames == [
+        "Decisions",
+        "Items",
+        "Applications",
+        "Grant",
+        "Accounts",
+        "Indicators – values",
+    ]
 
 
 def test_csv_is_norwegian(login, world, secretariat):
@@ -196,7 +203,14 @@ def test_accounts_only_for_the_groups_people(login, registry, wg_member, finance
 def test_an_indicator_table_would_be_one_registration():
     """The registry is the one place a table is added: the page and both formats follow."""
     keys = [s.key for s in exports.sources()]
-    assert keys == ["decisions", "agenda_items", "applications", "grants", "accounts"]
+    assert keys == [
+        "decisions",
+        "agenda_items",
+        "applications",
+        "grants",
+        "accounts",
+        "indicator_values",
+    ]
     assert [k for k, _label in exports.entity_choices()] == keys
 
 
@@ -223,3 +237,25 @@ def test_grants_for_the_applicants_people_and_the_secretariat(
         assert Decimal(str(amount.value)) == Decimal("80000")
         assert amount.number_format.endswith('"kr"')
     assert "Ingen rader" in _xlsx(login(wg_leader))["Tilskudd"]["A2"].value
+
+
+def test_indicator_values_only_for_the_dashboards_readers(registry, secretariat, wg_member):
+    """Issue 14 §3: indicator values in the export, as the dashboard shows them: its readers
+    get them, working-group members (who do not read the dashboard) an empty sheet."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from partnership import services_indicators
+    from partnership.models import today
+    from reports import exports
+
+    from ..partnership.indicator_fixtures import adopted_set, by_unit
+
+    indicator = by_unit(adopted_set(registry), "count")
+    services_indicators.value_add(
+        indicator=indicator, measured_on=today() - dt.timedelta(days=5), value=Decimal(42)
+    )
+    sheet = exports.indicator_values_sheet(secretariat, exports.Filters())
+    rows = list(sheet.rows)
+    assert [r[0] for r in rows] == [indicator.code] and rows[0][3] == Decimal(42)
+    assert list(exports.indicator_values_sheet(wg_member, exports.Filters()).rows) == []
