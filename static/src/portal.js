@@ -313,7 +313,9 @@
     "close",
     function (event) {
       var dialog = event.target;
-      if (!(dialog instanceof HTMLDialogElement) || dialog.returnValue === "yes") {
+      // The close event is queued: by the time it runs the dialog may have been opened
+      // again (Escape, then Enter at once); that new question must keep its form.
+      if (!(dialog instanceof HTMLDialogElement) || dialog.open || dialog.returnValue === "yes") {
         return;
       }
       var current = pending;
