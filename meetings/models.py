@@ -912,45 +912,6 @@ class DocumentVersion(models.Model):
         return self.adopted_by_id is not None
 
 
-# --- Calendar subscriptions (iCal) ------------------------------------------------------------
-class CalendarToken(models.Model):
-    """A person's private calendar subscription URL (iCal feed).
-
-    Only a hash of the token is stored: the URL is shown once, when it is made, and a
-    leaked database does not give anyone a working feed. Revoking keeps the row (when it
-    was made and revoked) and makes the URL answer 404.
-    """
-
-    person = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="calendar_tokens",
-        verbose_name=_("person"),
-    )
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(_("opprettet"), default=timezone.now, editable=False)
-    revoked_at = models.DateTimeField(_("trukket tilbake"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("kalenderabonnement")
-        verbose_name_plural = _("kalenderabonnementer")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["person"],
-                condition=Q(revoked_at__isnull=True),
-                name="calendartoken_one_active_per_person",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.person} ({timezone.localtime(self.created_at, OSLO):%d.%m.%Y})"
-
-    @property
-    def is_active(self) -> bool:
-        return self.revoked_at is None
-
-
 def agenda_attachment_path(instance: AgendaAttachment, filename: str) -> str:
     """ "agenda/<item pk>/<uuid4><ext>": never the uploader's file name (it is kept in the row)."""
     return stored_name(f"agenda/{instance.agenda_item_id}", filename)
@@ -1001,4 +962,5 @@ class AgendaAttachment(models.Model):
         return self.original_name
 
 
+from .models_calendar import CalendarToken as CalendarToken  # noqa: E402
 from .models_presentations import PartnerPresentation as PartnerPresentation  # noqa: E402
