@@ -99,6 +99,13 @@ class Section:
     narrative: str = ""  # the AnnualReport field shown at the top of the section, if any
 
 
+def _inline_svg(data: bytes) -> str:
+    """A pygal chart for inlining in the report's HTML: the <svg> element without the XML
+    declaration before it."""
+    text = data.decode("utf-8")
+    return text[text.index("<svg") :] if "<svg" in text else text
+
+
 # --- Sections -----------------------------------------------------------------------------------
 def gather_meetings(year: Year) -> dict:
     """Meetings held per body against the required number (R1, R2, R5) and the decisions."""
@@ -263,8 +270,7 @@ def gather_economy(year: Year) -> dict:
     title = str(_("Bevilget og brukt per post %(year)s") % {"year": year.year})
     chart = None
     if figures.lines:
-        svg = wg_charts.partnership_chart(figures, title).decode("utf-8")
-        chart = svg[svg.index("<svg") :] if "<svg" in svg else svg
+        chart = _inline_svg(wg_charts.partnership_chart(figures, title))
     return {
         "actuals": figures,
         "groups": [row for row in figures.lines if row.group is not None],
@@ -338,9 +344,9 @@ def gather_goals(year: Year) -> dict:
             values = [v for v in ib.values if v.measured_on <= year.last_day]
             svg = ""
             if values and ib.indicator.unit != "qualitative":
-                raw = indicator_charts.indicator_chart(ib.indicator, values, height=260)
-                text = raw.decode("utf-8")
-                svg = text[text.index("<svg") :] if "<svg" in text else ""
+                svg = _inline_svg(
+                    indicator_charts.indicator_chart(ib.indicator, values, height=260)
+                )
             rows.append({"block": ib, "latest": values[-1] if values else None, "svg": svg})
         goals.append({"goal": block.goal, "indicators": rows})
     return {"goals": goals, "indicator_set": board.indicator_set, "next_point": board.next_point}
