@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from partnership import timeutils
 from partnership.models import Body
 from partnership.roles import cached_for_user
+from partnership.viewhelpers import UrlPatterns
 
 from . import access, selectors
 from .extensions import CalendarDeadline, extra_deadlines
@@ -98,21 +99,6 @@ def _between(expression, start: dt.datetime, end: dt.datetime) -> Q:
     )
 
 
-class _Urls:
-    """``reverse`` once per URL name, then the primary key put in (hundreds of rows)."""
-
-    MARK = 987654321
-
-    def __init__(self):
-        self._patterns: dict[str, str] = {}
-
-    def __call__(self, name: str, pk: int) -> str:
-        pattern = self._patterns.get(name)
-        if pattern is None:
-            pattern = self._patterns[name] = reverse(name, args=[self.MARK])
-        return pattern.replace(str(self.MARK), str(pk))
-
-
 def calendar_bodies(user) -> tuple:
     """The bodies whose meetings the user sees (a subquery, for the queries that need it) and
     the ids of those they manage: the access rules' answers, once per request."""
@@ -177,7 +163,7 @@ def calendar_entries(
         )
         .filter(shows | minutes_due | proposals_due | notice_due)
     )
-    url = _Urls()
+    url = UrlPatterns()
     entries: list[Entry] = []
     for meeting in meetings:
         detail_url = url("meetings:meeting_detail", meeting.pk)

@@ -8,7 +8,6 @@ from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
@@ -31,7 +30,7 @@ from .forms import (
 from .governance import governance_checks
 from .models import Body, Membership, Partner, today
 from .roles import roles_for
-from .viewhelpers import apply_validation_error, page_of, with_message
+from .viewhelpers import UrlPatterns, apply_validation_error, page_of, with_message
 
 PAGE_SIZE = 50
 
@@ -264,22 +263,7 @@ MEMBERS_PAGE_SIZE = 25
 PAST_MEMBERS_SHOWN = 25
 
 
-class _UrlPatterns:
-    """``reverse`` once per URL name, then the primary key put in (one per table row)."""
-
-    MARK = 987654321
-
-    def __init__(self):
-        self._patterns: dict[str, str] = {}
-
-    def __call__(self, name: str, pk: int) -> str:
-        pattern = self._patterns.get(name)
-        if pattern is None:
-            pattern = self._patterns[name] = reverse(name, args=[self.MARK])
-        return pattern.replace(str(self.MARK), str(pk))
-
-
-def _label_members(rows, urls: _UrlPatterns, *, actions: bool = False, body=None) -> None:
+def _label_members(rows, urls: UrlPatterns, *, actions: bool = False, body=None) -> None:
     """What each membership row shows, worked out once per page rather than per cell (the
     template's filters and tags cost more per call, and a page has a hundred rows)."""
     roles = {value: str(label) for value, label in Membership.Role.choices}
@@ -304,7 +288,7 @@ def _label_members(rows, urls: _UrlPatterns, *, actions: bool = False, body=None
 
 def _body_context(request: HttpRequest, body: Body, **extra) -> dict:
     can_manage = access.can_manage_registry(request.user)
-    urls = _UrlPatterns()
+    urls = UrlPatterns()
     members = page_of(request, selectors.body_members(body=body), MEMBERS_PAGE_SIZE)
     _label_members(members, urls, actions=can_manage, body=body)
     context = {

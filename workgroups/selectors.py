@@ -35,6 +35,7 @@ class AccountTotals:
     committed: Decimal  # counted, not yet paid
     spent: Decimal  # counted and paid (reversals included)
     pending: Decimal  # waiting for the secretariat's approval over the allocation
+    entries: int = 0  # how many entries (all of them, counted or not)
 
     @property
     def used(self) -> Decimal:
@@ -56,6 +57,7 @@ def totals_of(entries: list[AccountEntry], allocated: Decimal) -> AccountTotals:
         pending=sum(
             (e.amount for e in entries if e.approval == AccountEntry.Approval.PENDING), ZERO
         ),
+        entries=len(entries),
     )
 
 
@@ -68,6 +70,7 @@ def group_totals(group: Body, budget_year: BudgetYear, allocated: Decimal) -> Ac
         committed=Coalesce(Sum("amount", filter=counted & ~paid), ZERO),
         spent=Coalesce(Sum("amount", filter=counted & paid), ZERO),
         pending=Coalesce(Sum("amount", filter=Q(approval=AccountEntry.Approval.PENDING)), ZERO),
+        entries=Count("pk"),
     )
     return AccountTotals(allocated=allocated, **sums)
 
