@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from partnership import formats
 from partnership.models import Body
 
 from .. import access, ical, selectors
@@ -26,6 +27,7 @@ from ..calendar import (
 )
 from ..forms import CalendarFilterForm
 from ..models import Meeting
+from ..templatetags import meetings_tags
 from .common import done, int_param
 
 
@@ -54,6 +56,32 @@ def calendar(request: HttpRequest) -> HttpResponse:
     return render(request, template, _calendar_context(request))
 
 
+def _label_entries(entries: list[Entry]) -> None:
+    """What each entry's link and list row show, worked out once in Python: a busy month has
+    eighty entries, and an ``{% include %}`` and a few filters each cost more (make bench)."""
+    cancelled, suggested = _("avlyst"), _("foreslått")
+    colors = meetings_tags.STATUS_COLORS
+    statuses = dict(Meeting.Status.choices)
+    for entry in entries:
+        meeting = entry.meeting if entry.kind == "meeting" else None
+        entry.source = entry.deadline.kind if entry.deadline else ""
+        entry.is_cancelled = entry.cancelled
+        entry.time_label = formats.time(entry.at) if meeting else ""
+        if entry.is_cancelled:
+            entry.suffix = f" ({cancelled})"
+        elif meeting is not None and meeting.suggested:
+            entry.suffix = f" ({suggested})"
+        else:
+            entry.suffix = ""
+        if meeting is not None:
+            entry.span_label = f"{formats.time(meeting.starts_at)}–{formats.time(meeting.ends_at)}"
+            entry.status_label = statuses.get(meeting.status, meeting.status)
+            entry.status_color = colors.get(meeting.status, "neutral")
+        else:
+            entry.span_label = formats.time(entry.at) if entry.at else "–"
+            entry.status_label = entry.status_color = ""
+
+
 def _calendar_context(request: HttpRequest) -> dict:
     year, month = _month(request)
     view = "list" if request.GET.get("view") == "list" else "month"
@@ -65,6 +93,7 @@ def _calendar_context(request: HttpRequest) -> dict:
     else:
         first, last = dt.date(year, month, 1), dt.date(year, month, cal.monthrange(year, month)[1])
     entries = calendar_entries(user=request.user, first=first, last=last, body=body)
+    _label_entries(entries)
     today = timezone.localdate()
     by_day: dict[dt.date, list[Entry]] = defaultdict(list)
     for entry in entries:
