@@ -203,7 +203,7 @@ def pipeline(*, calls: QuerySet[Call] | None = None) -> list[PipelineRow]:
         Application.objects.filter(call_id__in=rows)
         .exclude(status=Status.DRAFT)
         .values("call_id", "status")
-        .annotate(n=Count("pk"), requested=Sum("requested_amount"), granted=Sum("granted_amount"))
+        .annotate(n=Count("*"), requested=Sum("requested_amount"), granted=Sum("granted_amount"))
         .order_by()
     )
     for agg in aggregates:
