@@ -5,21 +5,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('meetings', '0007_changes_after_notice'),
-        ('partnerpot', '0004_grant_repayment_call_appeal'),
-        ('partnership', '0008_partners_own_work'),
+        ("meetings", "0007_changes_after_notice"),
+        ("partnerpot", "0004_grant_repayment_call_appeal"),
+        ("partnership", "0008_partners_own_work"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='application',
-            name='partnerpot__call_id_5ffb49_idx',
+            model_name="application",
+            name="partnerpot__call_id_5ffb49_idx",
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['call', 'status'], include=('requested_amount', 'granted_amount'), name='application_call_sums'),
+            model_name="application",
+            index=models.Index(
+                fields=["call", "status"],
+                include=("requested_amount", "granted_amount"),
+                name="application_call_sums",
+            ),
         ),
     ]

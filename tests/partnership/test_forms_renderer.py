@@ -1,5 +1,7 @@
 """The project form renderer writes <select> in Python: the markup must equal Django's."""
 
+import datetime as dt
+
 import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
@@ -35,3 +37,36 @@ def test_field_group_uses_the_portal_field_template():
     html = _Form(renderer=PortalFormRenderer())["plain"].as_field_group()
     assert 'class="ds-field"' in html
     assert 'class="ds-label"' in html
+
+
+@pytest.mark.django_db
+def test_label_choice_field_renders_and_validates_as_a_model_choice_field():
+    """The partner select read as (pk, name) pairs gives Django's markup and still validates
+    through the queryset (a partner not in it is refused)."""
+    from django.utils.text import capfirst
+
+    from partnership.forms import InvitationForm, LabelChoiceField
+    from partnership.models import Invitation, Partner
+    from tests.factories import PartnerFactory
+
+    active = PartnerFactory(name="Aktiv partner")
+    ended = PartnerFactory(name="Avsluttet partner", active_to=dt.date(2021, 6, 1))
+    queryset = Partner.objects.active_on().order_by("name")
+
+    class Plain(forms.Form):
+        partner = forms.ModelChoiceField(queryset, required=False)
+
+    class Light(forms.Form):
+        partner = LabelChoiceField(queryset, required=False)
+
+    for data in ({}, {"partner": str(active.pk)}):
+        assert str(Light(data)["partner"]) == str(Plain(data)["partner"])
+    chosen = Light({"partner": str(active.pk)})
+    assert chosen.is_valid()
+    assert chosen.cleaned_data["partner"] == active
+    refused = Light({"partner": str(ended.pk)})
+    assert not refused.is_valid() and "partner" in refused.errors
+    # The registry's forms use it, with the model field's own label.
+    field = InvitationForm().fields["partner"]
+    assert isinstance(field, LabelChoiceField)
+    assert str(field.label) == str(capfirst(Invitation._meta.get_field("partner").verbose_name))
