@@ -137,7 +137,7 @@ class AgendaTemplateItemInline(admin.TabularInline):
 
 @admin.register(AgendaTemplate)
 class AgendaTemplateAdmin(admin.ModelAdmin):
-    list_display = ["name", "meeting_kind"]
+    list_display = ["name", "body_kind", "meeting_kind"]
     inlines = [AgendaTemplateItemInline]
 
 

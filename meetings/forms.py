@@ -288,13 +288,16 @@ class AgendaTemplateForm(forms.ModelForm):
 
 
 class AgendaTemplateCreateForm(forms.Form):
-    meeting_kind = forms.ChoiceField(label=_("Møtetype"))
+    body_kind = forms.ChoiceField(
+        label=_("Organtype"),
+        required=False,
+        choices=[("", _("Alle organer")), *Body.Kind.choices],
+        help_text=_("«Alle organer» gjelder de organene som ikke har en egen mal for møtetypen."),
+    )
+    meeting_kind = forms.ChoiceField(
+        label=_("Møtetype"), choices=[("", _("Velg møtetype")), *Meeting.Kind.choices]
+    )
     name = forms.CharField(label=_("Navn"), max_length=200)
-
-    def __init__(self, *args, kinds, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Only the kinds that have no template yet (one template per kind).
-        self.fields["meeting_kind"].choices = [("", _("Velg møtetype")), *kinds]
 
 
 @_no_model_validation

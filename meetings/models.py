@@ -342,21 +342,43 @@ class AgendaItem(models.Model):
 
 
 class AgendaTemplate(models.Model):
-    """The suggested agenda for a kind of meeting (the working-group guide, 002)."""
+    """The suggested agenda for a kind of meeting of a kind of body: the working-group guide's
+    three (002), and the Partnermøte's and the AU's ordinary and extraordinary meetings (their
+    mandates in the action plan, 000). A template with no body kind serves every body that has
+    none of its own for that kind of meeting."""
 
-    meeting_kind = models.CharField(
-        _("møtetype"), max_length=30, choices=Meeting.Kind.choices, unique=True
+    body_kind = models.CharField(
+        _("organtype"),
+        max_length=20,
+        choices=Body.Kind.choices,
+        blank=True,
+        default="",
+        help_text=_("Tomt: gjelder alle organer som ikke har en egen mal for møtetypen."),
     )
+    meeting_kind = models.CharField(_("møtetype"), max_length=30, choices=Meeting.Kind.choices)
     name = models.CharField(_("navn"), max_length=200)
     description = models.TextField(_("beskrivelse"), blank=True)
 
     class Meta:
-        ordering = ["meeting_kind"]
+        ordering = ["body_kind", "meeting_kind"]
         verbose_name = _("saksliste-mal")
         verbose_name_plural = _("saksliste-maler")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["body_kind", "meeting_kind"],
+                name="agenda_template_one_per_body_and_meeting_kind",
+                violation_error_message=_(
+                    "Det finnes allerede en saksliste-mal for denne organtypen og møtetypen."
+                ),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def body_kind_label(self) -> str:
+        return self.get_body_kind_display() if self.body_kind else str(_("Alle organer"))
 
 
 class AgendaTemplateItem(models.Model):

@@ -5,10 +5,19 @@ Kept as plain data (no model imports) so a migration can use it with historical 
 
 from __future__ import annotations
 
-# Working-group guide (seeds/002): "Forslag til punkter på agendaen".
-# meeting kind -> (template name, [(item title, item kind)])
-AGENDA_TEMPLATES: dict[str, tuple[str, list[tuple[str, str]]]] = {
-    "start_up": (
+# (body kind, meeting kind) -> (template name, [(item title, item kind)])
+# The working groups' three: the working-group guide (seeds/002), "Forslag til punkter på
+# agendaen". The Partnermøte's and the AU's: their mandates in the action plan (seeds/000,
+# "Partnermøte: Oppfølging og samarbeid" and "Arbeidsutvalg: Beslutning, koordinering og
+# utvikling"), with the formal items every meeting opens with. An extraordinary meeting
+# handles only what it was called for, so its template has no "Eventuelt". Delegated
+# decisions reach the Partnermøte's agenda on their own (referatsaker), so no template has them.
+_OPENING = [
+    ("Godkjenning av innkalling og saksliste", "decision"),
+    ("Godkjenning av protokoll fra forrige møte", "decision"),
+]
+AGENDA_TEMPLATES: dict[tuple[str, str], tuple[str, list[tuple[str, str]]]] = {
+    ("working_group", "start_up"): (
         "Oppstartsmøte i arbeidsgruppa",
         [
             ("Valg av leder", "decision"),
@@ -18,7 +27,7 @@ AGENDA_TEMPLATES: dict[str, tuple[str, list[tuple[str, str]]]] = {
             ("Budsjett/plan for disponering av arbeidsgruppas midler", "decision"),
         ],
     ),
-    "before_partner_meeting": (
+    ("working_group", "before_partner_meeting"): (
         "Underveismøte i arbeidsgruppa",
         [
             ("Oppfølging av tiltak", "information"),
@@ -27,12 +36,52 @@ AGENDA_TEMPLATES: dict[str, tuple[str, list[tuple[str, str]]]] = {
             ("Saker til Gruppeledermøte", "decision"),
         ],
     ),
-    "reporting": (
+    ("working_group", "reporting"): (
         "Rapporteringsmøte i arbeidsgruppa",
         [
             ("Rapportering på grunnbevilgning og tiltak", "decision"),
             ("Regnskap for arbeidsgruppa", "decision"),
             ("Innspill til budsjett og planer for neste år", "decision"),
+        ],
+    ),
+    ("partners", "ordinary"): (
+        "Ordinært partnermøte",
+        [
+            *_OPENING,
+            ("Oppfølging av handlingsplanen og de felles tiltakene", "information"),
+            ("Budsjett og tiltaksplaner for felles tiltak", "decision"),
+            ("Arbeidsgrupper: opprettelse og bemanning", "decision"),
+            ("Søknader til Partnerpotten og studiebesøk", "decision"),
+            ("Forberedelse av ledermøtet", "decision"),
+            ("Orientering fra partnerne", "information"),
+            ("Eventuelt", "information"),
+        ],
+    ),
+    ("partners", "extraordinary"): (
+        "Ekstraordinært partnermøte",
+        [
+            ("Godkjenning av innkalling og saksliste", "decision"),
+            ("Saken møtet er kalt inn for", "decision"),
+        ],
+    ),
+    ("au", "ordinary"): (
+        "Ordinært møte i arbeidsutvalget",
+        [
+            *_OPENING,
+            ("Budsjett (delegert fra partnermøtet)", "decision"),
+            ("Tiltaksplaner for felles tiltak (delegert fra partnermøtet)", "decision"),
+            ("Arbeidsgruppene: koordinering av de felles tiltakene", "information"),
+            ("Barn og unges involvering og medvirkning", "information"),
+            ("Forberedelse av ledermøtet", "decision"),
+            ("Saker til partnermøtet", "decision"),
+            ("Eventuelt", "information"),
+        ],
+    ),
+    ("au", "extraordinary"): (
+        "Ekstraordinært møte i arbeidsutvalget",
+        [
+            ("Godkjenning av innkalling og saksliste", "decision"),
+            ("Saken møtet er kalt inn for", "decision"),
         ],
     ),
 }
@@ -54,14 +103,20 @@ GOVERNING_DOCUMENTS: list[tuple[str, str, str]] = [
 def seed_agenda_templates(template_model, item_model) -> int:
     """Create the missing templates (never touches ones that exist: they may have been edited).
 
-    Takes the models so the data migration can pass its historical ones. Returns
-    how many templates were created.
+    Takes the models so the data migrations can pass their historical ones. Before the body
+    kind existed (migration 0002) a template was keyed by its meeting kind alone; then only
+    the working groups' are made. Returns how many templates were created.
     """
+    keyed_by_body = any(f.name == "body_kind" for f in template_model._meta.get_fields())
     created = 0
-    for kind, (name, items) in AGENDA_TEMPLATES.items():
-        template, was_created = template_model.objects.get_or_create(
-            meeting_kind=kind, defaults={"name": name}
-        )
+    for (body_kind, kind), (name, items) in AGENDA_TEMPLATES.items():
+        if keyed_by_body:
+            key = {"body_kind": body_kind, "meeting_kind": kind}
+        elif body_kind == "working_group":
+            key = {"meeting_kind": kind}
+        else:
+            continue
+        template, was_created = template_model.objects.get_or_create(**key, defaults={"name": name})
         if not was_created:
             continue
         created += 1

@@ -203,8 +203,22 @@ def withhold(items: list[AgendaItem], withheld_ids: frozenset[int]) -> list[Agen
 
 # --- Agenda templates -------------------------------------------------------------------------
 def agenda_templates() -> QuerySet[AgendaTemplate]:
-    """Every template with ``item_count``, in the order of the meeting kinds; one query."""
-    return AgendaTemplate.objects.annotate(item_count=Count("items")).order_by("meeting_kind")
+    """Every template with ``item_count``, by body kind and meeting kind; one query."""
+    return AgendaTemplate.objects.annotate(item_count=Count("items")).order_by(
+        "body_kind", "meeting_kind"
+    )
+
+
+def template_for_meeting(meeting: Meeting) -> AgendaTemplate | None:
+    """The template for the meeting's body kind and meeting kind, else the one for every body
+    (empty body kind) and that meeting kind; one query."""
+    return (
+        AgendaTemplate.objects.filter(
+            meeting_kind=meeting.kind, body_kind__in=[meeting.body.kind, ""]
+        )
+        .order_by("-body_kind")  # the body's own before the one for every body
+        .first()
+    )
 
 
 def agenda_template_items(template: AgendaTemplate) -> list[AgendaTemplateItem]:

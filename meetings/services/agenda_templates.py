@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from partnership.models import Person
 
-from .. import seeds
+from .. import seeds, selectors
 from ..models import (
     AgendaItem,
     AgendaTemplate,
@@ -33,16 +33,24 @@ def _lock_template(template: AgendaTemplate) -> AgendaTemplate:
 
 @transaction.atomic
 def agenda_template_create(
-    *, meeting_kind: str, name: str, description: str = ""
+    *, meeting_kind: str, name: str, description: str = "", body_kind: str = ""
 ) -> AgendaTemplate:
-    """A template for a kind of meeting that has none (one template per kind)."""
+    """A template for a kind of meeting of a kind of body (``""``: any body) that has none:
+    one template per body kind and meeting kind."""
     taken = ValidationError(
-        {"meeting_kind": _("Det finnes allerede en saksliste-mal for denne møtetypen.")}
+        {
+            "meeting_kind": _(
+                "Det finnes allerede en saksliste-mal for denne organtypen og møtetypen."
+            )
+        }
     )
-    if AgendaTemplate.objects.filter(meeting_kind=meeting_kind).exists():
+    if AgendaTemplate.objects.filter(body_kind=body_kind, meeting_kind=meeting_kind).exists():
         raise taken
     template = AgendaTemplate(
-        meeting_kind=meeting_kind, name=name.strip(), description=description.strip()
+        body_kind=body_kind,
+        meeting_kind=meeting_kind,
+        name=name.strip(),
+        description=description.strip(),
     )
     template.full_clean()
     try:
@@ -133,12 +141,13 @@ def agenda_template_item_move(*, item: AgendaTemplateItem, direction: str) -> Ag
 def agenda_template_apply(
     *, meeting: Meeting, template: AgendaTemplate | None = None, by: Person | None = None
 ) -> list[AgendaItem]:
-    """Add the template's items to the agenda (default: the template for the meeting's kind).
+    """Add the template's items to the agenda (default: the template for the meeting's body
+    kind and meeting kind, else the one for every body, ``selectors.template_for_meeting``).
 
     Items whose title is already on the agenda are skipped, so applying twice adds nothing.
     """
     if template is None:
-        template = AgendaTemplate.objects.filter(meeting_kind=meeting.kind).first()
+        template = selectors.template_for_meeting(meeting)
         if template is None:
             raise ValidationError(_("Det finnes ingen saksliste-mal for denne møtetypen."))
     existing = {t.casefold() for t in meeting.agenda_items.values_list("title", flat=True)}

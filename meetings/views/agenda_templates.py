@@ -17,7 +17,7 @@ from ..forms import (
     AgendaTemplateForm,
     AgendaTemplateItemForm,
 )
-from ..models import AgendaTemplate, Meeting
+from ..models import AgendaTemplate
 from .common import apply_validation_error, done, error_text, render_form, with_message
 
 PAGE = "meetings/agenda_template_detail.html"
@@ -26,12 +26,10 @@ PAGE = "meetings/agenda_template_detail.html"
 # --- The list: one template per kind of meeting -------------------------------------------------
 @require_http_methods(["GET", "POST"])
 def agenda_template_list(request: HttpRequest) -> HttpResponse:
-    """The kinds of meeting and their templates; a new template for a kind that has none."""
+    """The templates by body kind and meeting kind; a new one for a pair that has none."""
     if not access.may_manage_agenda_templates(request.user):
         raise PermissionDenied
-    by_kind = {t.meeting_kind: t for t in selectors.agenda_templates()}
-    missing = [(kind, label) for kind, label in Meeting.Kind.choices if kind not in by_kind]
-    form = AgendaTemplateCreateForm(request.POST or None, kinds=missing)
+    form = AgendaTemplateCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             template = services.agenda_template_create(**form.cleaned_data)
@@ -44,11 +42,10 @@ def agenda_template_list(request: HttpRequest) -> HttpResponse:
                 "meetings:agenda_template_detail",
                 template.pk,
             )
-    rows = [(label, by_kind.get(kind)) for kind, label in Meeting.Kind.choices]
     return render_form(
         request,
         "meetings/agenda_template_list.html",
-        {"rows": rows, "form": form if missing or form.errors else None},
+        {"templates": list(selectors.agenda_templates()), "form": form},
         form,
     )
 

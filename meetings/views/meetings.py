@@ -28,7 +28,7 @@ from ..forms import (
     TemplateApplyForm,
     YearPlanForm,
 )
-from ..models import AgendaTemplate, Meeting, MeetingSettings, Proposal
+from ..models import Meeting, MeetingSettings, Proposal
 from .common import (
     MAX_ID,
     apply_validation_error,
@@ -176,11 +176,7 @@ def detail_context(request: HttpRequest, meeting: Meeting, **extra) -> dict:
         context["item_form"] = AgendaItemForm()
         context["can_edit_templates"] = access.may_manage_agenda_templates(user)
         context["template_form"] = TemplateApplyForm(
-            initial={
-                "template": AgendaTemplate.objects.filter(meeting_kind=meeting.kind)
-                .values_list("pk", flat=True)
-                .first()
-            }
+            initial={"template": getattr(selectors.template_for_meeting(meeting), "pk", None)}
         )
     if can_manage and takes_proposals:
         later = selectors.upcoming_meetings(body=meeting.body).filter(

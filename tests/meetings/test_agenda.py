@@ -154,6 +154,8 @@ def test_applying_a_template_builds_the_agenda_once(registry, wg_leader):
 
 def test_applying_without_a_template_for_the_kind_is_refused(registry):
     services.seed_agenda_templates()
-    meeting = MeetingFactory(body=registry.partners_meeting)
+    meeting = MeetingFactory(
+        body=registry.leaders_meeting
+    )  # the Partnermøte and the AU have theirs
     with pytest.raises(ValidationError, match="ingen saksliste-mal"):
         services.agenda_template_apply(meeting=meeting)

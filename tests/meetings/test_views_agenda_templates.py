@@ -63,35 +63,105 @@ def test_add_goes_last_and_a_blank_title_is_refused(template):
     assert template.items.count() == count
 
 
-def test_one_template_per_kind(template):
+def test_one_template_per_body_kind_and_meeting_kind(template):
     with pytest.raises(ValidationError) as exc:
-        services.agenda_template_create(meeting_kind=Meeting.Kind.START_UP, name="Ny")
+        services.agenda_template_create(
+            body_kind="working_group", meeting_kind=Meeting.Kind.START_UP, name="Ny"
+        )
     assert "meeting_kind" in exc.value.error_dict
+    # The same meeting kind for every body, or for another kind of body, is another template.
     created = services.agenda_template_create(
         meeting_kind=Meeting.Kind.FAGLIG_FORUM, name=" Faglig forum "
     )
-    assert (created.name, created.items.count()) == ("Faglig forum", 0)
+    assert (created.name, created.body_kind, created.items.count()) == ("Faglig forum", "", 0)
+    assert services.agenda_template_create(
+        body_kind="leaders", meeting_kind=Meeting.Kind.FAGLIG_FORUM, name="Faglig forum, LM"
+    )
+    # The database holds the rule too (two people creating the same pair at once).
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AgendaTemplate.objects.create(
+            body_kind="", meeting_kind=Meeting.Kind.FAGLIG_FORUM, name="Dobbel"
+        )
+
+
+def test_partnermote_and_au_templates_are_seeded_from_their_mandates(db):
+    """Issue 11: ordinary and extraordinary Partnermøte and AU meetings have templates; the
+    working-group guide's three are the working groups' own."""
+    services.seed_agenda_templates()
+    by_key = {(t.body_kind, t.meeting_kind): t for t in AgendaTemplate.objects.all()}
+    for body_kind in ("partners", "au"):
+        ordinary = by_key[(body_kind, Meeting.Kind.ORDINARY)]
+        extraordinary = by_key[(body_kind, Meeting.Kind.EXTRAORDINARY)]
+        assert titles(ordinary)[:2] == [
+            "Godkjenning av innkalling og saksliste",
+            "Godkjenning av protokoll fra forrige møte",
+        ]
+        assert titles(ordinary)[-1] == "Eventuelt"
+        # An extraordinary meeting handles what it was called for, nothing else.
+        assert "Eventuelt" not in titles(extraordinary)
+        assert "Saken møtet er kalt inn for" in titles(extraordinary)
+    assert "Søknader til Partnerpotten og studiebesøk" in titles(
+        by_key[("partners", Meeting.Kind.ORDINARY)]
+    )
+    assert "Barn og unges involvering og medvirkning" in titles(
+        by_key[("au", Meeting.Kind.ORDINARY)]
+    )
+    for kind in (
+        Meeting.Kind.START_UP,
+        Meeting.Kind.BEFORE_PARTNER_MEETING,
+        Meeting.Kind.REPORTING,
+    ):
+        assert ("working_group", kind) in by_key
+        assert ("", kind) not in by_key
+    assert services.seed_agenda_templates() == 0  # idempotent
+
+
+def test_a_meeting_gets_its_body_kinds_template_else_the_one_for_every_body(
+    db, registry, secretariat
+):
+    from meetings import selectors
+
+    services.seed_agenda_templates()
+    pm = MeetingFactory(body=registry.partners_meeting, kind=Meeting.Kind.ORDINARY)
+    au = MeetingFactory(body=registry.working_committee, kind=Meeting.Kind.EXTRAORDINARY)
+    lm = MeetingFactory(body=registry.leaders_meeting, kind=Meeting.Kind.ORDINARY)
+    assert selectors.template_for_meeting(pm).name == "Ordinært partnermøte"
+    assert selectors.template_for_meeting(au).name == "Ekstraordinært møte i arbeidsutvalget"
+    assert selectors.template_for_meeting(lm) is None
+    with pytest.raises(ValidationError):
+        services.agenda_template_apply(meeting=lm)
+    every = services.agenda_template_create(meeting_kind=Meeting.Kind.ORDINARY, name="Alle")
+    assert selectors.template_for_meeting(lm) == every
+    assert selectors.template_for_meeting(pm).name == "Ordinært partnermøte"  # its own first
+    added = services.agenda_template_apply(meeting=pm, by=secretariat)
+    assert [item.title for item in added] == titles(selectors.template_for_meeting(pm))
+    assert services.agenda_template_apply(meeting=pm, by=secretariat) == []  # twice adds nothing
 
 
 # --- Pages -------------------------------------------------------------------------------------
-def test_the_list_shows_every_kind_and_creates_a_missing_template(
+def test_the_list_shows_the_templates_and_creates_a_missing_one(
     client, login, secretariat, template
 ):
     login(secretariat)
     url = reverse("meetings:agenda_template_list")
     page = client.get(url)
     assert page.status_code == 200
-    for _kind, label in Meeting.Kind.choices:
-        assert str(label) in page.text
-    assert template.name in page.text
+    for name in (template.name, "Ordinært partnermøte", "Ekstraordinært møte i arbeidsutvalget"):
+        assert name in page.text
+    assert "Alle organer" in page.text  # the body kind select's "any body"
     missing = client.post(url, {"meeting_kind": "", "name": ""})
     assert missing.status_code == 400
     assert "data-error-summary" in missing.text
-    taken = client.post(url, {"meeting_kind": Meeting.Kind.START_UP, "name": "To"})
+    taken = client.post(
+        url, {"body_kind": "working_group", "meeting_kind": Meeting.Kind.START_UP, "name": "To"}
+    )
     assert taken.status_code == 400
+    assert "Det finnes allerede en saksliste-mal" in taken.text
     assert AgendaTemplate.objects.filter(meeting_kind=Meeting.Kind.START_UP).count() == 1
-    response = client.post(url, {"meeting_kind": Meeting.Kind.ORDINARY, "name": "Partnermøte"})
-    created = AgendaTemplate.objects.get(meeting_kind=Meeting.Kind.ORDINARY)
+    response = client.post(url, {"meeting_kind": Meeting.Kind.ORDINARY, "name": "Møte"})
+    created = AgendaTemplate.objects.get(meeting_kind=Meeting.Kind.ORDINARY, body_kind="")
     assert response["Location"] == reverse("meetings:agenda_template_detail", args=[created.pk])
 
 
