@@ -18,6 +18,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
+from types import SimpleNamespace
 
 from celery import shared_task
 from django.db import models, transaction
@@ -333,10 +334,30 @@ def change_key(*, meeting_id: int, sequence: int, change: str, person_id: int) -
     return f"meeting_{change}:meeting:{meeting_id}:v{sequence}:person:{person_id}"
 
 
-def send_meeting_change(*, meeting_id: int, sequence: int, change: str) -> int:
+def _previous_time(starts_at: str, ends_at: str):
+    """When a moved meeting was before (``mailparts.When`` reads only these two)."""
+    if not starts_at or not ends_at:
+        return None
+    return When(
+        SimpleNamespace(
+            starts_at=dt.datetime.fromisoformat(starts_at),
+            ends_at=dt.datetime.fromisoformat(ends_at),
+        )
+    )
+
+
+def send_meeting_change(
+    *,
+    meeting_id: int,
+    sequence: int,
+    change: str,
+    previous_starts_at: str = "",
+    previous_ends_at: str = "",
+) -> int:
     """Queue the e-mail about one change of a noticed meeting (moved or otherwise changed, or
     cancelled) to everyone who got the notice, with an updated .ics. One row per person per
-    change (the meeting's SEQUENCE after it): running this twice queues nothing new."""
+    change (the meeting's SEQUENCE after it): running this twice queues nothing new. A moved
+    meeting's e-mail says when it was before (``previous_*``, ISO 8601) as well as now."""
     meeting = Meeting.objects.select_related("body").filter(pk=meeting_id).first()
     if meeting is None:
         return 0
@@ -363,7 +384,11 @@ def send_meeting_change(*, meeting_id: int, sequence: int, change: str) -> int:
             kind=kind,
             idempotency_key=keys[person.pk],
             template="meetings/email/meeting_changed",
-            context=_meeting_context(meeting, cancelled=cancelled),
+            context=_meeting_context(
+                meeting,
+                cancelled=cancelled,
+                previous_when=_previous_time(previous_starts_at, previous_ends_at),
+            ),
             subject=subject,
             recipient=person,
             attachment=attachment,
@@ -375,23 +400,49 @@ def send_meeting_change(*, meeting_id: int, sequence: int, change: str) -> int:
 
 
 @shared_task(name="meetings.tasks.send_meeting_change")
-def send_meeting_change_task(meeting_id: int, sequence: int, change: str) -> int:
-    return send_meeting_change(meeting_id=meeting_id, sequence=sequence, change=change)
+def send_meeting_change_task(
+    meeting_id: int,
+    sequence: int,
+    change: str,
+    previous_starts_at: str = "",
+    previous_ends_at: str = "",
+) -> int:
+    return send_meeting_change(
+        meeting_id=meeting_id,
+        sequence=sequence,
+        change=change,
+        previous_starts_at=previous_starts_at,
+        previous_ends_at=previous_ends_at,
+    )
 
 
-def queue_meeting_change(*, meeting_id: int, sequence: int, change: str, **_kwargs) -> None:
+def queue_meeting_change(
+    *,
+    meeting_id: int,
+    sequence: int,
+    change: str,
+    previous_starts_at: str = "",
+    previous_ends_at: str = "",
+    **_kwargs,
+) -> None:
     """Receiver of ``services.meetings.meeting_changed`` (sent on commit): hand the change to a
     worker. A broker that is down must not turn a committed change into an error page; the
     change is then queued in the request (the keys make a later run harmless)."""
     try:
         send_meeting_change_task.apply_async(
-            (meeting_id, sequence, change),
+            (meeting_id, sequence, change, previous_starts_at, previous_ends_at),
             retry=True,
             retry_policy={"max_retries": 2, "interval_start": 0.1, "interval_step": 0.2},
         )
     except Exception:  # the broker
         logger.warning("Could not queue the change of meeting %s; sending now", meeting_id)
-        send_meeting_change(meeting_id=meeting_id, sequence=sequence, change=change)
+        send_meeting_change(
+            meeting_id=meeting_id,
+            sequence=sequence,
+            change=change,
+            previous_starts_at=previous_starts_at,
+            previous_ends_at=previous_ends_at,
+        )
 
 
 meeting_services.meeting_changed.connect(

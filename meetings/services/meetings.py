@@ -39,7 +39,9 @@ CHANGED = "changed"
 CANCELLED = "cancelled"
 
 
-def _announce(meeting: Meeting, change: str) -> None:
+def _announce(meeting: Meeting, change: str, **extra) -> None:
+    """``extra``: ``previous_starts_at`` and ``previous_ends_at`` (ISO 8601) when a meeting
+    was moved, so the e-mail can say when it was before."""
     transaction.on_commit(
         partial(
             meeting_changed.send,
@@ -47,6 +49,7 @@ def _announce(meeting: Meeting, change: str) -> None:
             meeting_id=meeting.pk,
             sequence=meeting.sequence,
             change=change,
+            **extra,
         )
     )
 
@@ -165,6 +168,10 @@ def meeting_update(*, meeting: Meeting, by: Person | None = None, **fields) -> M
         if name in fields:
             fields[name] = (fields[name] or "").strip()
     changed = [name for name, value in fields.items() if getattr(meeting, name) != value]
+    previous = {
+        "previous_starts_at": meeting.starts_at.isoformat(),
+        "previous_ends_at": meeting.ends_at.isoformat(),
+    }
     for name in changed:
         setattr(meeting, name, fields[name])
     if not changed:
@@ -176,7 +183,8 @@ def meeting_update(*, meeting: Meeting, by: Person | None = None, **fields) -> M
     meeting.updated_at = timezone.now()
     _save(meeting, by=by)
     if _noticed(meeting):
-        _announce(meeting, CHANGED)
+        moved = {"starts_at", "ends_at"} & set(changed)
+        _announce(meeting, CHANGED, **(previous if moved else {}))
     return meeting
 
 

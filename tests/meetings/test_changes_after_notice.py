@@ -408,3 +408,67 @@ def test_a_new_notice_after_a_reinstatement_holds_the_added_items(noticed, secre
     item.refresh_from_db()
     assert item.added_after_notice_at is None
     assert services.supplement_items(meeting) == []
+
+
+@pytest.mark.parametrize(
+    ("now", "before", "after"),
+    [
+        # Moved across the start of summer time (28 March 2027): 10:00 stays 10:00.
+        (
+            dt.datetime(2027, 3, 1, 9, 0, tzinfo=OSLO),
+            dt.datetime(2027, 3, 23, 10, 0, tzinfo=OSLO),
+            dt.datetime(2027, 4, 6, 10, 0, tzinfo=OSLO),
+        ),
+        # And across its end (31 October 2027).
+        (
+            dt.datetime(2027, 10, 1, 9, 0, tzinfo=OSLO),
+            dt.datetime(2027, 10, 26, 10, 0, tzinfo=OSLO),
+            dt.datetime(2027, 11, 9, 10, 0, tzinfo=OSLO),
+        ),
+    ],
+)
+def test_the_change_email_says_when_the_meeting_was_and_is_across_daylight_saving(
+    registry,
+    partner_rep,
+    deputy,
+    secretariat,
+    django_capture_on_commit_callbacks,
+    now,
+    before,
+    after,
+):
+    """The change e-mail states the old time beside the new (issue 11: it did not say the
+    old time), in the recipient's language, and the .ics keeps the wall-clock time in Oslo
+    when the move crosses a daylight-saving change."""
+    with time_machine.travel(now, tick=False):
+        meeting = MeetingFactory(
+            body=registry.partners_meeting,
+            starts_at=before,
+            ends_at=before + dt.timedelta(hours=2),
+        )
+        AgendaItemFactory(meeting=meeting, title="Budsjett")
+        meeting = notifications.send_notice(meeting=meeting, by=secretariat)
+        deputy.preferred_language = "en"
+        deputy.save(update_fields=["preferred_language"])
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            services.meeting_move(
+                meeting=meeting, starts_at=after, ends_at=after + dt.timedelta(hours=2)
+            )
+    row = rows(Kind.MEETING_CHANGED).filter(recipient=partner_rep).get()
+    assert "Tidligere tid: " in row.body_text
+    old_line = row.body_text.split("Tidligere tid: ")[1].splitlines()[0]
+    assert "kl. 10:00–12:00" in old_line and str(before.day) in old_line
+    new_line = row.body_text.split("Tid: ")[1].splitlines()[0]
+    assert "kl. 10:00–12:00" in new_line and str(after.day) in new_line
+    assert "Tidligere tid" in row.body_html
+    english = rows(Kind.MEETING_CHANGED).filter(recipient=deputy).get()
+    assert "Previous time: " in english.body_text
+    (event,) = Calendar.from_ical(attachment_of(row).content).walk("VEVENT")
+    assert event.decoded("dtstart") == after
+    assert event.decoded("dtstart").astimezone(OSLO).hour == 10
+    # A change that is not a move (the place) does not claim an earlier time.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.meeting_update(meeting=Meeting.objects.get(pk=meeting.pk), place="Bergen")
+    latest = rows(Kind.MEETING_CHANGED).filter(recipient=partner_rep).order_by("-pk").first()
+    assert "Tidligere tid" not in latest.body_text
