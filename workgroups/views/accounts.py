@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -59,18 +61,45 @@ def _budget_year(year: int) -> BudgetYear:
     return budget_year
 
 
-def _label_entries(rows) -> None:
-    """What each row of the accounts list shows, worked out once in Python: a page has fifty
-    rows, and a ``{% url %}``, a ``get_FOO_display`` and a filter per cell cost more."""
+_ENTRY_ROW = (
+    '<tr><td class="portal-nowrap">{}</td>'
+    '<th scope="row"><a class="ds-link" href="{}">{}</a></th>'
+    "<td>{}</td><td>{}{}</td>"
+    '<td class="portal-num portal-nowrap">{}</td><td>{}</td></tr>'
+)
+_TAG = '<span class="ds-tag" data-color="{}">{}</span>'
+
+
+def _entry_rows(rows) -> str:
+    """The accounts list's table rows, written once in Python with ``format_html`` (every
+    value escaped), as Django's admin writes its change list: fifty rows through the template
+    engine cost more than the rest of the page (profiled on the bench data)."""
     urls = UrlPatterns()
     categories = {value: str(label) for value, label in AccountEntry.Category.choices}
     statuses = {value: str(label) for value, label in AccountEntry.Status.choices}
+    booked = format_html(_TAG, "success", _("Bokført"))
+    approvals = {
+        AccountEntry.Approval.PENDING: format_html(_TAG, "warning", _("Venter på godkjenning")),
+        AccountEntry.Approval.REFUSED: format_html(_TAG, "danger", _("Avvist")),
+    }
+    missing = format_html(_TAG, "warning", _("Mangler"))
+    html = []
     for e in rows:
-        e.url = urls("workgroups:entry_detail", e.pk)
-        e.date_label = formats.date(e.date)
-        e.category_label = categories.get(e.category, e.category)
-        e.status_label = statuses.get(e.status, e.status)
-        e.amount_label = formats.money(e.amount)
+        tags = (booked if e.booked_at else "") + approvals.get(e.approval, "")
+        html.append(
+            format_html(
+                _ENTRY_ROW,
+                formats.date(e.date),
+                urls("workgroups:entry_detail", e.pk),
+                e.description,
+                categories.get(e.category, e.category),
+                statuses.get(e.status, e.status),
+                mark_safe(f" {tags}") if tags else "",  # noqa: S308 - built by format_html
+                formats.money(e.amount),
+                e.voucher_count or missing,
+            )
+        )
+    return mark_safe("\n".join(html))  # noqa: S308 - each row built by format_html
 
 
 def _accounts_page(request, group, budget_year, *, entry_form=None, contribution_form=None):
@@ -83,7 +112,7 @@ def _accounts_page(request, group, budget_year, *, entry_form=None, contribution
         ENTRIES_PER_PAGE,
         count=totals.entries,
     )
-    _label_entries(page.object_list)
+    entry_rows = _entry_rows(page.object_list)
     editable = rights == "edit" and not budget_year.is_closed
     if editable:
         entry_form = entry_form or NewEntryForm(initial={"date": timezone.localdate()})
@@ -96,6 +125,7 @@ def _accounts_page(request, group, budget_year, *, entry_form=None, contribution
         "budget_year": budget_year,
         "years": list(years),
         "entries": page.object_list,
+        "entry_rows": entry_rows,
         "page": page,
         "totals": totals,
         "contributions": selectors.group_contributions(group, budget_year),
