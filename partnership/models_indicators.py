@@ -302,6 +302,10 @@ class IndicatorEvaluation(models.Model):
         editable=False,
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Raised by each save of the assessment: two people editing it at once do not overwrite
+    # each other (``partnership.locking``).
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     history = HistoricalRecords()
 

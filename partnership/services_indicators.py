@@ -17,11 +17,13 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from . import extensions, formats
 from .actors import acting_person
+from .locking import ConflictError
 from .models import (
     Body,
     EvaluationSnapshot,
@@ -474,13 +476,30 @@ def evaluation_create(
 
 
 @transaction.atomic
-def evaluation_update(*, evaluation: IndicatorEvaluation, assessment: str, by=None):
+def evaluation_update(
+    *, evaluation: IndicatorEvaluation, assessment: str, version: int | None = None, by=None
+):
+    """Change the assessment of a draft evaluation (the snapshot of values stays as it was).
+    ``version``: the one the editor opened; a later save in between is refused with a
+    ``ConflictError`` that carries both texts, so neither is lost."""
     evaluation = IndicatorEvaluation.objects.select_for_update().get(pk=evaluation.pk)
     if evaluation.status != IndicatorEvaluation.Status.DRAFT:
         raise ValidationError(_("En vedtatt evaluering endres ikke."))
-    evaluation.assessment = (assessment or "").strip()
+    assessment = (assessment or "").strip()
+    if version is not None and version != evaluation.version:
+        last = evaluation.history.order_by("-history_date").first()
+        raise ConflictError(
+            current_version=evaluation.version,
+            updated_by=getattr(last, "history_user", None),
+            updated_at=evaluation.updated_at,
+            current={"assessment": evaluation.assessment},
+            yours={"assessment": assessment},
+        )
+    evaluation.assessment = assessment
     evaluation.full_clean()
-    _save(evaluation, by=by, update_fields=["assessment"])
+    evaluation.version += 1
+    evaluation.updated_at = timezone.now()
+    _save(evaluation, by=by, update_fields=["assessment", "version", "updated_at"])
     return evaluation
 
 

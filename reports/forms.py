@@ -117,6 +117,19 @@ class DecisionForm(forms.Form):
         ]
 
 
+class EvaluationEditForm(forms.Form):
+    """The assessment of a draft evaluation; ``version`` is the one the editor opened."""
+
+    assessment = forms.CharField(
+        label=_("Vurdering"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_(
+            "Verdiene per evalueringsdatoen står fast; her skriver dere vurderingen av dem."
+        ),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class EvaluationForm(forms.ModelForm):
     goal = forms.ModelChoiceField(label=_("Mål"), queryset=Goal.objects.order_by("number"))
 

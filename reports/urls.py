@@ -37,6 +37,7 @@ urlpatterns = [
     ),
     path("evalueringer/ny/", views_indicators.evaluation_create, name="evaluation_create"),
     path("evalueringer/<int:pk>/", views_indicators.evaluation_detail, name="evaluation_detail"),
+    path("evalueringer/<int:pk>/endre/", views_indicators.evaluation_edit, name="evaluation_edit"),
     path(
         "evalueringer/<int:pk>/vedtak/",
         views_indicators.evaluation_adopt,

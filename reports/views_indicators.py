@@ -14,12 +14,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from meetings import uploads
 from partnership import indicator_import, services_indicators
+from partnership.locking import ConflictError
 from partnership.models import IndicatorEvaluation, IndicatorSet, today
 from partnership.viewhelpers import apply_validation_error, done, form_page, page_of, posted
 
 from . import access, dashboard
 from .forms import (
     DecisionForm,
+    EvaluationEditForm,
     EvaluationForm,
     ImportForm,
     IndicatorForm,
@@ -274,6 +276,46 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "decisions": services_indicators.adopting_decisions(evaluation),
             "can_manage": access.can_manage(request.user),
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The secretariat writes or revises a draft evaluation's assessment. Someone else's save
+    in between is refused (409) with both texts on the page, so neither is lost."""
+    evaluation = access.evaluation_for_user(request.user, pk, action="change")
+    initial = {"assessment": evaluation.assessment, "version": evaluation.version}
+    form = EvaluationEditForm(posted(request), initial=initial)
+    conflict = None
+    status = 200
+    if evaluation.status != IndicatorEvaluation.Status.DRAFT:
+        form = None
+    elif request.method == "POST" and form.is_valid():
+        try:
+            services_indicators.evaluation_update(
+                evaluation=evaluation,
+                assessment=form.cleaned_data["assessment"],
+                version=form.cleaned_data["version"],
+                by=request.user,
+            )
+        except ConflictError as exc:
+            conflict = exc
+            data = request.POST.copy()
+            data["version"] = str(exc.current_version)
+            form = EvaluationEditForm(data)
+            form.is_valid()
+            status = 409
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            return done(request, _("Vurderingen er lagret."), "reports:evaluation_detail", pk=pk)
+    if form is not None and form.errors and status == 200:
+        status = 400
+    return render(
+        request,
+        "reports/evaluation_edit.html",
+        {"form": form, "evaluation": evaluation, "conflict": conflict},
+        status=status,
     )
 
 

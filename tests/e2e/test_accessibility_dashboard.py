@@ -86,6 +86,9 @@ DASHBOARD_PAGES = {
     "reports:evaluation_adopt": lambda w: reverse(
         "reports:evaluation_adopt", args=[w["evaluation"].pk]
     ),
+    "reports:evaluation_edit": lambda w: reverse(
+        "reports:evaluation_edit", args=[w["evaluation"].pk]
+    ),
 }
 
 

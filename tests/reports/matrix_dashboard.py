@@ -70,6 +70,7 @@ URL_KWARGS = {
     "reports:values_export": lambda ctx: {"fmt": "xlsx"},
     "reports:evaluation_detail": _pk("evaluation"),
     "reports:evaluation_adopt": _pk("evaluation"),
+    "reports:evaluation_edit": _pk("evaluation"),
 }
 
 EXPECTED = {
@@ -92,6 +93,7 @@ EXPECTED = {
     "reports:evaluation_create": _manage_page(),
     "reports:evaluation_detail": _object(),
     "reports:evaluation_adopt": _object(readers=403),
+    "reports:evaluation_edit": _object(readers=403),
 }
 
 
@@ -153,6 +155,8 @@ POST_EXPECTED = {
     "reports:evaluation_create": _manage_page(Redirect("/styring/evalueringer/", prefix=True)),
     "reports:evaluation_detail": GET_ONLY,
     "reports:evaluation_adopt": _object(400, readers=403),
+    # No assessment, no version: refused with the form's messages.
+    "reports:evaluation_edit": _object(400, readers=403),
 }
 
 
