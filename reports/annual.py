@@ -23,7 +23,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
-from meetings.models import OSLO, Attendance, Decision, Meeting
+from meetings.models import OSLO, Attendance, Decision, Meeting, PartnerPresentation
 from meetings.services import DEFAULT_MEETINGS_PER_YEAR
 from partnerpot.models import Application, Call, Grant, GrantReport, StudyVisit
 from partnership.models import Body, BudgetYear, Partner, Period
@@ -293,7 +293,8 @@ def gather_year_end(year: Year) -> dict:
 
 
 def gather_partners(year: Year) -> dict:
-    """The partners active in the year and the meetings their people attended."""
+    """The partners active in the year, the meetings their people attended and the
+    presentations of their own work they gave at meetings held that year (R13)."""
     partners = list(
         Partner.objects.filter(
             Q(active_from__lte=year.last_day),
@@ -314,10 +315,27 @@ def gather_partners(year: Year) -> dict:
         .annotate(n=Count("meeting_id", distinct=True))
         .order_by()
     )
+    presented: dict[int, list[dict]] = defaultdict(list)
+    for partner_id, starts_at, body in (
+        PartnerPresentation.objects.filter(
+            meeting__starts_at__gte=year.start,
+            meeting__starts_at__lt=year.end,
+            meeting__status__in=HELD,
+        )
+        .order_by("meeting__starts_at", "pk")
+        .values_list("partner_id", "meeting__starts_at", "meeting__body__short_name")
+    ):
+        presented[partner_id].append({"body": body, "at": starts_at})
     year.figures["partners"] = len(partners)
+    year.figures["presentations"] = sum(len(v) for v in presented.values())
     return {
         "partners": [
-            {"name": name, "short_name": short, "meetings": attended.get(pk, 0)}
+            {
+                "name": name,
+                "short_name": short,
+                "meetings": attended.get(pk, 0),
+                "presentations": presented.get(pk, []),
+            }
             for pk, name, short in partners
         ]
     }

@@ -57,3 +57,38 @@ def test_goals_and_measures_sections_read_back(registry):
     assert "Felles tiltak og aktiviteter" in text and "Faglig forum" in text
     assert "Ungdomspanelet ledet samtalen." in text
     assert "Barn og unge medvirket i 1 av 1 aktivitet" in text
+
+
+def test_the_partners_section_names_the_presentations_of_their_own_work(registry, secretariat):
+    """Issue 14 §1: partners and their participation: meetings attended and the presentations
+    of their own work at meetings held that year (R13); a presentation planned for a meeting
+    not yet held is not counted."""
+    import time_machine
+
+    from meetings import presentations
+    from meetings import services as meeting_services
+    from meetings.models import OSLO, Meeting
+
+    from ..meetings.factories import MeetingFactory, in_days
+
+    starts_at = in_days(-10)
+    year = starts_at.astimezone(OSLO).year
+    with time_machine.travel(starts_at - dt.timedelta(days=20)):
+        held = MeetingFactory(body=registry.leaders_meeting, starts_at=starts_at)
+        presentations.presentation_assign(partner=registry.partner, meeting=held, by=secretariat)
+        held = meeting_services.meeting_send_notice(meeting=held)
+    held = meeting_services.meeting_mark_held(meeting=held)
+    coming = MeetingFactory(body=registry.leaders_meeting, starts_at=in_days(30))
+    presentations.presentation_assign(partner=registry.other_partner, meeting=coming)
+    assert Meeting.objects.get(pk=held.pk).status in annual.HELD
+
+    section = annual.gather(year).sections_by_key["partners"]
+    rows = {row["name"]: row for row in section["partners"]}
+    shown = rows[registry.partner.name]["presentations"]
+    assert [(p["body"], p["at"]) for p in shown] == [("LM", held.starts_at)]
+    assert rows[registry.other_partner.name]["presentations"] == []
+
+    pdf = annual_pdf.report_pdf(year=year, language="nb").pdf
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert "Presenterte eget arbeid" in text
+    assert f"LM {held.local_date.day}." in text
