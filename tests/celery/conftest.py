@@ -167,13 +167,15 @@ class Cluster:
         self.processes.append((name, process))
         return process
 
-    def worker(self, *, concurrency: int = 1, beat: bool = False, **env: str) -> subprocess.Popen:
+    def worker(
+        self, *, concurrency: int = 1, beat: bool = False, queues: str = "default", **env: str
+    ) -> subprocess.Popen:
         args = [
             "worker",
             "-l",
             "info",
             "-Q",
-            "default",
+            queues,
             "-P",
             "prefork",
             "--concurrency",
