@@ -51,7 +51,8 @@ class IndicatorBlock:
     target: object
     assessment: Assessment
     summary: str
-    table_rows: list[tuple[str, str]] = field(default_factory=list)
+    # The date texts shared by the blocks of one page (monthly values share their dates).
+    dates: dict = field(default_factory=dict)
 
     @property
     def latest(self) -> IndicatorValue | None:
@@ -71,11 +72,12 @@ class IndicatorBlock:
 
     @property
     def table_html(self) -> str:
-        """The table's rows, built here rather than by the template: a dashboard has hundreds."""
+        """The table's rows, built here rather than by the template: a dashboard has hundreds.
+        Built only for the blocks a page shows (the dashboard shows one goal at a time)."""
         return format_html_join(
             "",
             '<tr><th scope="row">{}</th><td class="portal-num portal-nowrap">{}</td></tr>',
-            self.table_rows,
+            self.table(self.dates),
         )
 
     def table(self, dates: dict) -> list[tuple[str, str]]:
@@ -92,6 +94,17 @@ class GoalBlock:
     goal: Goal
     indicators: list[IndicatorBlock] = field(default_factory=list)
     evaluations: list[IndicatorEvaluation] = field(default_factory=list)
+
+    def status_counts(self) -> list[tuple[str, str, int]]:
+        """``(color, label, n)`` per status among the goal's indicators, in the order of the
+        first indicator with each: the line a goal shows when its indicators are not."""
+        counts: dict[str, list] = {}
+        for item in self.indicators:
+            key = item.assessment.color
+            if key not in counts:
+                counts[key] = [key, item.assessment.label, 0]
+            counts[key][2] += 1
+        return [tuple(c) for c in counts.values()]
 
 
 @dataclass
@@ -197,7 +210,7 @@ def dashboard(*, goal: Goal | None = None) -> Dashboard:
         for indicator in indicators:
             indicator.indicator_set = indicator_set
             block = indicator_block(indicator, values[indicator.pk], points, dates)
-            block.table_rows = block.table(dates)
+            block.dates = dates
             blocks[indicator.goal_id].indicators.append(block)
     evaluations = list(
         IndicatorEvaluation.objects.filter(goal__in=list(blocks)).select_related("goal")

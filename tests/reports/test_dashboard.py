@@ -37,7 +37,7 @@ def test_a_partner_leader_reads_the_dashboard_and_drills_down(client, partner_le
             indicator=count, measured_on=_month(months_ago), value=Decimal(value)
         )
     client.force_login(partner_leader)
-    page = client.get(reverse("reports:dashboard"))
+    page = client.get(reverse("reports:dashboard"), {"mal": count.goal_id})
     assert page.status_code == 200
     html = page.content.decode()
     assert count.name in html
@@ -71,8 +71,33 @@ def test_status_and_qualitative_colours_on_the_dashboard(client, secretariat, in
         narrative="For lite aktivitet.",
     )
     client.force_login(secretariat)
-    html = client.get(reverse("reports:dashboard")).content.decode()
+    goal = by_unit(indicators, "qualitative").goal_id
+    html = client.get(reverse("reports:dashboard"), {"mal": goal}).content.decode()
     assert 'data-color="danger">Rød</span>' in html
+
+
+def test_one_goal_at_a_time_with_the_others_summarised(client, secretariat, indicators):
+    """The dashboard shows one goal's indicators with their charts; each other goal says how
+    many of its indicators stand where and links to itself; the print view shows them all."""
+    client.force_login(secretariat)
+    goals = sorted({i.goal for i in indicators.indicators.all()}, key=lambda g: g.number)
+    assert len(goals) >= 2
+    first, second = goals[0], goals[1]
+    in_second = indicators.indicators.filter(goal=second).first()
+    html = client.get(reverse("reports:dashboard")).content.decode()
+    # The first goal with indicators is open; the second is summarised with a link.
+    assert f'href="?mal={second.pk}#goal-{second.pk}"' in html
+    assert reverse("reports:indicator_detail", args=[in_second.pk]) not in html
+    assert f"{indicators.indicators.filter(goal=second).count()} kjennetegn:" in html
+    opened = client.get(reverse("reports:dashboard"), {"mal": second.pk}).content.decode()
+    assert reverse("reports:indicator_detail", args=[in_second.pk]) in opened
+    assert f'href="?mal={first.pk}#goal-{first.pk}"' in opened
+    # An unknown goal gives the default, not an error.
+    fallback = client.get(reverse("reports:dashboard"), {"mal": "999999"})
+    assert fallback.status_code == 200 and f'href="?mal={second.pk}' in fallback.content.decode()
+    printed = client.get(reverse("reports:dashboard_print")).content.decode()
+    for indicator in indicators.indicators.all():
+        assert indicator.name in printed
 
 
 @pytest.mark.parametrize("role", ["partner_rep", "ministry_observer", "secretariat"])
