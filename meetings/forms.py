@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from partnership import formats
 from partnership.forms import DateInput
 from partnership.models import Body, Membership, Person
+from partnership.uploads import human_size, max_bytes
 
 from .models import (
     OSLO,
@@ -28,7 +29,6 @@ from .models import (
     Meeting,
     Minutes,
 )
-from .uploads import human_size, max_bytes
 
 MAX_TEXT = 20_000
 

@@ -29,8 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from partnership.models import Body, Membership
-
-from .uploads import stored_name
+from partnership.uploads import stored_name
 
 OSLO = ZoneInfo("Europe/Oslo")
 

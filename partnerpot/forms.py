@@ -11,9 +11,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from meetings.uploads import human_size, max_bytes
 from partnership.forms import DateInput
 from partnership.models import Partner
+from partnership.uploads import human_size, max_bytes
 
 from . import areas
 from .models import Application, BudgetLine, BullyingForm, CoApplicant, LetterLanguage, SubGoal

@@ -27,8 +27,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from meetings.models import AgendaItem, Decision, DocumentVersion, Meeting
-from meetings.uploads import stored_name
 from partnership.models import Partner
+from partnership.uploads import stored_name
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 ZERO = Decimal("0.00")

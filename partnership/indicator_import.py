@@ -2,7 +2,7 @@
 checked row by row before anything is saved, and exported to xlsx and csv.
 
 Reading: the upload has already passed the portal's upload checks (size, type judged from the
-bytes, zip bombs: ``meetings.uploads.check_upload`` and ``partnership.safezip``). tablib
+bytes, zip bombs: ``partnership.uploads.check_upload`` and ``partnership.safezip``). tablib
 reads the first sheet (values, not formulas); openpyxl looks at the same sheet once more,
 read-only, to find formulas, which are refused (their cached results may be stale, and an
 import should carry numbers someone typed or copied). Excel date serials (a date column holding

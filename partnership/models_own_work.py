@@ -16,6 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .uploads import stored_name
+
+
+def own_work_file_path(instance: OwnWork, filename: str) -> str:
+    """ "own-work/<partner pk>/<uuid4><ext>": never the uploader's file name (kept in the row)."""
+    return stored_name(f"own-work/{instance.partner_id}", filename)
+
 
 class OwnWork(models.Model):
     """One initiative or routine on a partner's page."""
@@ -38,6 +45,12 @@ class OwnWork(models.Model):
     starts_on = models.DateField(_("fra"), null=True, blank=True)
     ends_on = models.DateField(_("til"), null=True, blank=True)
     link = models.URLField(_("lenke"), blank=True, max_length=500)
+    # A strategy or a routine as a document (003, 004 are examples), through the upload checks.
+    file = models.FileField(
+        _("fil"), upload_to=own_work_file_path, max_length=200, blank=True, default=""
+    )
+    file_name = models.CharField(_("filnavn"), max_length=255, blank=True, editable=False)
+    file_type = models.CharField(_("filtype"), max_length=120, blank=True, editable=False)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -309,7 +309,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Files attached to agenda items (meetings.services.attachment_add). DATA_UPLOAD_MAX_MEMORY_SIZE
 # does not count files, so the upload view stops a larger file while it streams in
-# (meetings.uploads.AttachmentSizeGuard): nothing beyond this limit reaches the disk.
+# (partnership.uploads.AttachmentSizeGuard): nothing beyond this limit reaches the disk.
 ATTACHMENT_MAX_BYTES = 25 * 1024 * 1024
 
 vars().update(env.email_url_config(EMAIL_URL))

@@ -44,6 +44,7 @@ urlpatterns = [
     path("partnere/<int:pk>/eget-arbeid/", views_own_work.own_work, name="own_work"),
     path("eget-arbeid/<int:pk>/endre/", views_own_work.own_work_edit, name="own_work_edit"),
     path("eget-arbeid/<int:pk>/fjern/", views_own_work.own_work_delete, name="own_work_delete"),
+    path("eget-arbeid/<int:pk>/fil/", views_own_work.own_work_file, name="own_work_file"),
     path("moter/", include("meetings.urls")),
     path("partnerpotten/", include("partnerpot.urls")),
     path("okonomi/", include("workgroups.urls")),

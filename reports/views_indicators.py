@@ -12,8 +12,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from meetings import uploads
-from partnership import indicator_import, services_indicators
+from partnership import indicator_import, services_indicators, uploads
 from partnership.locking import ConflictError
 from partnership.models import IndicatorEvaluation, IndicatorSet, today
 from partnership.viewhelpers import apply_validation_error, done, form_page, page_of, posted

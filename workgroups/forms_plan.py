@@ -5,10 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from meetings.uploads import max_bytes
 from partnership.forms import DateInput
 from partnership.forms_money import MoneyField
 from partnership.models import Partner, Person, today
+from partnership.uploads import max_bytes
 
 from .models import Activity, MeasurePlan, PlannedActivity
 

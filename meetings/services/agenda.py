@@ -11,10 +11,10 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partnership import uploads
 from partnership.actors import acting_person
 from partnership.models import Person
 
-from .. import uploads
 from ..models import (
     AgendaAttachment,
     AgendaCounter,

@@ -9,7 +9,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import access, services, uploads
+from partnership import uploads
+
+from .. import access, services
 from ..forms import AttachmentForm
 from .agenda import _agenda_response
 from .common import apply_validation_error

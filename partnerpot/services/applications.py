@@ -11,8 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from meetings import uploads
-from partnership import formats
+from partnership import formats, uploads
 from partnership.actors import acting_person
 from partnership.locking import ConflictError
 from partnership.models import Partner, Person

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from meetings import uploads
+from partnership import uploads
 from partnership.formats import money
 from partnership.locking import ConflictError
 from partnership.models import Partner

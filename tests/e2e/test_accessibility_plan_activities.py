@@ -23,7 +23,7 @@ from .helpers import sign_in_with_cookie
 pytestmark = pytest.mark.django_db(transaction=True)
 
 OWN_WORK_PAGES = {"own_work", "own_work_edit", "meetings:presentation_plan"}
-OWN_WORK_NOT_PAGES = {"own_work_delete"}  # a POST behind the confirmation dialog
+OWN_WORK_NOT_PAGES = {"own_work_delete", "own_work_file"}  # a POST behind the dialog; a download
 
 
 def test_axe_on_the_own_work_pages_and_the_removal_asks_first(

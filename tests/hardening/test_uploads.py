@@ -14,10 +14,9 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from meetings import uploads
 from meetings.models import AgendaAttachment
 from partnerpot.models import ApplicationFile
-from partnership import safezip
+from partnership import safezip, uploads
 from tests.meetings.factories import AgendaItemFactory, MeetingFactory, in_days
 from tests.partnerpot.factories import draft_application, open_call
 

@@ -16,8 +16,9 @@ from django.db import IntegrityError
 from django.test import RequestFactory
 from django.urls import reverse
 
-from meetings import services, uploads
+from meetings import services
 from meetings.models import AgendaAttachment, Meeting
+from partnership import uploads
 
 from .factories import AgendaItemFactory, MeetingFactory, held_meeting, in_days
 

@@ -8,6 +8,9 @@ first measure.
 
 from __future__ import annotations
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from partnership import services_own_work, services_plan
@@ -106,7 +109,9 @@ def add_objects(ctx: dict) -> None:
     ctx["objects"][("partnership", "goal")] = ctx["plan"]["goal"]
     ctx["objects"][("partnership", "measure")] = ctx["plan"]["measure"]
     ctx["plan"]["own_work"] = services_own_work.own_work_save(
-        partner=ctx["registry"].partner, **{**_OWN_FORM, "starts_on": None, "ends_on": None}
+        partner=ctx["registry"].partner,
+        file=SimpleUploadedFile("rutine.pdf", PDF_BYTES, content_type="application/pdf"),
+        **{**_OWN_FORM, "starts_on": None, "ends_on": None},
     )
     ctx["objects"][("partnership", "ownwork")] = ctx["plan"]["own_work"]
     ctx["plan"]["coming_leaders_meeting"] = MeetingFactory(
@@ -131,12 +136,23 @@ def _own_work(ctx) -> dict:
     return {"pk": ctx["plan"]["own_work"].pk}
 
 
+def _own_work_file(ctx) -> dict:
+    """The item's file, put back in this test's storage (MEDIA_ROOT is per test)."""
+    work = ctx["plan"]["own_work"]
+    if not default_storage.exists(work.file.name):
+        default_storage.save(work.file.name, ContentFile(PDF_BYTES))
+    return {"pk": work.pk}
+
+
 def _to_own_page(ctx) -> str:
     return reverse("own_work", kwargs={"pk": ctx["registry"].partner.pk})
 
 
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
 EXPECTED.update(
     {
+        "own_work_file": expect(),  # everyone signed in reads the page, and its files
         "own_work": expect(),
         "own_work_edit": _own(people=200),
         "own_work_delete": expect(signed_in=405),
@@ -144,6 +160,7 @@ EXPECTED.update(
 )
 POST_EXPECTED.update(
     {
+        "own_work_file": GET_ONLY,
         "own_work": _own(people=Redirect(_to_own_page)),
         "own_work_edit": _own(people=Redirect(_to_own_page)),
         "own_work_delete": _own(people=Redirect(_to_own_page)),
@@ -169,6 +186,7 @@ URL_KWARGS.update(
         "own_work": lambda ctx: {"pk": ctx["registry"].partner.pk},
         "own_work_edit": _own_work,
         "own_work_delete": _own_work,
+        "own_work_file": _own_work_file,
     }
 )
 

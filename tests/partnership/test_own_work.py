@@ -132,3 +132,89 @@ def test_partners_that_have_not_presented_during_the_agreement_period(
         missing = presentations.partners_not_presented(period)
     assert registry.partner not in missing and registry.kd not in missing
     assert registry.other_partner in missing and registry.udir in missing
+
+
+# --- A file as well as a link (issue 12 §6: "link or file") -------------------------------------
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+FORM = {
+    "kind": "routine",
+    "title": "Rutine mot mobbing og trakassering",
+    "description": "Slik varsler og følger vi opp.",
+    "target_group": "Ansatte og frivillige",
+}
+
+
+def test_a_file_goes_through_the_upload_checks_and_is_served_to_readers(
+    registry, partner_rep, user, client, settings
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    url = reverse("own_work", args=[registry.partner.pk])
+    client.force_login(partner_rep)
+    response = client.post(
+        url, {**FORM, "file": SimpleUploadedFile("Rutine 2025.pdf", PDF, "application/pdf")}
+    )
+    assert response.status_code == 302
+    work = OwnWork.objects.get()
+    assert (work.file_name, work.file_type) == ("Rutine 2025.pdf", "application/pdf")
+    assert work.file.name.startswith(f"own-work/{registry.partner.pk}/")
+    assert "Rutine 2025" not in work.file.name  # a stored name of our own
+    # Everyone signed in reads the page and downloads the file, never inline.
+    client.force_login(user)
+    page = client.get(url).content.decode()
+    assert reverse("own_work_file", args=[work.pk]) in page and "Rutine 2025.pdf" in page
+    download = client.get(reverse("own_work_file", args=[work.pk]))
+    assert download.status_code == 200
+    assert download["Content-Type"] == "application/pdf"
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(download.streaming_content) == PDF
+    client.logout()
+    assert client.get(reverse("own_work_file", args=[work.pk])).status_code == 302  # sign in
+
+
+def test_a_wrong_type_or_too_large_file_is_refused_and_nothing_is_saved(
+    registry, partner_rep, client, settings
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    url = reverse("own_work", args=[registry.partner.pk])
+    client.force_login(partner_rep)
+    # An executable renamed to .pdf: judged by its content.
+    refused = client.post(
+        url,
+        {**FORM, "file": SimpleUploadedFile("rutine.pdf", b"MZ\x90\x00" * 64, "application/pdf")},
+    )
+    assert refused.status_code == 400
+    assert "data-error-summary" in refused.content.decode()
+    assert not OwnWork.objects.exists()
+    # Larger than the limit: stopped while it streams in, with the size in the message.
+    settings.ATTACHMENT_MAX_BYTES = 1024
+    big = client.post(url, {**FORM, "file": SimpleUploadedFile("stor.pdf", PDF + b" " * 4096)})
+    assert big.status_code == 400
+    assert "for stor" in big.content.decode()
+    assert not OwnWork.objects.exists()
+
+
+def test_replacing_or_removing_the_file_deletes_the_old_one(
+    registry, partner_rep, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    with django_capture_on_commit_callbacks(execute=True):
+        work = services_own_work.own_work_save(
+            partner=registry.partner, file=SimpleUploadedFile("a.pdf", PDF), **FORM
+        )
+    first = work.file.name
+    storage = work.file.storage
+    with django_capture_on_commit_callbacks(execute=True):
+        work = services_own_work.own_work_save(
+            partner=registry.partner, work=work, file=SimpleUploadedFile("b.pdf", PDF), **FORM
+        )
+    assert work.file_name == "b.pdf" and not storage.exists(first)
+    second = work.file.name
+    with django_capture_on_commit_callbacks(execute=True):
+        work = services_own_work.own_work_save(
+            partner=registry.partner, work=work, remove_file=True, **FORM
+        )
+    assert not work.file and work.file_name == "" and not storage.exists(second)

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from meetings.uploads import stored_name
+from partnership.uploads import stored_name
 
 MAX_AMOUNT = Decimal("1000000000.00")
 

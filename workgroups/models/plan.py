@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from meetings.uploads import stored_name
+from partnership.uploads import stored_name
 
 # Norway's counties from 1 January 2024, and the whole country for national events.
 COUNTIES = (

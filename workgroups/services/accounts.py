@@ -18,8 +18,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from meetings import uploads
-from partnership import budget_selectors
+from partnership import budget_selectors, uploads
 from partnership.actors import acting_person
 from partnership.locking import ConflictError
 from partnership.models import Body, BudgetYear, Measure, Membership, Partner, Person

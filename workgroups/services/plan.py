@@ -17,8 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from meetings import uploads
-from partnership import extensions
+from partnership import extensions, uploads
 from partnership.actors import acting_person
 from partnership.locking import ConflictError
 from partnership.models import Body, BudgetLine, Measure, Period, today

@@ -13,8 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from meetings import uploads
-from partnership import budget_selectors, formats
+from partnership import budget_selectors, formats, uploads
 from partnership.locking import ConflictError
 from partnership.models import BudgetYear
 from partnership.viewhelpers import (

@@ -9,9 +9,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from meetings.uploads import size_guarded, upload_form_is_valid
 from partnership import formats
 from partnership.locking import ConflictError
+from partnership.uploads import size_guarded, upload_form_is_valid
 from partnership.viewhelpers import apply_validation_error, done, form_page, page_of, posted
 
 from .. import access, selectors_plan
