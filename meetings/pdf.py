@@ -23,6 +23,7 @@ import functools
 import logging
 import mimetypes
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 from urllib.request import url2pathname
@@ -95,11 +96,16 @@ def _fetcher_class():
         """Serves allowed local files itself and never opens a connection. WeasyPrint turns
         the refusal into a warning and renders without the resource."""
 
-        def __init__(self):
+        def __init__(self, images: Mapping[str, bytes]):
             super().__init__(allowed_protocols=("file",), allow_redirects=False, timeout=1)
             self.refused: list[str] = []
+            self.images = images
 
         def fetch(self, url, headers=None):
+            if url in self.images:
+                return URLFetcherResponse(
+                    url, self.images[url], headers={"Content-Type": "image/svg+xml"}
+                )
             try:
                 path = allowed_file(url)
             except FetchRefused:
@@ -113,10 +119,12 @@ def _fetcher_class():
     return RestrictedURLFetcher
 
 
-def restricted_url_fetcher():
-    """A new WeasyPrint URL fetcher that only reads files from static/src and the fonts;
-    the URLs it refused are in ``.refused``."""
-    return _fetcher_class()()
+def restricted_url_fetcher(images: Mapping[str, bytes] | None = None):
+    """A new WeasyPrint URL fetcher that only reads files from static/src and the fonts, and
+    serves the SVG ``images`` the caller made itself by their exact URL (the annual report's
+    charts as ``data:`` URLs; any other ``data:`` URL is refused); the URLs it refused are in
+    ``.refused``."""
+    return _fetcher_class()(images or {})
 
 
 # --- Rendering --------------------------------------------------------------------------------

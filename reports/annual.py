@@ -69,6 +69,8 @@ class Year:
     report: AnnualReport | None = None
     # Filled by the sections as they go (the summary reads the others' figures).
     figures: dict = field(default_factory=dict)
+    # The charts' images by their data: URL (see _chart).
+    charts: dict[str, bytes] = field(default_factory=dict)
 
     @property
     def start(self) -> dt.datetime:
@@ -99,11 +101,17 @@ class Section:
     narrative: str = ""  # the AnnualReport field shown at the top of the section, if any
 
 
-def _inline_svg(data: bytes) -> str:
-    """A pygal chart for inlining in the report's HTML: the <svg> element without the XML
-    declaration before it."""
-    text = data.decode("utf-8")
-    return text[text.index("<svg") :] if "<svg" in text else text
+def _chart(year: Year, svg: bytes) -> str:
+    """A pygal chart as an image in the report: a ``data:`` URL the preview shows as it is and
+    the PDF's fetcher serves from ``year.charts`` (the only ``data:`` URLs it serves).
+
+    An image rather than inline SVG: WeasyPrint draws it as vectors either way, but every
+    element of an inline chart goes through the HTML cascade and keeps a computed style until
+    the PDF is written (41 charts of the bench year: 56 MB of the peak), and an ``<img>`` with
+    ``alt`` is tagged as a Figure with its text alternative."""
+    uri = wg_charts.data_uri(svg)
+    year.charts[uri] = svg
+    return uri
 
 
 # --- Sections -----------------------------------------------------------------------------------
@@ -260,7 +268,7 @@ def gather_partnerpot(year: Year) -> dict:
 
 def gather_economy(year: Year) -> dict:
     """Budget against actuals per line and per working group (workgroups.actuals), with the
-    economy pages' chart (workgroups.charts) as vector SVG."""
+    economy pages' chart (workgroups.charts) as an SVG image (vectors in the PDF)."""
     budget_year = BudgetYear.objects.filter(year=year.year).first()
     if budget_year is None:
         year.figures["spent"] = None
@@ -270,12 +278,13 @@ def gather_economy(year: Year) -> dict:
     title = str(_("Bevilget og brukt per post %(year)s") % {"year": year.year})
     chart = None
     if figures.lines:
-        chart = _inline_svg(wg_charts.partnership_chart(figures, title))
+        chart = _chart(year, wg_charts.partnership_chart(figures, title))
     return {
         "actuals": figures,
         "groups": [row for row in figures.lines if row.group is not None],
-        "chart_svg": chart,
+        "chart": chart,
         "chart_title": title,
+        "chart_height": wg_charts.partnership_chart_height(figures),
     }
 
 
@@ -353,19 +362,19 @@ def gather_nothing(year: Year) -> dict:
 def gather_goals(year: Year) -> dict:
     """The goals' indicators in force with their latest values up to the year's end, status
     against target and a one-sentence summary; each chart the dashboard's own (issue 12 §5),
-    as vector SVG for the PDF."""
+    as SVG images (vectors in the PDF)."""
     board = dashboard_selectors.dashboard()
     goals = []
     for block in board.goals:
         rows = []
         for ib in block.indicators:
             values = [v for v in ib.values if v.measured_on <= year.last_day]
-            svg = ""
+            chart = ""
             if values and ib.indicator.unit != "qualitative":
-                svg = _inline_svg(
-                    indicator_charts.indicator_chart(ib.indicator, values, height=260)
+                chart = _chart(
+                    year, indicator_charts.indicator_chart(ib.indicator, values, height=260)
                 )
-            rows.append({"block": ib, "latest": values[-1] if values else None, "svg": svg})
+            rows.append({"block": ib, "latest": values[-1] if values else None, "chart": chart})
         goals.append({"goal": block.goal, "indicators": rows})
     return {"goals": goals, "indicator_set": board.indicator_set, "next_point": board.next_point}
 
@@ -438,6 +447,7 @@ class Gathered:
     report: AnnualReport | None
     sections: list[dict]
     seconds: float
+    charts: dict[str, bytes] = field(default_factory=dict)  # Year.charts
 
     @property
     def empty(self) -> bool:
@@ -470,4 +480,4 @@ def gather(year: int, report: AnnualReport | None = None) -> Gathered:
                 **contexts[section.key],
             }
         )
-    return Gathered(year, report, sections, time.perf_counter() - started)
+    return Gathered(year, report, sections, time.perf_counter() - started, state.charts)

@@ -75,7 +75,7 @@ def report_pdf(*, year: int, report=None, language: str = "nb", progress=None) -
         progress(40)
     started = time.perf_counter()
     html = report_html(gathered=gathered, language=language, for_pdf=True)
-    fetcher = restricted_url_fetcher()
+    fetcher = restricted_url_fetcher(images=gathered.charts)
     base_url = STATIC_SRC.as_uri() + "/"
     stylesheet = CSS(
         string=PRINT_CSS.read_text(encoding="utf-8"), base_url=base_url, url_fetcher=fetcher

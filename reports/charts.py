@@ -53,7 +53,7 @@ def indicator_chart(indicator, values, *, points=(), height: int = 320) -> bytes
         chart.add(_("Vurdering"), [(v.measured_on, RAG_LEVEL.get(v.status)) for v in values])
         chart.range = (0.5, 3.5)
         chart.y_labels = [1, 2, 3]
-        return base._without_scripts(chart.render())  # noqa: SLF001
+        return base.as_image(chart.render())
     chart.add(_("Verdi"), [(v.measured_on, float(v.value)) for v in values])
     if values:
         first, last = values[0].measured_on, values[-1].measured_on
@@ -71,4 +71,4 @@ def indicator_chart(indicator, values, *, points=(), height: int = 320) -> bytes
         chart.range = (0, 100)
     elif indicator.unit == Unit.SCALE:
         chart.range = (1, 5)
-    return base._without_scripts(chart.render())  # noqa: SLF001
+    return base.as_image(chart.render())

@@ -5,6 +5,12 @@ Run by ``tests/bench/run.py`` in a child process per year (so peak RSS is that r
 
     python -m tests.bench.annual YEAR bench|demo      # prints one line of JSON
 
+The issue's targets: the demo year (``manage.py seed_demo``'s last year, about 40 pages) in at
+most 5 s and 300 MB peak; the bench year in at most 15 s (its peak memory is printed, with no
+target); gathering at most 30 % of the total for both. The demo year is rendered from a
+database of its own (``partnership_bench_demo``, migrated and seeded here; kept with
+``--reuse``), or from ``ANNUAL_DEMO_DATABASE_URL`` when that is set.
+
 The bench data set has no accounts; for "bench" the child adds ``EXPENSE_LINES`` expense lines to the
 year once (bulk_create, idempotent) so the economy section has the issue's 10 000 lines.
 """
@@ -24,8 +30,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 EXPENSE_LINES = 10_000
 TARGET_S = {"demo": 5.0, "bench": 15.0}
-TARGET_MB = 300.0
+TARGET_MB = {"demo": 300.0}  # the issue sets no memory target for the bench year
 GATHER_SHARE = 0.30
+DEMO_DB = "partnership_bench_demo"
 
 
 def _expense_lines(year: int) -> None:
@@ -95,7 +102,7 @@ def bench_annual_report(year: int, *, kind: str, env: dict) -> dict:
     share = result["gather_s"] / result["total_s"] if result["total_s"] else 0.0
     ok = (
         result["total_s"] <= TARGET_S[kind]
-        and result["peak_mb"] <= TARGET_MB
+        and result["peak_mb"] <= TARGET_MB.get(kind, float("inf"))
         and share <= GATHER_SHARE
     )
     return {**result, "kind": kind, "gather_share": share, "result": "PASS" if ok else "FAIL"}
@@ -104,13 +111,49 @@ def bench_annual_report(year: int, *, kind: str, env: dict) -> dict:
 def describe(r: dict) -> str:
     if "error" in r:
         return f"annual report {r['year']} ({r['kind']}): error\n{r['error']}"
+    memory = f"≤ {TARGET_MB[r['kind']]:.0f} MB, " if r["kind"] in TARGET_MB else ""
     return (
         f"annual report {r['year']} ({r['kind']}): {r['total_s']:.2f} s, {r['pages']} pages "
         f"(gathering {r['gather_s']:.2f} s beside rendering {r['render_s']:.2f} s: "
         f"gathering {r['gather_share']:.0%} of the total), peak {r['peak_mb']:.0f} MB; "
-        f"targets ≤ {TARGET_S[r['kind']]:.0f} s, ≤ {TARGET_MB:.0f} MB, gathering ≤ "
+        f"targets ≤ {TARGET_S[r['kind']]:.0f} s, {memory}gathering ≤ "
         f"{GATHER_SHARE:.0%} → {r['result']}"
     )
+
+
+def demo_database(bench_url: str, *, reuse: bool, log=print) -> str:
+    """The URL of a database holding the demo data (``migrate`` and ``seed_demo`` in child
+    processes, as ``make run`` does); with ``reuse`` an already seeded one is kept."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    from tests.bench import run
+
+    parts = urlsplit(bench_url)
+    head, _sep, _name = parts.path.rpartition("/")
+    url = urlunsplit(parts._replace(path=f"{head}/{DEMO_DB}"))
+    if reuse:
+        try:
+            with run._connect_bench(url) as conn:  # noqa: SLF001 - the bench's own helper
+                if conn.execute("SELECT 1 FROM reports_annualreport LIMIT 1").fetchone():
+                    return url
+        except psycopg.Error:
+            pass
+    log(f"creating database {DEMO_DB} with the demo data (migrate, seed_demo)")
+    with run._server_connection(url) as conn:  # noqa: SLF001
+        conn.execute(f'DROP DATABASE IF EXISTS "{DEMO_DB}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{DEMO_DB}"')
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "tests.bench.settings"}
+    for command in (["migrate", "--no-input"], ["seed_demo"]):
+        subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    return url
 
 
 if __name__ == "__main__":

@@ -1448,9 +1448,9 @@ def main(argv: list[str] | None = None) -> int:
         proc = None
 
         # --- The annual report (issue 14, reports): the bench data's latest year, and the
-        # demo year when a demo database is given (ANNUAL_DEMO_DATABASE_URL, seeded with
+        # demo year (from ANNUAL_DEMO_DATABASE_URL, else a database seeded here with
         # `manage.py seed_demo`); each in a child process for its own peak memory.
-        from tests.bench.annual import bench_annual_report, describe
+        from tests.bench.annual import bench_annual_report, demo_database, describe
 
         annual_reports = []
         log("rendering the annual report of the bench data's latest year")
@@ -1458,11 +1458,14 @@ def main(argv: list[str] | None = None) -> int:
         annual_reports.append(
             bench_annual_report(dt.date.today().year, kind="bench", env=annual_env)
         )
-        if os.environ.get("ANNUAL_DEMO_DATABASE_URL"):
-            demo_env = {**annual_env, "DATABASE_URL": os.environ["ANNUAL_DEMO_DATABASE_URL"]}
-            annual_reports.append(
-                bench_annual_report(dt.date.today().year - 1, kind="demo", env=demo_env)
-            )
+        demo_url = os.environ.get("ANNUAL_DEMO_DATABASE_URL") or demo_database(
+            bench_url, reuse=args.reuse, log=log
+        )
+        log("rendering the annual report of the demo data's last year")
+        demo_env = {**annual_env, "DATABASE_URL": demo_url}
+        annual_reports.append(
+            bench_annual_report(dt.date.today().year - 1, kind="demo", env=demo_env)
+        )
         for annual_report in annual_reports:
             print(describe(annual_report), flush=True)
         # --- end of the annual report block

@@ -20,7 +20,7 @@ from reports import tasks_annual
 from reports.models import ReportRun
 
 from ..reports.factories import YEAR, agreement_period
-from .conftest import axe_check
+from .conftest import SCREENSHOTS, axe_check
 from .helpers import sign_in_with_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -100,3 +100,30 @@ def test_write_preview_generate_watch_and_download(
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
     assert "Et år med godt samarbeid mot mobbing." in " ".join(text.split())
     assert "alert(1)" not in text
+
+
+def test_the_preview_shows_the_charts_as_images(page, live_server, registry, secretariat):
+    """The preview carries the charts as data: images: the page's Content-Security-Policy
+    (no inline styles) does not reach into an image, so each chart is drawn with its colours,
+    and each has its text alternative."""
+    from ..conftest import make_persona
+    from ..reports.factories import year_of_data
+
+    year_of_data(registry, secretariat, make_persona("partner_rep", registry))
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    sign_in_with_cookie(page, live_server, secretariat)
+    page.goto(reverse("reports:annual_preview", kwargs={"year": YEAR}))
+    chart = page.get_by_role("img", name=f"Bevilget og brukt per post {YEAR}")
+    expect(chart).to_be_visible()
+    chart.scroll_into_view_if_needed()
+    # Loaded and decoded (an SVG with only a viewBox has the default natural width, 300)
+    assert chart.evaluate("img => img.complete && img.naturalWidth") > 0
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    chart.screenshot(path=str(SCREENSHOTS / "annual-preview-chart.png"))
+    assert chart.get_attribute("src").startswith("data:image/svg+xml;base64,")
+    axe_check(page)
+    assert violations == []

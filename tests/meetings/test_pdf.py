@@ -8,6 +8,7 @@ document); the tests read them.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import logging
 import re
@@ -370,6 +371,20 @@ def test_fetcher_refuses_everything_but_local_static_files_and_fonts(url):
         pdf.allowed_file(url)
     with pytest.raises(pdf.FetchRefused):
         pdf.restricted_url_fetcher()(url)
+
+
+def test_fetcher_serves_only_the_images_it_was_given():
+    """The annual report's charts are data: URLs the fetcher was handed by the code that drew
+    them; any other data: URL (one pasted into a narrative, say) is refused as before."""
+    chart = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>'
+    given = "data:image/svg+xml;base64," + base64.b64encode(chart).decode()
+    other = "data:image/svg+xml;base64," + base64.b64encode(chart + b" ").decode()
+    fetcher = pdf.restricted_url_fetcher(images={given: chart})
+    response = fetcher(given)
+    assert response.read() == chart and response.content_type == "image/svg+xml"
+    with pytest.raises(pdf.FetchRefused):
+        fetcher(other)
+    assert fetcher.refused == [other]
 
 
 def test_fetcher_reads_the_print_stylesheet_and_the_fonts():

@@ -38,6 +38,27 @@ def _outline_titles(reader) -> list[str]:
     return titles
 
 
+def _figures(reader) -> list[str]:
+    """The /Alt of every Figure in the structure tree."""
+    alts = []
+
+    def walk(node):
+        node = node.get_object()
+        if isinstance(node, list):
+            for child in node:
+                walk(child)
+            return
+        if not hasattr(node, "get"):
+            return
+        if node.get("/S") == "/Figure":
+            alts.append(str(node.get("/Alt", "")))
+        if "/K" in node:
+            walk(node["/K"])
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    return alts
+
+
 @pytest.fixture
 def data(registry, secretariat):
     return year_of_data(registry, secretariat, make_persona("partner_rep", registry))
@@ -99,6 +120,10 @@ def test_the_pdf_is_tagged_with_outline_toc_and_language(registry, secretariat, 
         titles = _outline_titles(reader)
         assert any(str(YEAR) in t for t in titles)
         assert len(titles) >= len(annual.SECTIONS)
+    # The economy's chart is an image (vectors, not a raster) tagged as a Figure whose /Alt
+    # is the chart's title.
+    figures = _figures(reader)
+    assert any(str(YEAR) in alt for alt in figures)
     # The table of contents gives page numbers: "Økonomi ....... 7"
     first_pages = " ".join(reader.pages[i].extract_text() for i in range(2))
     assert any(ch.isdigit() for ch in first_pages.split("Innhald", 1)[1][:400])

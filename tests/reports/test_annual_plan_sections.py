@@ -46,7 +46,9 @@ def test_goals_and_measures_sections_read_back(registry):
     goals = gathered.sections_by_key["goals"]
     indicators = [row for g in goals["goals"] for row in g["indicators"]]
     row = next(r for r in indicators if r["block"].indicator.pk == count.pk)
-    assert row["latest"].value == Decimal("14") and row["svg"].startswith("<svg")
+    assert row["latest"].value == Decimal("14") and row["chart"].startswith(
+        "data:image/svg+xml;base64,"
+    )
     measures_section = gathered.sections_by_key["measures"]
     forum_row = next(f for f in measures_section["frequencies"] if f.measure == forum)
     assert (forum_row.done, forum_row.target) == (1, 2)

@@ -115,6 +115,11 @@ def test_charts_are_svg_without_scripts(client, db, registry, secretariat):
         assert response["Content-Type"] == "image/svg+xml"
         assert b"<svg" in response.content and b"<script" not in response.content
         assert "script-src" not in response["Content-Security-Policy"]
+        # An image is never interactive: no tooltip texts, no hover or animation rules; the
+        # series' colours stay.
+        for screen_only in (b"<desc", b"<title>", b":hover", b".tooltip", b"transition"):
+            assert screen_only not in response.content
+        assert b"#0062ba" in response.content and b"text-anchor" in response.content
 
 
 def test_who_reads_the_partnership_view(client, db, registry, partner_leader, wg_member, user):
