@@ -13,7 +13,7 @@ from meetings.models import Decision
 from partnership import budget_selectors
 from partnership.models import Body, BudgetVersion, BudgetYear
 
-from .models import AccountEntry, OwnContribution, Voucher
+from .models import AccountEntry, AccountTotal, OwnContribution, Voucher
 
 ZERO = Decimal("0.00")
 
@@ -63,14 +63,15 @@ def totals_of(entries: list[AccountEntry], allocated: Decimal) -> AccountTotals:
 
 def group_totals(group: Body, budget_year: BudgetYear, allocated: Decimal) -> AccountTotals:
     """``totals_of`` for all the group's entries of the year, summed by PostgreSQL in one
-    query (``numeric``: exact, no float), so the page can show one page of rows."""
+    query (``numeric``: exact, no float) over the entries' running totals (``AccountTotal``),
+    so the page can show one page of rows."""
     counted = Q(approval__in=AccountEntry.COUNTED)
     paid = Q(status=AccountEntry.Status.PAID)
-    sums = AccountEntry.objects.filter(working_group=group, budget_year=budget_year).aggregate(
+    sums = AccountTotal.objects.filter(working_group=group, budget_year=budget_year).aggregate(
         committed=Coalesce(Sum("amount", filter=counted & ~paid), ZERO),
         spent=Coalesce(Sum("amount", filter=counted & paid), ZERO),
         pending=Coalesce(Sum("amount", filter=Q(approval=AccountEntry.Approval.PENDING)), ZERO),
-        entries=Count("pk"),
+        entries=Coalesce(Sum("entries"), 0),
     )
     return AccountTotals(allocated=allocated, **sums)
 

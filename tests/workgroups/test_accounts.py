@@ -280,3 +280,88 @@ def test_the_pages_totals_from_the_database_equal_the_sums_of_all_rows(db, regis
     assert expected.pending == D("900.00")
     empty = selectors.group_totals(registry.wg_national, budget_year, D("5"))
     assert (empty.used, empty.pending, empty.remaining) == (D("0.00"), D("0.00"), D("5"))
+
+
+def _totals_from_entries() -> dict:
+    """What ``AccountTotal`` must hold: the entries summed by its key, from scratch."""
+    from django.db.models import Count, Sum
+    from django.db.models.functions import ExtractMonth
+
+    rows = (
+        AccountEntry.objects.annotate(month=ExtractMonth("date"))
+        .values_list("budget_year", "working_group", "month", "category", "status", "approval")
+        .annotate(amount=Sum("amount"), n=Count("pk"))
+        .order_by()
+    )
+    return {tuple(r[:6]): (r[6], r[7]) for r in rows}
+
+
+def _totals_kept() -> dict:
+    from workgroups.models import AccountTotal
+
+    rows = AccountTotal.objects.values_list(
+        "budget_year",
+        "working_group",
+        "month",
+        "category",
+        "status",
+        "approval",
+        "amount",
+        "entries",
+    )
+    return {tuple(r[:6]): (r[6], r[7]) for r in rows}
+
+
+def test_the_running_totals_follow_every_kind_of_change(db, registry, secretariat):
+    """``AccountTotal`` is kept by triggers: through the services (record, edit, status,
+    approval, booking, reversal, deletion) and past them (bulk_create, update(), delete() of a
+    queryset), it always equals the entries summed from scratch, and a key whose last entry
+    went leaves no row behind."""
+    from workgroups.models import AccountTotal
+
+    adopted_budget(registry, year=YEAR, local="1000")
+    group = registry.wg_local
+    paid = _spend(group, "400.10", status="paid")
+    edited = _spend(group, "300.05", status="invoiced")
+    pending = _spend(group, "900.00")  # over the allocation: pending
+    assert _totals_kept() == _totals_from_entries()
+    edited = services.entry_update(
+        entry=edited,
+        expected_lock_version=edited.lock_version,
+        date=dt.date(YEAR, 5, 2),  # another month
+        description="Endret",
+        amount=D("310.00"),
+        category="fees",
+    )
+    services.entry_set_status(entry=edited, status="paid")
+    services.entry_decide(entry=pending, approve=False)
+    services.voucher_add(entry=paid, file=pdf())
+    services.entry_book(entry=paid, by=secretariat)  # booking changes no summed column
+    services.entry_reverse(entry=paid, reason="Feil beløp", by=secretariat)
+    assert _totals_kept() == _totals_from_entries()
+    deleted = _spend(registry.wg_local, "12.00", day=dt.date(YEAR, 11, 30))
+    key_count = AccountTotal.objects.count()
+    services.entry_delete(entry=deleted)
+    assert AccountTotal.objects.count() == key_count - 1  # its key had no other entry
+    budget_year = BudgetYear.objects.get(year=YEAR)
+    AccountEntry.objects.bulk_create(
+        AccountEntry(
+            working_group=registry.wg_national,
+            budget_year=budget_year,
+            date=dt.date(YEAR, 1 + i % 12, 3),
+            description=f"Masse {i}",
+            amount=D("10.50"),
+            category="other",
+        )
+        for i in range(30)
+    )
+    AccountEntry.objects.filter(working_group=registry.wg_national, date__month=2).update(
+        status="paid"
+    )
+    AccountEntry.objects.filter(working_group=registry.wg_national, date__month=3).delete()
+    assert _totals_kept() == _totals_from_entries()
+    # And what the pages read from them is what the rows add up to
+    rows = selectors.group_entries(group, budget_year)
+    assert selectors.group_totals(group, budget_year, D("1000")) == selectors.totals_of(
+        rows, D("1000")
+    )
