@@ -15,7 +15,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from partnership import formats
-from partnership.forms import DateInput
+from partnership.forms import DateInput, LabelChoiceField
 from partnership.models import Body, Membership, Person
 from partnership.uploads import human_size, max_bytes
 
@@ -499,7 +499,7 @@ class DecisionSearchForm(forms.Form):
         widget=forms.SearchInput,
         help_text=_("Ord fra tittel eller tekst, eller et vedtaksnummer som «7/2026»."),
     )
-    body = forms.ModelChoiceField(
+    body = LabelChoiceField(
         label=_("Organ"), queryset=Body.objects.none(), required=False, empty_label=_("Alle")
     )
     year = forms.IntegerField(
@@ -508,6 +508,13 @@ class DecisionSearchForm(forms.Form):
         min_value=2000,
         max_value=2100,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+    NEWEST = "nyeste"
+    sort = forms.ChoiceField(
+        label=_("Rekkefølge"),
+        required=False,
+        choices=[("", _("Beste treff først")), (NEWEST, _("Nyeste først"))],
     )
 
     def __init__(self, *args, bodies, **kwargs):
@@ -521,6 +528,9 @@ class DecisionSearchForm(forms.Form):
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
         return {"q": data.get("q") or "", "body": data.get("body"), "year": data.get("year")}
+
+    def newest_first(self) -> bool:
+        return self.is_bound and getattr(self, "cleaned_data", {}).get("sort") == self.NEWEST
 
 
 # --- Governing documents ----------------------------------------------------------------------

@@ -477,10 +477,17 @@ def decisions_visible_to(user) -> QuerySet[Decision]:
 
 
 def decision_search(
-    *, q: str = "", body: Body | None = None, year: int | None = None, user=None
+    *,
+    q: str = "",
+    body: Body | None = None,
+    year: int | None = None,
+    user=None,
+    newest_first: bool = False,
 ) -> QuerySet[Decision]:
     """Search the register: PostgreSQL full-text search in the Norwegian configuration
-    (websearch syntax: "quoted phrases", OR, -exclude), best match first; filters by body and year.
+    (websearch syntax: "quoted phrases", OR, -exclude), best match first, or newest first with
+    ``newest_first`` (no ranking: the date index gives the first page of thousands of hits
+    at once, where ranking reads and scores every hit); filters by body and year.
 
     A query like "7/2026" (or "PM-vedtak 7/2026") finds decisions by number. With ``user``,
     only the decisions that user may see.
@@ -504,6 +511,8 @@ def decision_search(
             "-decided_on"
         )
     query = SearchQuery(q, config="norwegian", search_type="websearch")
+    if newest_first:
+        return qs.filter(search_vector=query).order_by("-decided_on", "-number")
     return (
         qs.filter(search_vector=query)
         .annotate(rank=SearchRank(F("search_vector"), query))

@@ -13,10 +13,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from partnership.models import Body
+from partnership.viewhelpers import CappedPaginator, UrlPatterns
 
 from .. import access, selectors, services
 from ..forms import AdoptForm, DecisionSearchForm, DocumentVersionForm
-from .common import apply_validation_error, done, page_of, render_form
+from .common import PAGE_SIZE, apply_validation_error, done, render_form
 
 
 # --- Decisions ----------------------------------------------------------------------------------
@@ -37,12 +38,29 @@ def decision_search(request: HttpRequest) -> HttpResponse:
 
     form = DecisionSearchForm(request.GET or None, bodies=_register_bodies(request.user))
     filters = form.filters()
-    results = selectors.decision_search(user=request.user, **filters)
+    newest_first = form.newest_first()
+    paginator = CappedPaginator(
+        selectors.decision_search(user=request.user, newest_first=newest_first, **filters),
+        PAGE_SIZE,
+    )
+    # Over the cap, the best of thousands of hits would mean scoring every one of them on
+    # every page view: newest first instead, and the page says how to get the best first.
+    newest_instead = bool(filters["q"]) and not newest_first and paginator.capped
+    if newest_instead:
+        paginator.object_list = selectors.decision_search(
+            user=request.user, newest_first=True, **filters
+        )
+    page = paginator.get_page(request.GET.get("page"))
+    urls = UrlPatterns()
+    for decision in page.object_list:
+        decision.url = urls("meetings:decision_detail", decision.pk)
     context = {
         "form": form,
-        "page": page_of(request, results, capped=True),
+        "page": page,
         "q": filters["q"],
         "filtered": any(filters.values()),
+        "newest_first": newest_first or newest_instead or not filters["q"],
+        "newest_instead": newest_instead,
     }
     return render(request, template, context)
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from meetings import services
-from meetings.models import GoverningDocument
+from meetings.models import Decision, GoverningDocument
 
 from .factories import AgendaItemFactory, held_meeting
 
@@ -165,6 +165,38 @@ def test_search_counts_at_most_the_cap(client, login, user, registry, monkeypatc
     monkeypatch.setattr(viewhelpers, "SEARCH_HIT_CAP", 10)
     page = client.get(url, {"q": "budsjett"}).content.decode()
     assert "(5 treff)" in page
+
+
+def test_over_the_cap_the_newest_come_first(client, login, user, registry, monkeypatch):
+    """Under the cap the best hit comes first; over it the page does not score thousands of
+    hits on every view: the newest come first, and the page says how to get the best first.
+    "Nyeste først" can also be chosen."""
+    from partnership import viewhelpers
+
+    pm = held_meeting(body=registry.partners_meeting)
+    best = services.decision_record(
+        meeting=pm, title="Budsjett, budsjettramme og budsjettfordeling", text="Budsjett budsjett."
+    )
+    for n in range(4):
+        services.decision_record(meeting=pm, title=f"Sak {n}", text="Nevner budsjett en gang.")
+    newest = Decision.objects.order_by("-number").first()
+    login(user)
+    url = reverse("meetings:decision_search")
+
+    def first_row(params) -> str:
+        page = client.get(url, params).content.decode()
+        return page.split("<tbody>", 1)[1].split("</tr>", 1)[0], page
+
+    monkeypatch.setattr(viewhelpers, "SEARCH_HIT_CAP", 10)
+    row, page = first_row({"q": "budsjett"})
+    assert best.label in row and "beste treff først" in page
+    row, page = first_row({"q": "budsjett", "sort": "nyeste"})
+    assert newest.label in row and "det siste først" in page
+    monkeypatch.setattr(viewhelpers, "SEARCH_HIT_CAP", 3)
+    row, page = first_row({"q": "budsjett"})
+    assert newest.label in row
+    assert "Søket gir over 3 treff, så de nyeste vises først." in page
+    assert "de 3 nyeste vises" in page
 
 
 def test_capped_paginator_on_a_list_and_a_queryset(registry):
