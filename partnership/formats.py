@@ -14,10 +14,12 @@ never slip into an amount unnoticed.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from django.utils import formats as django_formats
+from django.utils import translation
 from django.utils.text import capfirst
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -57,7 +59,17 @@ def date(value: dt.date | dt.datetime | None) -> str:
     """ "8. desember 2026" / "8 December 2026" in the active language; a datetime's Oslo date."""
     if value is None:
         return ""
-    return django_formats.date_format(_local(value), "DATE_FORMAT")
+    local = _local(value)
+    day = local.date() if isinstance(local, dt.datetime) else local
+    return _date_text(day, translation.get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_text(day: dt.date, language: str | None) -> str:
+    """A day's text in ``language`` (the active one: the caller passes it, so it is the key).
+    A pure function of its arguments, remembered: Django's date formatting parses the format
+    and looks up the month's name for every call, and a list shows fifty dates a page."""
+    return django_formats.date_format(day, "DATE_FORMAT")
 
 
 def long_date(value: dt.date | dt.datetime | None, *, capital: bool = False) -> str:
