@@ -51,8 +51,6 @@ class IndicatorBlock:
     target: object
     assessment: Assessment
     summary: str
-    # The date texts shared by the blocks of one page (monthly values share their dates).
-    dates: dict = field(default_factory=dict)
 
     @property
     def latest(self) -> IndicatorValue | None:
@@ -77,16 +75,12 @@ class IndicatorBlock:
         return format_html_join(
             "",
             '<tr><th scope="row">{}</th><td class="portal-num portal-nowrap">{}</td></tr>',
-            self.table(self.dates),
+            self.table(),
         )
 
-    def table(self, dates: dict) -> list[tuple[str, str]]:
-        """(date, value) as text for the chart's table; ``dates`` caches the date texts
-        (monthly values share their dates across indicators)."""
-        rows = []
-        for value in self.values:
-            rows.append((_date(value.measured_on, dates), format_value(value)))
-        return rows
+    def table(self) -> list[tuple[str, str]]:
+        """(date, value) as text for the chart's table."""
+        return [(formats.date(value.measured_on), format_value(value)) for value in self.values]
 
 
 @dataclass
@@ -117,16 +111,7 @@ class Dashboard:
     evaluations: list[IndicatorEvaluation] = field(default_factory=list)
 
 
-def _date(day, dates: dict | None) -> str:
-    if dates is None:
-        return formats.date(day)
-    text = dates.get(day)
-    if text is None:
-        text = dates[day] = formats.date(day)
-    return text
-
-
-def summary(indicator: Indicator, values: list, assessment: Assessment, target, dates=None) -> str:
+def summary(indicator: Indicator, values: list, assessment: Assessment, target) -> str:
     """One sentence that says what the chart shows."""
     if not values:
         return _("%(name)s: ingen verdier er registrert ennå.") % {"name": indicator.name}
@@ -135,14 +120,14 @@ def summary(indicator: Indicator, values: list, assessment: Assessment, target, 
         return _("%(name)s: siste vurdering %(status)s (%(on)s).") % {
             "name": indicator.name,
             "status": format_value(last).lower(),
-            "on": _date(last.measured_on, dates),
+            "on": formats.date(last.measured_on),
         }
     shown = {
         "name": indicator.name,
         "first": format_value(first),
-        "first_on": _date(first.measured_on, dates),
+        "first_on": formats.date(first.measured_on),
         "last": format_value(last),
-        "last_on": _date(last.measured_on, dates),
+        "last_on": formats.date(last.measured_on),
     }
     if target is None:
         return _("%(name)s gikk fra %(first)s (%(first_on)s) til %(last)s (%(last_on)s).") % shown
@@ -156,7 +141,7 @@ def summary(indicator: Indicator, values: list, assessment: Assessment, target, 
     )
 
 
-def indicator_block(indicator: Indicator, values: list, points, dates=None) -> IndicatorBlock:
+def indicator_block(indicator: Indicator, values: list, points) -> IndicatorBlock:
     day = values[-1].measured_on if values else today()
     point, target = target_on(indicator, day, points)
     assessment = assess(indicator, values[-1] if values else None, target=target)
@@ -166,7 +151,7 @@ def indicator_block(indicator: Indicator, values: list, points, dates=None) -> I
         target_point=point,
         target=target,
         assessment=assessment,
-        summary=summary(indicator, values, assessment, target, dates),
+        summary=summary(indicator, values, assessment, target),
     )
 
 
@@ -206,11 +191,9 @@ def dashboard(*, goal: Goal | None = None) -> Dashboard:
             )
         )
         values = recent_values(indicators)
-        dates: dict = {}
         for indicator in indicators:
             indicator.indicator_set = indicator_set
-            block = indicator_block(indicator, values[indicator.pk], points, dates)
-            block.dates = dates
+            block = indicator_block(indicator, values[indicator.pk], points)
             blocks[indicator.goal_id].indicators.append(block)
     evaluations = list(
         IndicatorEvaluation.objects.filter(goal__in=list(blocks)).select_related("goal")
