@@ -72,6 +72,22 @@ def _date_text(day: dt.date, language: str | None) -> str:
     return django_formats.date_format(day, "DATE_FORMAT")
 
 
+def short_date(value: dt.date | dt.datetime | None) -> str:
+    """ "08.12.2026" / "8 Dec 2026": the compact style of tables (``SHORT_DATE_FORMAT``, as
+    ``{{ value|date:"SHORT_DATE_FORMAT" }}`` writes it), a datetime's Oslo date."""
+    if value is None:
+        return ""
+    local = _local(value)
+    day = local.date() if isinstance(local, dt.datetime) else local
+    return _short_date_text(day, translation.get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _short_date_text(day: dt.date, language: str | None) -> str:
+    """As ``_date_text``, in the short style."""
+    return django_formats.date_format(day, "SHORT_DATE_FORMAT")
+
+
 def long_date(value: dt.date | dt.datetime | None, *, capital: bool = False) -> str:
     """With the weekday: "tirsdag 8. desember 2026" inside a sentence, "Tirsdag …" with
     ``capital`` (English weekdays are capitalised anyway)."""

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.template import Context, Template
 from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
@@ -38,17 +39,41 @@ def test_money_has_one_rule():
 
 
 @pytest.mark.parametrize(
-    ("language", "day", "moment", "weekday"),
+    ("language", "day", "moment", "weekday", "short"),
     [
-        ("nb", "8. desember 2026", "8. desember 2026 kl. 10:00", "tirsdag 8. desember 2026"),
-        ("nn", "8. desember 2026", "8. desember 2026 kl. 10:00", "tysdag 8. desember 2026"),
-        ("en", "8 December 2026", "8 December 2026, 10:00", "Tuesday 8 December 2026"),
+        (
+            "nb",
+            "8. desember 2026",
+            "8. desember 2026 kl. 10:00",
+            "tirsdag 8. desember 2026",
+            "08.12.2026",
+        ),
+        (
+            "nn",
+            "8. desember 2026",
+            "8. desember 2026 kl. 10:00",
+            "tysdag 8. desember 2026",
+            "08.12.2026",
+        ),
+        (
+            "en",
+            "8 December 2026",
+            "8 December 2026, 10:00",
+            "Tuesday 8 December 2026",
+            "8 Dec 2026",
+        ),
     ],
 )
-def test_one_date_style_per_language(language, day, moment, weekday):
+def test_one_date_style_per_language(language, day, moment, weekday, short):
     when = dt.datetime(2026, 12, 8, 9, 0, tzinfo=dt.UTC)  # 10:00 in Oslo (winter time)
     with translation.override(language):
         assert formats.date(when) == day
+        # Tables' compact style, as the template filter writes it; 23:30 UTC is the next day.
+        assert formats.short_date(when) == short
+        assert formats.short_date(when.date()) == short
+        assert formats.short_date(dt.datetime(2026, 12, 7, 23, 30, tzinfo=dt.UTC)) == short
+        assert Template('{{ d|date:"SHORT_DATE_FORMAT" }}').render(Context({"d": when})) == short
+        assert formats.short_date(None) == ""
         assert formats.datetime(when) == moment
         assert formats.long_date(when) == weekday
         assert formats.time(when) == "10:00"
