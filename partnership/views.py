@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -280,7 +282,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 # --- Bodies and memberships ---------------------------------------------------------------------
 @require_GET
 def body_list(request: HttpRequest) -> HttpResponse:
-    bodies = list(selectors.body_list())
+    bodies = _body_rows(selectors.body_list())
     return render(
         request,
         "partnership/body_list.html",
@@ -288,12 +290,62 @@ def body_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _hierarchy(bodies: list[Body]) -> dict:
+@dataclass(frozen=True, slots=True)
+class BodyRow:
+    """A body as the list shows it: its link and labels worked out once, not per use in the
+    template (``get_kind_display`` hashes every choice's label, a translation each)."""
+
+    pk: int
+    name: str
+    url: str
+    kind: str
+    kind_label: str
+    level: str
+    level_label: str
+    chairing_partner: str
+    required_meetings_per_year: int | None
+    member_count: int
+    delegated_from_id: int | None
+
+
+def _body_rows(qs) -> list[BodyRow]:
+    urls = UrlPatterns()
+    kinds = {value: str(label) for value, label in Body.Kind.choices}
+    levels = {value: str(label).lower() for value, label in Body.Level.choices}
+    return [
+        BodyRow(
+            pk=b.pk,
+            name=b.name,
+            url=urls("body_detail", b.pk),
+            kind=b.kind,
+            kind_label=kinds.get(b.kind, b.kind),
+            level=b.level,
+            level_label=levels.get(b.level, b.level),
+            chairing_partner=b.chairing_partner__name or "",
+            required_meetings_per_year=b.required_meetings_per_year,
+            member_count=b.member_count,
+            delegated_from_id=b.delegated_from_id,
+        )
+        for b in qs.values_list(
+            "pk",
+            "name",
+            "kind",
+            "level",
+            "chairing_partner__name",
+            "required_meetings_per_year",
+            "member_count",
+            "delegated_from_id",
+            named=True,
+        )
+    ]
+
+
+def _hierarchy(bodies: list[BodyRow]) -> dict:
     """How the bodies hang together (issue 11): the Ledermøte over the Partnermøte, which has
     its working committee (with the delegation it holds) and the working groups; the
     secretariat and the state actors' group beside them. From the listed rows: no queries."""
     kinds = Body.Kind
-    by_kind: dict[str, list[Body]] = {}
+    by_kind: dict[str, list[BodyRow]] = {}
     for body in bodies:
         by_kind.setdefault(body.kind, []).append(body)
     return {
