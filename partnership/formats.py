@@ -88,6 +88,32 @@ def _short_date_text(day: dt.date, language: str | None) -> str:
     return django_formats.date_format(day, "SHORT_DATE_FORMAT")
 
 
+def short_datetime(value: dt.datetime | None) -> str:
+    """ "08.12.2026 10:00" / "8 Dec 2026, 10:00" (``SHORT_DATETIME_FORMAT``) in Europe/Oslo:
+    the day's text remembered as ``short_date``'s is, the time written out, where the
+    language's format is the short date, a separator and ``H:i`` (each of ours is); else
+    Django formats it whole. A change log shows a hundred of these."""
+    if value is None:
+        return ""
+    local = _local(value)
+    language = translation.get_language()
+    separator = _short_datetime_separator(language)
+    if separator is None:
+        return django_formats.date_format(local, "SHORT_DATETIME_FORMAT")
+    return f"{_short_date_text(local.date(), language)}{separator}{local:%H:%M}"
+
+
+@functools.lru_cache(maxsize=16)
+def _short_datetime_separator(language: str | None) -> str | None:
+    whole = django_formats.get_format("SHORT_DATETIME_FORMAT")
+    day = django_formats.get_format("SHORT_DATE_FORMAT")
+    if whole.startswith(day) and whole.endswith("H:i"):
+        separator = whole[len(day) : -len("H:i")]
+        if all(c in " ,-" for c in separator):  # no format character in between
+            return separator
+    return None
+
+
 def long_date(value: dt.date | dt.datetime | None, *, capital: bool = False) -> str:
     """With the weekday: "tirsdag 8. desember 2026" inside a sentence, "Tirsdag …" with
     ``capital`` (English weekdays are capitalised anyway)."""

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from dataclasses import dataclass
 
 from django.db.models import (
+    BigIntegerField,
     Case,
+    CharField,
     Count,
+    F,
     IntegerField,
     Prefetch,
     Q,
@@ -15,6 +20,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Cast
 
 from .models import Affiliation, Body, Invitation, Membership, Partner, Person, today
 
@@ -138,40 +144,114 @@ def my_memberships(*, person: Person) -> QuerySet[Membership]:
 
 
 HISTORY_MODELS = (Partner, Person, Affiliation, Body, Membership)
-# The objects a record's label (``str(record.history_object)``) names.
-HISTORY_LABEL_RELATED = {Affiliation: ("person", "partner"), Membership: ("person", "body")}
 
 
-def registry_history(*, limit: int = 100) -> list:
+def _person_text(person: tuple[str, str] | None) -> str:
+    return (person[0] or person[1]) if person else ""  # (full_name, email), as Person.__str__
+
+
+def _no_text():
+    return Cast(Value(None), CharField())
+
+
+def _no_person():
+    # Typed: PostgreSQL resolves a UNION's column types arm by arm, and two untyped NULLs
+    # become text before the first bigint comes.
+    return Cast(Value(None), BigIntegerField())
+
+
+# What each history table gives the change log, in the same columns for all (a UNION): two
+# texts and the person its label names; and its label, as the object's ``__str__`` writes it,
+# from those columns (``roles``: the role labels; ``people``: pk → (full_name, email)).
+HISTORY_COLUMNS = {
+    Partner: (lambda: (F("name"), _no_text(), _no_person())),
+    Person: (lambda: (F("full_name"), F("email"), _no_person())),
+    Affiliation: (lambda: (F("partner__name"), _no_text(), F("person_id"))),
+    Body: (lambda: (F("name"), _no_text(), _no_person())),
+    Membership: (lambda: (F("body__name"), F("role"), F("person_id"))),
+}
+HISTORY_LABELS = {
+    Partner: lambda r, roles, people: r.text_a,
+    Person: lambda r, roles, people: _person_text((r.text_a, r.text_b)),
+    Affiliation: lambda r, roles, people: (
+        f"{_person_text(people.get(r.named_person))} – {r.text_a}"
+    ),
+    Body: lambda r, roles, people: r.text_a,
+    Membership: lambda r, roles, people: (
+        f"{_person_text(people.get(r.named_person))} – {r.text_a} ({roles.get(r.text_b, r.text_b)})"
+    ),
+}
+
+
+@functools.cache
+def _history_model(model: type) -> type:
+    """The historical model class behind ``model.history``: simple_history's descriptor builds
+    a new manager class (``from_queryset``, which inspects every method) on each access."""
+    return model.history.model
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One change-log row: when, to what (the model's name), how (``+ ~ -``), the object's
+    label, and who made it (``None``: the system)."""
+
+    when: dt.datetime
+    model: type
+    history_type: str
+    label: str
+    by: str | None
+
+
+def registry_history(*, limit: int = 100) -> list[HistoryEntry]:
     """The latest changes to registry objects, newest first, with who made them.
 
-    One UNION query picks the newest ``limit`` (date, table, id) across the
-    history tables; then only those rows are fetched, per table, with the
-    objects their labels name joined. Seven queries at any size.
+    One UNION query reads the newest ``limit`` rows across the history tables, each with the
+    columns its label needs (PostgreSQL walks each table's ``history_date`` index backwards
+    and stops at ``limit``), then one query by primary key reads the people the rows name.
+    Two queries at any size. Plain values, not model instances: building the historical rows,
+    the objects they stand for and the objects their labels name cost most of the page.
     """
-    heads = None
+    arms = None
     for index, model in enumerate(HISTORY_MODELS):
-        qs = model.history.annotate(table=Value(index, output_field=IntegerField())).values_list(
-            "history_date", "history_id", "table"
+        text_a, text_b, person = HISTORY_COLUMNS[model]()
+        arm = (
+            _history_model(model)
+            ._default_manager.order_by()
+            .annotate(
+                when=F("history_date"),
+                table=Value(index, output_field=IntegerField()),
+                change=F("history_type"),
+                by_id=F("history_user_id"),
+                text_a=text_a,
+                text_b=text_b,
+                named_person=person,
+            )
+            # Annotations only, so every arm selects its columns in the same order.
+            .values_list(
+                "when", "table", "change", "by_id", "text_a", "text_b", "named_person", named=True
+            )
         )
-        heads = qs if heads is None else heads.union(qs, all=True)
-    newest = list(heads.order_by("-history_date")[:limit])
-    wanted: dict[int, list[int]] = {}
-    for _date, history_id, table in newest:
-        wanted.setdefault(table, []).append(history_id)
-    fetched = {}
-    for table, ids in wanted.items():
-        model = HISTORY_MODELS[table]
-        related = HISTORY_LABEL_RELATED.get(model, ())
-        for row in model.history.select_related("history_user", *related).filter(
-            history_id__in=ids
-        ):
-            obj = row.history_object
-            for name in related:
-                value = getattr(row, name)
-                if value is not None:
-                    setattr(obj, name, value)
-            # simple_history's descriptor is non-data: the instance attribute wins.
-            row.history_object = obj
-            fetched[(table, row.history_id)] = row
-    return [fetched[(table, history_id)] for _date, history_id, table in newest]
+        arms = arm if arms is None else arms.union(arm, all=True)
+    rows = list(arms.order_by("-when")[:limit])
+    person_ids = {r.by_id for r in rows} | {r.named_person for r in rows}
+    person_ids.discard(None)
+    people = {
+        pk: (full_name, email)
+        for pk, full_name, email in Person.objects.filter(pk__in=person_ids).values_list(
+            "pk", "full_name", "email"
+        )
+    }
+    roles = {value: str(label) for value, label in Membership.Role.choices}
+    entries = []
+    for r in rows:
+        model = HISTORY_MODELS[r.table]
+        entries.append(
+            HistoryEntry(
+                when=r.when,
+                model=model,
+                history_type=r.change,
+                label=HISTORY_LABELS[model](r, roles, people),
+                by=_person_text(people.get(r.by_id)) if r.by_id else None,
+            )
+        )
+    return entries

@@ -74,6 +74,12 @@ def test_one_date_style_per_language(language, day, moment, weekday, short):
         assert formats.short_date(dt.datetime(2026, 12, 7, 23, 30, tzinfo=dt.UTC)) == short
         assert Template('{{ d|date:"SHORT_DATE_FORMAT" }}').render(Context({"d": when})) == short
         assert formats.short_date(None) == ""
+        template = Template('{{ d|date:"SHORT_DATETIME_FORMAT" }}')
+        for moment_ in (when, dt.datetime(2026, 6, 30, 22, 5, tzinfo=dt.UTC)):  # 1 July 00:05
+            expected = template.render(Context({"d": moment_}))
+            assert formats.short_datetime(moment_) == expected
+        separator = ", " if language == "en" else " "
+        assert formats.short_datetime(when) == f"{short}{separator}10:00"
         assert formats.datetime(when) == moment
         assert formats.long_date(when) == weekday
         assert formats.time(when) == "10:00"

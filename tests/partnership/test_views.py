@@ -18,7 +18,7 @@ from partnership import services
 from partnership.models import Invitation, Membership, Partner, Person, today
 
 from ..conftest import PASSWORD
-from ..factories import InvitationFactory, PersonFactory, invalid_orgnr, spare_orgnr
+from ..factories import InvitationFactory, PartnerFactory, PersonFactory, invalid_orgnr, spare_orgnr
 
 HX = {"HTTP_HX_REQUEST": "true"}
 
@@ -709,6 +709,30 @@ def test_history_lists_registry_changes_with_who_made_them(login, client, secret
     assert response.status_code == 200
     assert "Barneombudet" in text(response)
     assert "Siri Sekretariat" in text(response)
+
+
+def test_history_labels_every_kind_of_record(login, client, secretariat, registry):
+    """Each table's label as the object's own ``str`` writes it (the change log reads plain
+    values, not instances): a person without a name by e-mail, an affiliation and a membership
+    by the people and things they join, the role in the membership's; changes made outside a
+    request by "Systemet"."""
+    partner = PartnerFactory(name="Elevorganisasjonen")
+    person = PersonFactory(full_name="", email="uten.navn@example.no")
+    affiliation = services.affiliation_start(person=person, partner=partner, starts_on=today())
+    membership = services.membership_start(
+        person=person,
+        partner=partner,
+        body=registry.partners_meeting,
+        role=Membership.Role.OBSERVER,
+        starts_on=today(),
+    )
+    login(secretariat)
+    page = text(client.get(reverse("history")))
+    for obj in (partner, person, affiliation, membership, registry.partners_meeting):
+        assert str(obj) in page, str(obj)
+    assert "uten.navn@example.no – Elevorganisasjonen" in page
+    assert f"({Membership.Role.OBSERVER.label})" in page
+    assert "Systemet" in page
 
 
 @pytest.mark.parametrize("name", ["home", "partner_list", "body_list", "person_list", "profile"])
