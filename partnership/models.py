@@ -462,23 +462,32 @@ class Invitation(models.Model):
     def __str__(self) -> str:
         return self.email
 
-    @property
-    def status(self) -> str:
-        if self.accepted_at:
+    STATUS_LABELS = {
+        "accepted": _("Akseptert"),
+        "revoked": _("Trukket tilbake"),
+        "expired": _("Utløpt"),
+        "open": _("Åpen"),
+    }
+
+    @staticmethod
+    def status_of(*, accepted_at, revoked_at, expires_at, now=None) -> str:
+        """The status from the three dates (a list reads them as plain values)."""
+        if accepted_at:
             return "accepted"
-        if self.revoked_at:
+        if revoked_at:
             return "revoked"
-        if self.expires_at <= timezone.now():
+        if expires_at <= (now or timezone.now()):
             return "expired"
         return "open"
 
+    @property
+    def status(self) -> str:
+        return self.status_of(
+            accepted_at=self.accepted_at, revoked_at=self.revoked_at, expires_at=self.expires_at
+        )
+
     def get_status_display(self) -> str:
-        return {
-            "accepted": _("Akseptert"),
-            "revoked": _("Trukket tilbake"),
-            "expired": _("Utløpt"),
-            "open": _("Åpen"),
-        }[self.status]
+        return str(self.STATUS_LABELS[self.status])
 
 
 # --- E-mail: the outbox and notification preferences --------------------------------------

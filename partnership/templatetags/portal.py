@@ -120,16 +120,6 @@ def page_range(page):
 
 
 @register.filter
-def invitation_color(invitation) -> str:
-    return {
-        "open": "info",
-        "accepted": "success",
-        "expired": "warning",
-        "revoked": "neutral",
-    }.get(invitation.status, "neutral")
-
-
-@register.filter
 def orgnr(value) -> str:
     """A Norwegian organisation number in groups of three: ``974 760 673``."""
     digits = str(value or "")

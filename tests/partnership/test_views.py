@@ -371,6 +371,24 @@ def test_inviting_an_existing_person_is_explained_on_the_form(
     assert not Invitation.objects.filter(email=wg_member.email).exists()
 
 
+def test_the_invitation_list_shows_each_status_and_guards_revoking(login, client, secretariat):
+    """Every status with its tag; only an open invitation has a revoke button, and its form
+    opens the one confirmation dialog (which names the address) before anything is sent."""
+    open_ = InvitationFactory(invited_by=secretariat, email="open@example.org")
+    revoked = InvitationFactory(email="revoked@example.org")
+    services.invitation_revoke(invitation=revoked)
+    login(secretariat)
+    response = client.get(reverse("invitation_list"))
+    page = response.content.decode()
+    assert "Åpen" in page and "Trukket tilbake" in page
+    assert f"av {secretariat}" in text(response)
+    revoke = reverse("invitation_revoke", kwargs={"pk": open_.pk})
+    assert f'action="{revoke}" data-confirm="revoke-dialog"' in page
+    assert "Lenken i invitasjonen til open@example.org slutter å virke" in page
+    assert reverse("invitation_revoke", kwargs={"pk": revoked.pk}) not in page
+    assert '<dialog id="revoke-dialog"' in page
+
+
 def test_secretariat_revokes_an_invitation(login, client, secretariat):
     invitation = InvitationFactory(invited_by=secretariat)
     login(secretariat)
