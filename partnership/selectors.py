@@ -13,7 +13,6 @@ from django.db.models import (
     Count,
     F,
     IntegerField,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -51,10 +50,8 @@ def partner_people(*, partner: Partner, day: dt.date | None = None) -> QuerySet[
 
 
 def person_list(*, q: str = "", partner_id: int | None = None) -> QuerySet[Person]:
-    current = Affiliation.objects.active_on().select_related("partner")
-    qs = Person.objects.filter(is_active=True).prefetch_related(
-        Prefetch("affiliations", queryset=current, to_attr="current_affiliations")
-    )
+    """Active people, by name (the directory reads their current partners for its page)."""
+    qs = Person.objects.filter(is_active=True)
     if q:
         qs = qs.filter(Q(full_name__icontains=q) | Q(email__icontains=q) | Q(title__icontains=q))
     if partner_id:
