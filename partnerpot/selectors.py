@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -178,6 +178,9 @@ class PipelineRow:
     counts: dict[str, int] = field(default_factory=dict)
     requested: dict[str, Decimal] = field(default_factory=dict)
     granted: Decimal = ZERO
+    # Per status, the applications the secretariat's list shows (``pipeline_applications``:
+    # a draft withdrawn before it was sent in is not one of them).
+    listed: dict[str, int] = field(default_factory=dict)
 
     @property
     def applied(self) -> Decimal:
@@ -203,12 +206,18 @@ def pipeline(*, calls: QuerySet[Call] | None = None) -> list[PipelineRow]:
         Application.objects.filter(call_id__in=rows)
         .exclude(status=Status.DRAFT)
         .values("call_id", "status")
-        .annotate(n=Count("*"), requested=Sum("requested_amount"), granted=Sum("granted_amount"))
+        .annotate(
+            n=Count("*"),
+            unsent=Count("status", filter=Q(status=Status.WITHDRAWN, submitted_at__isnull=True)),
+            requested=Sum("requested_amount"),
+            granted=Sum("granted_amount"),
+        )
         .order_by()
     )
     for agg in aggregates:
         row = rows[agg["call_id"]]
         row.counts[agg["status"]] = agg["n"]
+        row.listed[agg["status"]] = agg["n"] - agg["unsent"]
         row.requested[agg["status"]] = agg["requested"] or ZERO
         if agg["status"] in Application.GRANTING:
             row.granted += agg["granted"] or ZERO
@@ -235,6 +244,20 @@ PIPELINE_LIST_FIELDS = (
     "assessment__recommendation",
     "assessment__recommended_amount",
 )
+
+
+def pipeline_list_count(rows: list[PipelineRow], *, call: Call | None, status: str) -> int:
+    """How many applications ``pipeline_applications(call=, status=)`` lists, from the
+    overview's counts (no second count of the table). Every application is in a call the
+    overview has: applications are made only to published calls, and a call never goes back
+    to draft (``services.calls``)."""
+    return sum(
+        n
+        for row in rows
+        if call is None or row.call.pk == call.pk
+        for s, n in row.listed.items()
+        if not status or s == status
+    )
 
 
 def pipeline_applications(

@@ -89,29 +89,10 @@ def _short_date_text(day: dt.date, language: str | None) -> str:
 
 
 def short_datetime(value: dt.datetime | None) -> str:
-    """ "08.12.2026 10:00" / "8 Dec 2026, 10:00" (``SHORT_DATETIME_FORMAT``) in Europe/Oslo:
-    the day's text remembered as ``short_date``'s is, the time written out, where the
-    language's format is the short date, a separator and ``H:i`` (each of ours is); else
-    Django formats it whole. A change log shows a hundred of these."""
+    """ "08.12.2026 10:00" / "8 Dec 2026, 10:00" (``SHORT_DATETIME_FORMAT``) in Europe/Oslo."""
     if value is None:
         return ""
-    local = _local(value)
-    language = translation.get_language()
-    separator = _short_datetime_separator(language)
-    if separator is None:
-        return django_formats.date_format(local, "SHORT_DATETIME_FORMAT")
-    return f"{_short_date_text(local.date(), language)}{separator}{local:%H:%M}"
-
-
-@functools.lru_cache(maxsize=16)
-def _short_datetime_separator(language: str | None) -> str | None:
-    whole = django_formats.get_format("SHORT_DATETIME_FORMAT")
-    day = django_formats.get_format("SHORT_DATE_FORMAT")
-    if whole.startswith(day) and whole.endswith("H:i"):
-        separator = whole[len(day) : -len("H:i")]
-        if all(c in " ,-" for c in separator):  # no format character in between
-            return separator
-    return None
+    return _date_and_time(value, "SHORT_DATETIME_FORMAT", "SHORT_DATE_FORMAT", _short_date_text)
 
 
 def long_date(value: dt.date | dt.datetime | None, *, capital: bool = False) -> str:
@@ -128,7 +109,40 @@ def datetime(value: dt.datetime | None) -> str:
     """ "8. desember 2026 kl. 10:00" / "8 December 2026, 10:00", in Europe/Oslo."""
     if value is None:
         return ""
-    return django_formats.date_format(_local(value), "DATETIME_FORMAT")
+    return _date_and_time(value, "DATETIME_FORMAT", "DATE_FORMAT", _date_text)
+
+
+def _date_and_time(value: dt.datetime, whole: str, day_format: str, day_text) -> str:
+    """``value`` in the format named ``whole``: where that is the day's format, literal text
+    and ``H:i`` (each of ours is), the day's remembered text, the text and the time written
+    out; else Django formats it whole. Django parses the format and looks up the month for
+    every call, and a list shows fifty of these."""
+    local = _local(value)
+    language = translation.get_language()
+    between = _text_between(language, whole, day_format)
+    if between is None:
+        return django_formats.date_format(local, whole)
+    return f"{day_text(local.date(), language)}{between}{local:%H:%M}"
+
+
+@functools.lru_cache(maxsize=32)
+def _text_between(language: str | None, whole: str, day_format: str) -> str | None:
+    """The literal text between the day and ``H:i`` in the active language's ``whole`` format
+    (``r" \\k\\l. "`` gives ``" kl. "``), or ``None`` if it is not of that shape."""
+    full, day = django_formats.get_format(whole), django_formats.get_format(day_format)
+    if not (full.startswith(day) and full.endswith("H:i")):
+        return None
+    middle, text, i = full[len(day) : -len("H:i")], [], 0
+    while i < len(middle):
+        if middle[i] == "\\" and i + 1 < len(middle):
+            text.append(middle[i + 1])
+            i += 2
+        elif middle[i].isalpha() or middle[i] == "\\":
+            return None  # a format character: Django must write it
+        else:
+            text.append(middle[i])
+            i += 1
+    return "".join(text)
 
 
 def time(value: dt.datetime | dt.time | None) -> str:

@@ -17,7 +17,8 @@ from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format, time_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -524,6 +525,95 @@ def _pipeline_overview(rows, list_url: str) -> list[dict]:
     return entries
 
 
+_OVERVIEW_ROW = (
+    '<tr><th scope="row"><a class="ds-link" href="{url}">{title}</a>'
+    '<br><span class="portal-muted">{deadline_label} {deadline}</span>{cancelled}</th>'
+    "<td>{counts}</td><td>{total}</td>"
+    '<td class="portal-nowrap">{applied}{over}</td><td class="portal-nowrap">{envelope}</td>'
+    '<td class="portal-nowrap">{granted}</td><td class="portal-nowrap">{remaining}</td></tr>'
+)
+_LIST_ROW = (
+    '<tr><th scope="row" class="portal-nowrap"><a class="ds-link" href="{}">{}</a></th>'
+    '<td>{}</td><td class="portal-break">{}</td><td>{}</td><td class="portal-nowrap">{}</td>'
+    '<td>{}</td><td class="portal-nowrap">{}</td></tr>'
+)
+
+
+def _pipeline_overview_html(entries: list[dict]) -> str:
+    """The per-call table's rows, written in Python (every value escaped by ``format_html``):
+    a call's counts per status are a list of links, ten calls a hundred of them."""
+    deadline_label, over_label = _("Frist:"), _("over rammen")
+    html = []
+    for e in entries:
+        counts = (
+            format_html(
+                '<ul class="ds-list">{}</ul>',
+                format_html_join(
+                    "", '<li><a class="ds-link" href="{}">{}: {}</a></li>', e["counts"]
+                ),
+            )
+            if e["counts"]
+            else "–"
+        )
+        html.append(
+            format_html(
+                _OVERVIEW_ROW,
+                url=e["url"],
+                title=e["title"],
+                deadline_label=deadline_label,
+                deadline=e["deadline"],
+                cancelled=format_html(
+                    '<br><span class="ds-tag" data-color="danger">{}</span>', e["cancelled"]
+                )
+                if e["cancelled"]
+                else "",
+                counts=counts,
+                total=e["total"],
+                applied=e["applied"],
+                over=format_html(' <span class="ds-tag" data-color="warning">{}</span>', over_label)
+                if e["over"]
+                else "",
+                envelope=e["envelope"],
+                granted=e["granted"],
+                remaining=e["remaining"],
+            )
+        )
+    return mark_safe("\n".join(html))  # noqa: S308 - each row built by format_html
+
+
+def _pipeline_rows_html(rows: list[dict]) -> str:
+    """The application list's rows, written in Python from ``_pipeline_rows``: a conflicted
+    viewer sees a tag where the recommendation and the link to the assessment would be."""
+    conflicted = format_html(
+        '<span class="ds-tag" data-color="warning">{}</span>', _("Du er inhabil")
+    )
+    assessment_label = _("Vurdering")
+    return mark_safe(  # noqa: S308 - each row built by format_html
+        "\n".join(
+            format_html(
+                _LIST_ROW,
+                row["url"],
+                row["reference"],
+                row["applicant"],
+                row["title"],
+                row["status"],
+                row["requested"],
+                conflicted
+                if row["conflicted"]
+                else format_html(
+                    '{}<br><a class="ds-link" href="{}">{}<span class="ds-sr-only"> {}</span></a>',
+                    row["recommendation"],
+                    row["assessment_url"],
+                    assessment_label,
+                    row["assessment_of"],
+                ),
+                row["submitted"],
+            )
+            for row in rows
+        )
+    )
+
+
 def _pipeline_rows(applications, conflicted: set[int]) -> list[dict]:
     """The list's rows as plain values (cheap to render)."""
     detail_url = _pk_url("partnerpot:application_detail")
@@ -598,6 +688,11 @@ def _pipeline_context(request: HttpRequest) -> dict:
             user=user, call=filters["call"], status=filters["status"], for_list=True
         ),
         PAGE_SIZE,
+        count=None
+        if overview is None
+        else selectors.pipeline_list_count(
+            overview, call=filters["call"], status=filters["status"]
+        ),
     )
     applications = list(page.object_list)
     conflicted = selectors.conflicted_ids(user, applications)
@@ -610,8 +705,10 @@ def _pipeline_context(request: HttpRequest) -> dict:
         "rows": _pipeline_rows(applications, conflicted),
         "list_url": list_url,
     }
+    context["rows_html"] = _pipeline_rows_html(context["rows"])
     if overview is not None:
         context["pipeline"] = _pipeline_overview(overview, list_url)
+        context["pipeline_html"] = _pipeline_overview_html(context["pipeline"])
     return context
 
 

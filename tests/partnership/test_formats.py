@@ -74,10 +74,14 @@ def test_one_date_style_per_language(language, day, moment, weekday, short):
         assert formats.short_date(dt.datetime(2026, 12, 7, 23, 30, tzinfo=dt.UTC)) == short
         assert Template('{{ d|date:"SHORT_DATE_FORMAT" }}').render(Context({"d": when})) == short
         assert formats.short_date(None) == ""
-        template = Template('{{ d|date:"SHORT_DATETIME_FORMAT" }}')
-        for moment_ in (when, dt.datetime(2026, 6, 30, 22, 5, tzinfo=dt.UTC)):  # 1 July 00:05
-            expected = template.render(Context({"d": moment_}))
-            assert formats.short_datetime(moment_) == expected
+        # Written from the remembered day, the literal text and the time: as Django writes it.
+        for name, function in (
+            ("SHORT_DATETIME_FORMAT", formats.short_datetime),
+            ("DATETIME_FORMAT", formats.datetime),
+        ):
+            template = Template(f'{{{{ d|date:"{name}" }}}}')
+            for moment_ in (when, dt.datetime(2026, 6, 30, 22, 5, tzinfo=dt.UTC)):  # 1 July 00:05
+                assert function(moment_) == template.render(Context({"d": moment_}))
         separator = ", " if language == "en" else " "
         assert formats.short_datetime(when) == f"{short}{separator}10:00"
         assert formats.datetime(when) == moment
