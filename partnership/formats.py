@@ -95,6 +95,21 @@ def short_datetime(value: dt.datetime | None) -> str:
     return _date_and_time(value, "SHORT_DATETIME_FORMAT", "SHORT_DATE_FORMAT", _short_date_text)
 
 
+def month_day(value: dt.date | dt.datetime | None) -> str:
+    """ "8. desember" / "8 December" (``MONTH_DAY_FORMAT``), remembered per day and language:
+    a calendar month names its forty-two days for screen readers."""
+    if value is None:
+        return ""
+    local = _local(value)
+    day = local.date() if isinstance(local, dt.datetime) else local
+    return _month_day_text(day, translation.get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _month_day_text(day: dt.date, language: str | None) -> str:
+    return django_formats.date_format(day, "MONTH_DAY_FORMAT")
+
+
 def long_date(value: dt.date | dt.datetime | None, *, capital: bool = False) -> str:
     """With the weekday: "tirsdag 8. desember 2026" inside a sentence, "Tirsdag …" with
     ``capital`` (English weekdays are capitalised anyway)."""
@@ -146,7 +161,16 @@ def _text_between(language: str | None, whole: str, day_format: str) -> str | No
 
 
 def time(value: dt.datetime | dt.time | None) -> str:
-    """ "10:00", in Europe/Oslo for a datetime."""
+    """ "10:00", in Europe/Oslo for a datetime (``TIME_FORMAT``, written out where it is
+    ``H:i``, as in each of our languages; a calendar month shows a hundred of these)."""
     if value is None:
         return ""
-    return django_formats.time_format(_local(value), "TIME_FORMAT")
+    local = _local(value)
+    if _time_format(translation.get_language()) == "H:i":
+        return f"{local:%H:%M}"
+    return django_formats.time_format(local, "TIME_FORMAT")
+
+
+@functools.lru_cache(maxsize=16)
+def _time_format(language: str | None) -> str:
+    return django_formats.get_format("TIME_FORMAT")

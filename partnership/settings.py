@@ -166,6 +166,11 @@ TEMPLATES = [
 DATABASES = {"default": env.db_url_config(DATABASE_URL)}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if TESTING else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# ModelChoiceField reads its options with QuerySet.iterator(), which on PostgreSQL is a
+# server-side cursor: DECLARE … WITH HOLD (materialised at commit), FETCH, CLOSE, three round
+# trips for a select's twenty options (seen on the calendar and meeting pages). Nothing of ours
+# streams a result too large to fetch at once.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
 CACHES = {

@@ -9,6 +9,10 @@ from collections import defaultdict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -82,6 +86,97 @@ def _label_entries(entries: list[Entry]) -> None:
             entry.status_label = entry.status_color = ""
 
 
+_ENTRY_LINK = '<a class="mt-entry ds-link" data-kind="{}"{}{} href="{}">{}{}{}</a>'
+
+
+def _entry_link(entry: Entry, *, time: bool) -> str:
+    return format_html(
+        _ENTRY_LINK,
+        entry.kind,
+        format_html(' data-source="{}"', entry.source) if entry.source else "",
+        mark_safe(' data-cancelled="true"') if entry.is_cancelled else "",  # noqa: S308
+        entry.url,
+        format_html('<span class="portal-nowrap">{}</span> ', entry.time_label)
+        if time and entry.time_label
+        else "",
+        entry.label,
+        entry.suffix,
+    )
+
+
+def _month_rows(grid: list[list[Day]]) -> str:
+    """The month's weeks as table rows, written once in Python (every value escaped by
+    ``format_html``): six weeks of seven days, each with its date for screen readers and its
+    entries as links, cost more through the template engine than the rest of the page."""
+    week_label, today_label = _("Uke %(number)s"), _("i dag")
+    html = []
+    for week in grid:
+        cells = []
+        for day in week:
+            classes = " ".join(
+                c
+                for c in ("" if day.in_month else "mt-other", "" if day.entries else "mt-empty")
+                if c
+            )
+            entries = ""
+            if day.entries:
+                entries = format_html(
+                    '<ul class="mt-entries">{}</ul>',
+                    mark_safe(  # noqa: S308 - each link built by format_html
+                        "".join(f"<li>{_entry_link(e, time=True)}</li>" for e in day.entries)
+                    ),
+                )
+            cells.append(
+                format_html(
+                    '<td class="{}"{}><span class="mt-daynum"><span aria-hidden="true">{}</span>'
+                    '<span class="ds-sr-only">{}{}</span></span>{}</td>',
+                    classes,
+                    mark_safe(' aria-current="date"') if day.is_today else "",  # noqa: S308
+                    day.date.day,
+                    formats.month_day(day.date),
+                    f" ({today_label})" if day.is_today else "",
+                    entries,
+                )
+            )
+        html.append(
+            format_html(
+                '<tr><th scope="row" class="mt-week">{}</th>{}</tr>',
+                week_label % {"number": week[0].date.isocalendar().week},
+                mark_safe("".join(cells)),  # noqa: S308 - each cell built by format_html
+            )
+        )
+    return mark_safe("\n".join(html))  # noqa: S308 - each row built by format_html
+
+
+def _list_rows(days: list[tuple[dt.date, list[Entry]]]) -> str:
+    """The list view's rows, written once in Python like the month's."""
+    deadline = _("Frist")
+    html = []
+    for day, entries in days:
+        day_label = capfirst(date_format(day, "D j. M"))
+        for entry in entries:
+            if entry.status_label:
+                status = format_html(
+                    '<span class="ds-tag" data-color="{}">{}</span>',
+                    entry.status_color,
+                    entry.status_label,
+                )
+            else:
+                status = "–" if entry.kind == "meeting" else deadline
+            html.append(
+                format_html(
+                    '<tr><th scope="row" class="portal-nowrap">{}</th>'
+                    '<td class="portal-nowrap">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
+                    day_label,
+                    entry.span_label,
+                    _entry_link(entry, time=False),
+                    (entry.body.short_name if entry.body else "") or "–",
+                    status,
+                )
+            )
+    return mark_safe("\n".join(html))  # noqa: S308 - each row built by format_html
+
+
 def _calendar_context(request: HttpRequest) -> dict:
     year, month = _month(request)
     view = "list" if request.GET.get("view") == "list" else "month"
@@ -104,15 +199,18 @@ def _calendar_context(request: HttpRequest) -> dict:
     month_start = dt.date(year, month, 1)
     previous = (month_start - dt.timedelta(days=1)).replace(day=1)
     following = (month_start + dt.timedelta(days=32)).replace(day=1)
+    days = [(d, by_day[d]) for d in sorted(by_day) if first <= d <= last]
     return {
         "form": form,
         "view": view,
+        "month_rows": _month_rows(grid) if view == "month" else "",
+        "list_rows": _list_rows(days) if view == "list" else "",
         "year": year,
         "month": month,
         "month_start": month_start,
         "weeks": grid,
         "weekdays": weeks[0],
-        "days": [(d, by_day[d]) for d in sorted(by_day) if first <= d <= last],
+        "days": days,
         "entry_count": len([e for e in entries if first <= e.day <= last]),
         "previous": previous,
         "following": following,
