@@ -78,11 +78,12 @@ def partners_not_presented(period: Period | None = None) -> list[Partner]:
             meeting__starts_at__date__gte=period.starts_on,
             meeting__starts_at__date__lte=period.ends_on,
         )
-    return [
-        p
-        for p in Partner.objects.exclude(pk__in=presented.values("partner_id")).order_by("name")
-        if p.is_active
-    ]
+    return list(
+        Partner.objects.active_on()
+        .exclude(pk__in=presented.values("partner_id"))
+        .only("pk", "name")
+        .order_by("name")
+    )
 
 
 def coming_presentations():

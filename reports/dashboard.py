@@ -156,12 +156,13 @@ def indicator_block(indicator: Indicator, values: list, points) -> IndicatorBloc
 
 
 def recent_values(indicators: list[Indicator], per_indicator: int = RECENT) -> dict[int, list]:
-    """The latest ``per_indicator`` values of each indicator, oldest first: one query."""
+    """The latest ``per_indicator`` values of each indicator, oldest first: one query, read
+    as named rows (``unit``, ``measured_on``, ``value``, ``status``: what the charts, tables
+    and assessments read), not model instances: the dashboard reads six hundred."""
     if not indicators:
         return {}
     ranked = (
         IndicatorValue.objects.filter(indicator__in=[i.pk for i in indicators])
-        .only("indicator_id", "unit", "measured_on", "value", "status")
         .annotate(
             rank=Window(
                 RowNumber(), partition_by=[F("indicator_id")], order_by=F("measured_on").desc()
@@ -169,6 +170,7 @@ def recent_values(indicators: list[Indicator], per_indicator: int = RECENT) -> d
         )
         .filter(rank__lte=per_indicator)
         .order_by("indicator_id", "measured_on")
+        .values_list("indicator_id", "unit", "measured_on", "value", "status", named=True)
     )
     found: dict[int, list] = {i.pk: [] for i in indicators}
     for value in ranked:
