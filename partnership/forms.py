@@ -5,10 +5,12 @@ from allauth.account.utils import filter_users_by_email
 from django import forms
 from django.contrib.auth import password_validation
 from django.core.validators import MaxLengthValidator
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from . import extensions
+from .forms_renderer import render_pairs_select
 from .models import Invitation, Membership, Partner, Person, today
 
 
@@ -24,12 +26,31 @@ class LabelChoiceIterator(forms.models.ModelChoiceIterator):
             yield (forms.models.ModelChoiceIteratorValue(pk, None), label)
 
 
+class PairsSelect(forms.Select):
+    """A single select written straight from its ``(value, label)`` choices, in the markup the
+    form renderer gives (``forms_renderer.render_pairs_select``): Django builds a dictionary
+    of attributes per option first, two hundred for the partners' select."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        if not self.allow_multiple_selected:
+            html = render_pairs_select(
+                name,
+                self.build_attrs(self.attrs, attrs),
+                self.choices,
+                set(self.format_value(value)),
+            )
+            if html is not None:
+                return mark_safe(html)  # noqa: S308 - every value escaped there
+        return super().render(name, value, attrs, renderer)
+
+
 class LabelChoiceField(forms.ModelChoiceField):
     """A ``ModelChoiceField`` whose options are read as ``(pk, label_field)`` pairs; the
     label field must be what the model's ``__str__`` gives. Validation still fetches the
     chosen object through the queryset."""
 
     iterator = LabelChoiceIterator
+    widget = PairsSelect
 
     def __init__(self, queryset, *, label_field: str = "name", **kwargs):
         self.label_field = label_field

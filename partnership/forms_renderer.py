@@ -72,3 +72,22 @@ class PortalFormRenderer(TemplatesSetting):
             if html:
                 return mark_safe(html)  # noqa: S308 - every value above is escaped
         return super().render(template_name, context, request=request)
+
+
+def render_pairs_select(name: str, attrs: dict, choices, selected: set[str]) -> str | None:
+    """``render_select``'s markup straight from ``(value, label)`` choices, for a widget that
+    skips Django's option dictionaries (``forms.PairsSelect``); ``None`` for grouped choices."""
+    parts = [f'<select name="{conditional_escape(name)}"{_attrs(attrs)}>']
+    chosen = False
+    for value, label in choices:
+        if isinstance(label, (list, tuple)):
+            return None  # optgroups: Django's way
+        text = "" if value is None else str(value)
+        mark = ""
+        if not chosen and text in selected:  # a single select selects the first match only
+            mark, chosen = " selected", True
+        parts.append(
+            f'\n  <option value="{escape(text)}"{mark}>{conditional_escape(label)}</option>\n'
+        )
+    parts.append("\n</select>")
+    return "".join(parts)

@@ -70,3 +70,30 @@ def test_label_choice_field_renders_and_validates_as_a_model_choice_field():
     field = InvitationForm().fields["partner"]
     assert isinstance(field, LabelChoiceField)
     assert str(field.label) == str(capfirst(Invitation._meta.get_field("partner").verbose_name))
+
+
+@pytest.mark.parametrize("data", [None, {"pick": "x"}, {"pick": "nope"}])
+def test_pairs_select_writes_what_django_writes(data):
+    """PairsSelect skips Django's option dictionaries: the same markup, with the selected
+    option, the attributes the bound field adds (aria-invalid on an error) and escaping;
+    grouped choices fall back to Django's way."""
+    from partnership.forms import PairsSelect
+
+    choices = [("", "---"), ("x", 'X & <y> "z"'), ("x", "again"), ("3", "three")]
+
+    class Ours(forms.Form):
+        pick = forms.ChoiceField(choices=choices, widget=PairsSelect(attrs={"data-x": '"q"'}))
+        grouped = forms.ChoiceField(choices=_Form.base_fields["plain"].choices, widget=PairsSelect)
+
+    class Djangos(forms.Form):
+        pick = forms.ChoiceField(choices=choices, widget=forms.Select(attrs={"data-x": '"q"'}))
+        grouped = forms.ChoiceField(choices=_Form.base_fields["plain"].choices)
+
+    for name in ("pick", "grouped"):
+        ours = Ours(data, renderer=PortalFormRenderer())[name].as_widget(
+            attrs={"aria-invalid": "true"} if data else None
+        )
+        djangos = Djangos(data, renderer=DjangoTemplates())[name].as_widget(
+            attrs={"aria-invalid": "true"} if data else None
+        )
+        assert ours == djangos
