@@ -378,7 +378,11 @@ class Membership(models.Model):
                 ),
             ),
         ]
-        indexes = [models.Index(fields=["body", "role", "starts_on"])]
+        indexes = [
+            models.Index(fields=["body", "role", "starts_on"]),
+            # A body's latest ended memberships (its page lists 25 of thousands over the years).
+            models.Index(fields=["body", "-ends_on", "-id"], name="membership_body_ended"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} – {self.body} ({self.get_role_display()})"
