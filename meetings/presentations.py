@@ -11,6 +11,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -68,21 +69,37 @@ def agreement_period(day: dt.date | None = None) -> Period | None:
     )
 
 
-def partners_not_presented(period: Period | None = None) -> list[Partner]:
-    """The active partners that have not presented their own work at a Ledermøte held in the
-    agreement period (the one in force today unless given): one query."""
-    period = period or agreement_period()
+def _presented_in(period: Period | None):
     presented = PartnerPresentation.objects.filter(meeting__status__in=HELD_STATUSES)
     if period is not None:
         presented = presented.filter(
             meeting__starts_at__date__gte=period.starts_on,
             meeting__starts_at__date__lte=period.ends_on,
         )
+    return presented.values("partner_id")
+
+
+def partners_not_presented(period: Period | None = None) -> list[Partner]:
+    """The active partners that have not presented their own work at a Ledermøte held in the
+    agreement period (the one in force today unless given): one query."""
+    period = period or agreement_period()
+    return [
+        p
+        for p in Partner.objects.exclude(pk__in=_presented_in(period)).order_by("name")
+        if p.is_active
+    ]
+
+
+def partner_names_not_presented(period: Period | None = None) -> list[str]:
+    """The names of ``partners_not_presented``, for a page that only lists them: no
+    instances, and the active ones chosen by the database."""
+    period = period or agreement_period()
+    day = today()
     return list(
-        Partner.objects.active_on()
-        .exclude(pk__in=presented.values("partner_id"))
-        .only("pk", "name")
+        Partner.objects.exclude(pk__in=_presented_in(period))
+        .filter(Q(active_to__isnull=True) | Q(active_to__gte=day), active_from__lte=day)
         .order_by("name")
+        .values_list("name", flat=True)
     )
 
 

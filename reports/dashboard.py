@@ -10,10 +10,12 @@ agreement periods and the evaluations.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
-from django.utils.html import format_html_join
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from partnership import formats
@@ -50,7 +52,11 @@ class IndicatorBlock:
     target_point: int | None
     target: object
     assessment: Assessment
-    summary: str
+
+    @cached_property
+    def summary(self) -> str:
+        """Worked out when shown: the dashboard shows one goal's indicators in full."""
+        return summary(self.indicator, self.values, self.assessment, self.target)
 
     @property
     def latest(self) -> IndicatorValue | None:
@@ -72,15 +78,32 @@ class IndicatorBlock:
     def table_html(self) -> str:
         """The table's rows, built here rather than by the template: a dashboard has hundreds.
         Built only for the blocks a page shows (the dashboard shows one goal at a time)."""
-        return format_html_join(
-            "",
-            '<tr><th scope="row">{}</th><td class="portal-num portal-nowrap">{}</td></tr>',
-            self.table(),
-        )
+        return self.table_rows_html({})
+
+    def table_rows_html(self, cells: dict) -> str:
+        """``table_html`` with ``cells``, the escaped cells of the tables already written, by
+        day and by value (a goal's indicators are mostly measured on the same days, and many
+        values recur): every text escaped by ``conditional_escape``, put into the row as
+        ``format_html`` would."""
+        rows = []
+        for value in self.values:
+            day = value.measured_on
+            when = cells.get(day)
+            if when is None:
+                when = cells[day] = conditional_escape(formats.date(day))
+            key = (value.unit, value.value, value.status)
+            shown = cells.get(key)
+            if shown is None:
+                shown = cells[key] = conditional_escape(format_value(value))
+            rows.append(_TABLE_ROW.format(when, shown))
+        return mark_safe("".join(rows))  # noqa: S308 - every text escaped above
 
     def table(self) -> list[tuple[str, str]]:
         """(date, value) as text for the chart's table."""
         return [(formats.date(value.measured_on), format_value(value)) for value in self.values]
+
+
+_TABLE_ROW = '<tr><th scope="row">{}</th><td class="portal-num portal-nowrap">{}</td></tr>'
 
 
 @dataclass
@@ -151,14 +174,12 @@ def indicator_block(indicator: Indicator, values: list, points) -> IndicatorBloc
         target_point=point,
         target=target,
         assessment=assessment,
-        summary=summary(indicator, values, assessment, target),
     )
 
 
 def recent_values(indicators: list[Indicator], per_indicator: int = RECENT) -> dict[int, list]:
-    """The latest ``per_indicator`` values of each indicator, oldest first: one query, read
-    as named rows (``unit``, ``measured_on``, ``value``, ``status``: what the charts, tables
-    and assessments read), not model instances: the dashboard reads six hundred."""
+    """The latest ``per_indicator`` values of each indicator, oldest first, as named rows
+    (``indicator_id, unit, measured_on, value, status``): one query."""
     if not indicators:
         return {}
     ranked = (
@@ -169,13 +190,47 @@ def recent_values(indicators: list[Indicator], per_indicator: int = RECENT) -> d
             )
         )
         .filter(rank__lte=per_indicator)
-        .order_by("indicator_id", "measured_on")
+        # The window's own order, so that the database need not sort the rows it drops.
+        .order_by("indicator_id", "-measured_on")
         .values_list("indicator_id", "unit", "measured_on", "value", "status", named=True)
     )
     found: dict[int, list] = {i.pk: [] for i in indicators}
     for value in ranked:
         found[value.indicator_id].append(value)
+    for rows in found.values():
+        rows.reverse()
     return found
+
+
+# What the dashboard shows and assesses of an indicator.
+INDICATOR_FIELDS = (
+    "goal_id",
+    "code",
+    "name",
+    "unit",
+    "direction",
+    "baseline",
+    "target_2y",
+    "target_4y",
+)
+
+
+def _in_force(goals: list[int]) -> tuple[IndicatorSet | None, list[Indicator]]:
+    """The indicator set in force and its indicators of ``goals``, in the dashboard's order:
+    one query, the set read with its indicators (two when it has none of them)."""
+    in_force = IndicatorSet.objects.filter(status=IndicatorSet.Status.ADOPTED)
+    indicators = list(
+        Indicator.objects.filter(indicator_set=in_force[:1], goal__in=goals)
+        .select_related("indicator_set")
+        .only(*INDICATOR_FIELDS, "indicator_set")
+        .order_by("goal__number", "position", "code")
+    )
+    if not indicators:
+        return in_force.first(), []
+    indicator_set = indicators[0].indicator_set
+    for indicator in indicators:
+        indicator.indicator_set = indicator_set
+    return indicator_set, indicators
 
 
 def dashboard(*, goal: Goal | None = None) -> Dashboard:
@@ -183,24 +238,16 @@ def dashboard(*, goal: Goal | None = None) -> Dashboard:
     period = current_agreement_period(periods)
     points = evaluation_points(period)
     now = today()
-    indicator_set = IndicatorSet.objects.filter(status=IndicatorSet.Status.ADOPTED).first()
     goals = list(Goal.objects.order_by("number")) if goal is None else [goal]
     blocks = {g.pk: GoalBlock(goal=g) for g in goals}
-    if indicator_set is not None:
-        indicators = list(
-            Indicator.objects.filter(indicator_set=indicator_set, goal__in=list(blocks)).order_by(
-                "goal__number", "position", "code"
-            )
-        )
-        values = recent_values(indicators)
-        for indicator in indicators:
-            indicator.indicator_set = indicator_set
-            block = indicator_block(indicator, values[indicator.pk], points)
-            blocks[indicator.goal_id].indicators.append(block)
-    evaluations = list(
-        IndicatorEvaluation.objects.filter(goal__in=list(blocks)).select_related("goal")
-    )
+    indicator_set, indicators = _in_force(list(blocks))
+    values = recent_values(indicators)
+    for indicator in indicators:
+        block = indicator_block(indicator, values[indicator.pk], points)
+        blocks[indicator.goal_id].indicators.append(block)
+    evaluations = list(IndicatorEvaluation.objects.filter(goal__in=list(blocks)))
     for evaluation in evaluations:
+        evaluation.goal = blocks[evaluation.goal_id].goal  # read above; its name is shown
         blocks[evaluation.goal_id].evaluations.append(evaluation)
     return Dashboard(
         indicator_set=indicator_set,
@@ -223,4 +270,21 @@ def all_values():
         IndicatorValue.objects.filter(indicator__indicator_set__status=IndicatorSet.Status.ADOPTED)
         .select_related("indicator", "entered_by")
         .order_by("indicator__code", "-measured_on")
+    )
+
+
+def all_value_rows():
+    """``all_values`` as named rows with what the values page shows of each: no instances."""
+    return all_values().values_list(
+        "indicator_id",
+        "indicator__code",
+        "indicator__name",
+        "measured_on",
+        "unit",
+        "value",
+        "status",
+        "source_note",
+        "entered_by__full_name",
+        "entered_by__email",
+        named=True,
     )

@@ -42,12 +42,17 @@ def _activity(context: dict) -> dict:
     """The measures against their target frequency, the year's participation of children and
     young people, and the partners that have not presented their own work (issue 12 §5-6):
     the whole dashboard's extra section, six queries whatever the numbers."""
-    year = timezone.localdate().year
+    day = timezone.localdate()
+    # The agreement period in force today, known already when the board's period is that one
+    # (it may be the latest begun instead, and then the presentations look it up themselves).
+    period = context["board"].period
+    if period is not None and not period.starts_on <= day <= period.ends_on:
+        period = None
     context.update(
-        year=year,
-        frequencies=selectors_plan.frequency_against_target(year),
-        participation=selectors_plan.participation_summary(year),
-        not_presented=presentations.partners_not_presented(),
+        year=day.year,
+        frequencies=selectors_plan.frequency_against_target(day.year),
+        participation=selectors_plan.participation_summary(day.year),
+        not_presented=presentations.partner_names_not_presented(period),
     )
     return context
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from meetings import presentations
 from meetings.models import AgendaItem, Meeting, PartnerPresentation
 from partnership import services_own_work
-from partnership.models import OwnWork
+from partnership.models import OwnWork, Partner
 
 from ..factories import PeriodFactory
 from ..meetings.factories import MeetingFactory, held_meeting, in_days
@@ -132,6 +132,12 @@ def test_partners_that_have_not_presented_during_the_agreement_period(
         missing = presentations.partners_not_presented(period)
     assert registry.partner not in missing and registry.kd not in missing
     assert registry.other_partner in missing and registry.udir in missing
+    # The dashboard's list: the same partners' names, the inactive ones left out by the query.
+    Partner.objects.filter(pk=registry.udir.pk).update(active_to=dt.date(2022, 12, 31))
+    with django_assert_num_queries(1):
+        names = presentations.partner_names_not_presented(period)
+    assert names == [str(p) for p in presentations.partners_not_presented(period)]
+    assert registry.other_partner.name in names and registry.udir.name not in names
 
 
 # --- A file as well as a link (issue 12 §6: "link or file") -------------------------------------
