@@ -38,6 +38,12 @@ MINUTES_LOOKBACK = dt.timedelta(days=120)
 MINUTES_PENDING = (Meeting.Status.NOTICE_SENT, Meeting.Status.HELD, Meeting.Status.MINUTES_DRAFT)
 
 
+CALENDAR_FIELDS = (
+    "pk", "body_id", "kind", "title", "starts_at", "ends_at", "status", "suggested",
+    "notice_sent_at", "body__name", "body__short_name", "body__kind",
+)  # fmt: skip
+
+
 @dataclass
 class Entry:
     """One line in the calendar: a meeting or a deadline."""
@@ -156,6 +162,9 @@ def calendar_entries(
             end=end + DEADLINE_LOOKAHEAD,
             body=body,
         )
+        # What the entries show and the deadlines need (display_title, the status, the list's
+        # body column): not the place, video link or cancellation reason of forty meetings.
+        .only(*CALENDAR_FIELDS)
         .annotate(
             proposal_days=setting("proposal_deadline_days"),
             notice_days=setting("notice_days"),

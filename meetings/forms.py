@@ -557,7 +557,8 @@ class AdoptForm(forms.Form):
 
 # --- Calendar ---------------------------------------------------------------------------------
 class CalendarFilterForm(forms.Form):
-    body = forms.ModelChoiceField(
+    # The options as (pk, name) pairs: no Body instance per option.
+    body = LabelChoiceField(
         label=_("Organ"),
         queryset=Body.objects.none(),
         required=False,

@@ -29,6 +29,7 @@ from ..forms import (
     YearPlanForm,
 )
 from ..models import Meeting, MeetingSettings, Proposal
+from .agenda_rows import agenda_items_html
 from .common import (
     MAX_ID,
     apply_validation_error,
@@ -151,7 +152,7 @@ def detail_context(request: HttpRequest, meeting: Meeting, **extra) -> dict:
         "meeting": meeting,
         "can_manage": can_manage,
         "agenda_editable": editable,
-        "agenda": selectors.meeting_agenda(meeting=meeting, user=user),
+        "agenda": selectors.agenda_page(meeting=meeting, user=user),
         "takes_proposals": takes_proposals and meeting.is_upcoming,
         "proposal_deadline": selectors.proposal_deadline(meeting) if takes_proposals else None,
         "now": timezone.now(),
@@ -175,16 +176,29 @@ def detail_context(request: HttpRequest, meeting: Meeting, **extra) -> dict:
                     item.attachment_form = failed_form
         context["item_form"] = AgendaItemForm()
         context["can_edit_templates"] = access.may_manage_agenda_templates(user)
-        context["template_form"] = TemplateApplyForm(
-            initial={"template": getattr(selectors.template_for_meeting(meeting), "pk", None)}
-        )
+        templates, suggested = selectors.agenda_template_choices(meeting)
+        template_form = TemplateApplyForm(initial={"template": getattr(suggested, "pk", None)})
+        # The select's options from the list just read (the field would query them again).
+        field = template_form.fields["template"]
+        field.choices = [("", field.empty_label), *((t.pk, str(t)) for t in templates)]
+        context["template_form"] = template_form
     if can_manage and takes_proposals:
-        later = selectors.upcoming_meetings(body=meeting.body).filter(
-            starts_at__gt=meeting.starts_at
+        proposals = list(selectors.proposals_for_meeting(meeting=meeting))
+        context["proposals"] = proposals
+        # The later meetings are the choices for deferring an open proposal: read only then.
+        context["defer_meetings"] = (
+            list(
+                selectors.upcoming_meetings(body=meeting.body).filter(
+                    starts_at__gt=meeting.starts_at
+                )
+            )
+            if any(p.status in Proposal.OPEN_STATUSES for p in proposals)
+            else []
         )
-        context["proposals"] = list(selectors.proposals_for_meeting(meeting=meeting))
-        context["defer_meetings"] = list(later)
     context.update(extra)
+    context["agenda_items"] = agenda_items_html(
+        request, meeting, context["agenda"], editable=editable, moved=context.get("moved")
+    )
     return context
 
 
