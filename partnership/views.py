@@ -31,9 +31,8 @@ from .forms import (
     PartnerForm,
     ProfileForm,
 )
-from .governance import governance_checks
+from .home import home_context
 from .models import Affiliation, Body, Invitation, Membership, Partner, today
-from .roles import roles_for
 from .templatetags.portal import orgnr
 from .viewhelpers import UrlPatterns, apply_validation_error, page_of, with_message
 
@@ -58,30 +57,7 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "partnership/home.html", _home_context(request))
-
-
-def _home_context(request: HttpRequest) -> dict:
-    roles = roles_for(request.user)
-    context = {"memberships": selectors.my_memberships(person=request.user)}
-    if access.can_manage_registry(request.user):
-        checks = governance_checks()
-        context.update(
-            checks=checks,
-            failing_checks=sum(1 for c in checks if not c.passed),
-            # The newest 20, of which the open ones; the card shows no people, only the partner.
-            open_invitations=[
-                i
-                for i in selectors.invitation_list()
-                .select_related(None)
-                .select_related("partner")[:20]
-                if i.status == "open"
-            ],
-        )
-    if roles.affiliated_partner_ids or roles.represented_partner_ids or roles.led_partner_ids:
-        ids = roles.affiliated_partner_ids | roles.represented_partner_ids | roles.led_partner_ids
-        context["my_partners"] = Partner.objects.filter(pk__in=ids).order_by("name")
-    return context
+    return render(request, "partnership/home.html", home_context(request))
 
 
 # --- Partners ---------------------------------------------------------------------------

@@ -1,0 +1,165 @@
+"""The signed-in home page's content: the secretariat's governance checks and open invitations,
+the person's seats and partners.
+
+The cards' rows are written once in Python with ``format_html`` (every value escaped), as the
+accounts list writes its rows: the checks' problems, the invitations and the seats through the
+template engine cost more than the rest of the page (profiled on the bench data). The markup is
+the one the template had.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+
+from . import access, selectors
+from .governance import governance_checks
+from .models import Membership, Partner
+from .roles import roles_for
+from .viewhelpers import UrlPatterns
+
+_TAG = '<span class="ds-tag" data-color="{}">{}</span>'
+_CHECK = (
+    '<li class="portal-check" data-passed="{}">'
+    '<div class="portal-check__head">'
+    '<h3 class="ds-heading" data-size="xs">{}</h3> {} <span class="portal-muted">{}</span>'
+    "</div>{}</li>"
+)
+_INVITATION_ROW = (
+    '<tr><th scope="row">{}</th><td>{}</td><td>{}</td><td class="portal-nowrap">{}</td></tr>'
+)
+_MEMBERSHIP_ROW = (
+    '<tr><th scope="row"><a class="ds-link" href="{}">{}</a></th><td>{}</td>'
+    '<td><a class="ds-link" href="{}">{}</a></td>'
+    '<td class="portal-nowrap">{}</td><td class="portal-nowrap">{}</td></tr>'
+)
+# What the invitations card reads: the status's fields, the columns shown, the partner's name.
+_INVITATION_FIELDS = (
+    "id",
+    "full_name",
+    "email",
+    "expires_at",
+    "accepted_at",
+    "revoked_at",
+    "created_at",
+    "partner__id",
+    "partner__name",
+)
+
+
+def _short_date(value) -> str:
+    """As the template's ``|date:"SHORT_DATE_FORMAT"`` wrote it (a datetime in local time)."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value)
+    return date_format(value, "SHORT_DATE_FORMAT")
+
+
+def checks_html(checks) -> str:
+    """The governance checks as the list's items, each with what breaks it."""
+    passed = format_html(_TAG, "success", _("Oppfylt"))
+    failed = format_html(_TAG, "danger", _("Ikke oppfylt"))
+    rule = _("Regel %(rule)s")
+    return format_html_join(
+        "",
+        _CHECK,
+        (
+            (
+                "true" if check.passed else "false",
+                check.title,
+                passed if check.passed else failed,
+                rule % {"rule": check.rule},
+                format_html(
+                    '<ul class="ds-list">{}</ul>',
+                    format_html_join("", "<li>{}</li>", ((p,) for p in check.problems)),
+                )
+                if check.problems
+                else "",
+            )
+            for check in checks
+        ),
+    )
+
+
+def invitation_rows(invitations) -> str:
+    return format_html_join(
+        "",
+        _INVITATION_ROW,
+        (
+            (
+                i.full_name,
+                i.email,
+                i.partner or "–",
+                _short_date(i.expires_at),
+            )
+            for i in invitations
+        ),
+    )
+
+
+def membership_rows(memberships) -> str:
+    urls = UrlPatterns()
+    roles = {value: str(label) for value, label in Membership.Role.choices}
+    no_end = _("Ingen sluttdato")
+    return format_html_join(
+        "",
+        _MEMBERSHIP_ROW,
+        (
+            (
+                urls("body_detail", m.body_id),
+                m.body,
+                roles.get(m.role, m.role),
+                urls("partner_detail", m.partner_id),
+                m.partner,
+                _short_date(m.starts_on),
+                _short_date(m.ends_on) or no_end,
+            )
+            for m in memberships
+        ),
+    )
+
+
+def partner_items(partners) -> str:
+    urls = UrlPatterns()
+    return format_html_join(
+        "",
+        '<li><a class="ds-link" href="{}">{}</a></li>',
+        ((urls("partner_detail", pk), name) for pk, name in partners),
+    )
+
+
+def home_context(request: HttpRequest) -> dict:
+    user = request.user
+    roles = roles_for(user)
+    memberships = list(selectors.my_memberships(person=user))
+    context = {"memberships": memberships, "membership_rows": membership_rows(memberships)}
+    if access.can_manage_registry(user):
+        checks = governance_checks()
+        # The newest 20, of which the open ones; the card shows no people, only the partner.
+        newest = (
+            selectors.invitation_list()
+            .select_related(None)
+            .select_related("partner")
+            .only(*_INVITATION_FIELDS)[:20]
+        )
+        open_invitations = [i for i in newest if i.status == "open"]
+        context.update(
+            checks=checks,
+            checks_html=checks_html(checks),
+            failing_checks=sum(1 for c in checks if not c.passed),
+            open_invitations=open_invitations,
+            invitation_rows=invitation_rows(open_invitations),
+        )
+    if roles.affiliated_partner_ids or roles.represented_partner_ids or roles.led_partner_ids:
+        ids = roles.affiliated_partner_ids | roles.represented_partner_ids | roles.led_partner_ids
+        partners = list(
+            Partner.objects.filter(pk__in=ids).order_by("name").values_list("pk", "name")
+        )
+        context["my_partner_items"] = partner_items(partners)
+    return context
