@@ -438,7 +438,12 @@ class Application(models.Model):
     @property
     def reference(self) -> str:
         """ "PP-2026-7"."""
-        return f"PP-{self.year}-{self.number}"
+        return self.reference_of(self.year, self.number)
+
+    @staticmethod
+    def reference_of(year: int, number: int) -> str:
+        """The reference from its parts (lists read them as plain values)."""
+        return f"PP-{year}-{number}"
 
     @property
     def is_draft(self) -> bool:

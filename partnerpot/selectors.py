@@ -224,10 +224,10 @@ def pipeline(*, calls: QuerySet[Call] | None = None) -> list[PipelineRow]:
     return list(rows.values())
 
 
-# What a row of the pipeline's list shows: the long texts stay in the database.
+# What a row of the pipeline's list shows, read as named rows: the long texts stay in the
+# database, and no Application, call, partner or assessment instance is built per row.
 PIPELINE_LIST_FIELDS = (
-    "id",
-    "call_id",
+    "pk",
     "applicant_id",
     "year",
     "number",
@@ -235,12 +235,8 @@ PIPELINE_LIST_FIELDS = (
     "title",
     "requested_amount",
     "submitted_at",
-    "call__id",
-    "call__year",
-    "applicant__id",
     "applicant__short_name",
     "assessment__id",
-    "assessment__application_id",
     "assessment__recommendation",
     "assessment__recommended_amount",
 )
@@ -264,15 +260,16 @@ def pipeline_applications(
     *, user, call: Call | None = None, status: str = "", for_list: bool = False
 ) -> QuerySet[Application]:
     """Submitted applications for the secretariat's lists, oldest submission first.
-    ``for_list``: only the fields a row of the pipeline's list shows."""
+    ``for_list``: named rows of the fields a row of the pipeline's list shows
+    (``PIPELINE_LIST_FIELDS``)."""
     qs = (
         Application.objects.exclude(status=Status.DRAFT)
         .exclude(status=Status.WITHDRAWN, submitted_at__isnull=True)
         .select_related("call", "applicant", "assessment")
         .order_by("submitted_at", "pk")
     )
+    fields = PIPELINE_LIST_FIELDS
     if for_list:
-        qs = qs.only(*PIPELINE_LIST_FIELDS)
         partners = access.acting_partner_ids(user)
         if partners:
             # What conflicted_ids() would ask in a query of its own.
@@ -281,10 +278,13 @@ def pipeline_applications(
                     CoApplicant.objects.filter(application=OuterRef("pk"), partner_id__in=partners)
                 )
             )
+            fields = (*fields, "pp_co_conflicted")
     if call is not None:
         qs = qs.filter(call=call)
     if status:
         qs = qs.filter(status=status)
+    if for_list:
+        qs = qs.values_list(*fields, named=True)
     return qs
 
 

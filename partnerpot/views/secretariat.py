@@ -615,7 +615,8 @@ def _pipeline_rows_html(rows: list[dict]) -> str:
 
 
 def _pipeline_rows(applications, conflicted: set[int]) -> list[dict]:
-    """The list's rows as plain values (cheap to render)."""
+    """The list's rows as plain values (cheap to render), from the named rows of
+    ``selectors.pipeline_applications(for_list=True)``."""
     detail_url = _pk_url("partnerpot:application_detail")
     assessment_url = _pk_url("partnerpot:assessment")
     # get_FOO_display() rebuilds the choices for every call: look the labels up once.
@@ -625,13 +626,13 @@ def _pipeline_rows(applications, conflicted: set[int]) -> list[dict]:
     }
     rows = []
     for a in applications:
-        reference = a.reference
+        reference = Application.reference_of(a.year, a.number)
         row = {
             "application": a,
             "assessment": None,
             "url": detail_url(a.pk),
             "reference": reference,
-            "applicant": a.applicant.short_name,
+            "applicant": a.applicant__short_name,
             "title": a.title,
             "status": status_labels.get(a.status, a.status),
             "requested": money(a.requested_amount),
@@ -639,14 +640,15 @@ def _pipeline_rows(applications, conflicted: set[int]) -> list[dict]:
             "conflicted": a.pk in conflicted,
         }
         if not row["conflicted"]:
-            assessment = row["assessment"] = _assessment_of(a)
             recommendation = "–"
-            if assessment is not None and assessment.recommendation:
-                recommendation = recommendation_labels.get(
-                    assessment.recommendation, assessment.recommendation
-                )
-                if assessment.recommended_amount:
-                    recommendation += ", " + money(assessment.recommended_amount)
+            if a.assessment__id is not None:
+                row["assessment"] = a.assessment__id
+                if a.assessment__recommendation:
+                    recommendation = recommendation_labels.get(
+                        a.assessment__recommendation, a.assessment__recommendation
+                    )
+                    if a.assessment__recommended_amount:
+                        recommendation += ", " + money(a.assessment__recommended_amount)
             row["recommendation"] = recommendation
             row["assessment_url"] = assessment_url(a.pk)
             row["assessment_of"] = _("av %(ref)s") % {"ref": reference}
