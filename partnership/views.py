@@ -6,7 +6,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
+from django.db.models import Count, Window
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -41,6 +43,30 @@ PAGE_SIZE = 50
 
 def _page(request: HttpRequest, qs):
     return page_of(request, qs, PAGE_SIZE)
+
+
+def _counted_page(request: HttpRequest, qs, columns: tuple[str, ...], size: int) -> Page:
+    """One page of ``qs`` as named rows of ``columns``, the number of all rows read in the same query
+    (``COUNT(*) OVER ()``, as the ``rows_total`` of each row): the paginator's own
+    ``COUNT(*)`` was a round trip more. A page past the end or a number below one falls back
+    to ``page_of`` (which counts, and gives the last page), a number that is not one to the
+    first page, as before."""
+    try:
+        number = int(request.GET.get("page") or 1)
+    except ValueError:
+        number = 1
+    if number < 1:
+        return page_of(request, qs.values_list(*columns, named=True), size)
+    bottom = (number - 1) * size
+    counted = qs.annotate(rows_total=Window(Count("*"))).values_list(
+        *columns, "rows_total", named=True
+    )
+    rows = list(counted[bottom : bottom + size])
+    if not rows and number > 1:
+        return page_of(request, qs.values_list(*columns, named=True), size)
+    paginator = Paginator(qs, size)
+    paginator.__dict__["count"] = rows[0].rows_total if rows else 0  # a cached_property
+    return Page(rows, number, paginator)
 
 
 @require_GET
@@ -194,7 +220,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
     except ValueError:
         partner_id = None
     people = selectors.person_list(q=q, partner_id=partner_id)
-    page = _page(request, people.values_list(*_PERSON_COLUMNS, named=True))
+    page = _counted_page(request, people, _PERSON_COLUMNS, PAGE_SIZE)
     context = {
         "page": page,
         "rows": _person_rows(page.object_list),
@@ -446,6 +472,13 @@ def _member_rows(
     if body is not None:
         csrf = get_token(request)
         edit_text, end_text = _("Endre"), _("Avslutt i dag")
+        # For screen readers, after "Endre" / "Avslutt i dag".
+        whose_text = _("medlemskapet til %(person)s")
+        # What the confirmation dialog says before "Avslutt i dag" (issue 11 §6).
+        confirm_text = _(
+            "%(person)s slutter i %(body)s med dagens dato. Fra i morgen har %(person)s "
+            "ikke lenger tilgang til organets møter og papirer."
+        )
     html = []
     for m in rows:
         person = m.person__full_name or m.person__email  # as Person.__str__
@@ -460,14 +493,8 @@ def _member_rows(
                 csrf=csrf,
                 edit_text=edit_text,
                 end_text=end_text,
-                # For screen readers, after "Endre" / "Avslutt i dag".
-                whose=_("medlemskapet til %(person)s") % {"person": person},
-                # What the confirmation dialog says before "Avslutt i dag" (issue 11 §6).
-                confirm=_(
-                    "%(person)s slutter i %(body)s med dagens dato. Fra i morgen har %(person)s "
-                    "ikke lenger tilgang til organets møter og papirer."
-                )
-                % {"person": person, "body": body},
+                whose=whose_text % {"person": person},
+                confirm=confirm_text % {"person": person, "body": body},
                 described=format_html(' aria-describedby="end-{}-error"', m.pk) if failed else "",
                 error=format_html(
                     '<p class="ds-validation-message" data-field="validation" id="end-{}-error">'
@@ -517,12 +544,8 @@ def _past_member_rows(rows) -> str:
 
 def _body_context(request: HttpRequest, body: Body, **extra) -> dict:
     can_manage = access.can_manage_registry(request.user)
-    members = page_of(
-        request,
-        selectors.body_members(body=body).values_list(*_MEMBER_COLUMNS, named=True),
-        MEMBERS_PAGE_SIZE,
-        # Counted without the joins the rows need (they doubled the count's time).
-        count=Membership.objects.active_on().filter(body=body).count(),
+    members = _counted_page(
+        request, selectors.body_members(body=body), _MEMBER_COLUMNS, MEMBERS_PAGE_SIZE
     )
     context = {
         "body": body,
@@ -674,7 +697,7 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
             )
             return redirect("invitation_list")
 
-    page = _page(request, selectors.invitation_list().values_list(*_INVITATION_COLUMNS, named=True))
+    page = _counted_page(request, selectors.invitation_list(), _INVITATION_COLUMNS, PAGE_SIZE)
     context = {"form": form, "page": page, "rows": _invitation_rows(request, page.object_list)}
     status = 400 if request.method == "POST" else 200
     return render(request, "partnership/invitation_list.html", context, status=status)
