@@ -7,7 +7,6 @@ import functools
 from dataclasses import dataclass
 
 from django.db.models import (
-    BigIntegerField,
     Case,
     CharField,
     Count,
@@ -138,38 +137,33 @@ HISTORY_MODELS = (Partner, Person, Affiliation, Body, Membership)
 
 
 def _person_text(person: tuple[str, str] | None) -> str:
-    return (person[0] or person[1]) if person else ""  # (full_name, email), as Person.__str__
+    return (person[0] or person[1] or "") if person else ""  # (full_name, email), as __str__
 
 
 def _no_text():
     return Cast(Value(None), CharField())
 
 
-def _no_person():
-    # Typed: PostgreSQL resolves a UNION's column types arm by arm, and two untyped NULLs
-    # become text before the first bigint comes.
-    return Cast(Value(None), BigIntegerField())
-
-
 # What each history table gives the change log, in the same columns for all (a UNION): two
-# texts and the person its label names; and its label, as the object's ``__str__`` writes it,
-# from those columns (``roles``: the role labels; ``people``: pk → (full_name, email)).
+# texts and the name and address of the person its label names (joined); and its label, as
+# the object's ``__str__`` writes it, from those columns (``roles``: the role labels).
 HISTORY_COLUMNS = {
-    Partner: (lambda: (F("name"), _no_text(), _no_person())),
-    Person: (lambda: (F("full_name"), F("email"), _no_person())),
-    Affiliation: (lambda: (F("partner__name"), _no_text(), F("person_id"))),
-    Body: (lambda: (F("name"), _no_text(), _no_person())),
-    Membership: (lambda: (F("body__name"), F("role"), F("person_id"))),
+    Partner: (lambda: (F("name"), _no_text(), _no_text(), _no_text())),
+    Person: (lambda: (F("full_name"), F("email"), _no_text(), _no_text())),
+    Affiliation: (
+        lambda: (F("partner__name"), _no_text(), F("person__full_name"), F("person__email"))
+    ),
+    Body: (lambda: (F("name"), _no_text(), _no_text(), _no_text())),
+    Membership: (lambda: (F("body__name"), F("role"), F("person__full_name"), F("person__email"))),
 }
 HISTORY_LABELS = {
-    Partner: lambda r, roles, people: r.text_a,
-    Person: lambda r, roles, people: _person_text((r.text_a, r.text_b)),
-    Affiliation: lambda r, roles, people: (
-        f"{_person_text(people.get(r.named_person))} – {r.text_a}"
-    ),
-    Body: lambda r, roles, people: r.text_a,
-    Membership: lambda r, roles, people: (
-        f"{_person_text(people.get(r.named_person))} – {r.text_a} ({roles.get(r.text_b, r.text_b)})"
+    Partner: lambda r, roles: r.text_a,
+    Person: lambda r, roles: _person_text((r.text_a, r.text_b)),
+    Affiliation: lambda r, roles: f"{_person_text((r.person_name, r.person_email))} – {r.text_a}",
+    Body: lambda r, roles: r.text_a,
+    Membership: lambda r, roles: (
+        f"{_person_text((r.person_name, r.person_email))} – {r.text_a} "
+        f"({roles.get(r.text_b, r.text_b)})"
     ),
 }
 
@@ -197,41 +191,46 @@ def registry_history(*, limit: int = 100) -> list[HistoryEntry]:
     """The latest changes to registry objects, newest first, with who made them.
 
     One UNION query reads the newest ``limit`` rows across the history tables, each with the
-    columns its label needs (PostgreSQL walks each table's ``history_date`` index backwards
-    and stops at ``limit``), then one query by primary key reads the people the rows name.
-    Two queries at any size. Plain values, not model instances: building the historical rows,
+    columns its label needs and the people it names and who made it joined (PostgreSQL walks
+    each table's ``history_date`` index backwards and stops at ``limit``). One query at any
+    size. Plain values, not model instances: building the historical rows,
     the objects they stand for and the objects their labels name cost most of the page.
     """
     arms = None
     for index, model in enumerate(HISTORY_MODELS):
-        text_a, text_b, person = HISTORY_COLUMNS[model]()
+        text_a, text_b, person_name, person_email = HISTORY_COLUMNS[model]()
         arm = (
             _history_model(model)
-            ._default_manager.order_by()
+            ._default_manager.order_by("-history_date")
             .annotate(
                 when=F("history_date"),
                 table=Value(index, output_field=IntegerField()),
                 change=F("history_type"),
                 by_id=F("history_user_id"),
+                by_name=F("history_user__full_name"),
+                by_email=F("history_user__email"),
                 text_a=text_a,
                 text_b=text_b,
-                named_person=person,
+                person_name=person_name,
+                person_email=person_email,
             )
             # Annotations only, so every arm selects its columns in the same order.
             .values_list(
-                "when", "table", "change", "by_id", "text_a", "text_b", "named_person", named=True
-            )
+                "when",
+                "table",
+                "change",
+                "by_id",
+                "by_name",
+                "by_email",
+                "text_a",
+                "text_b",
+                "person_name",
+                "person_email",
+                named=True,
+            )[:limit]  # each arm its newest: a walk of its date index, joins for those
         )
         arms = arm if arms is None else arms.union(arm, all=True)
     rows = list(arms.order_by("-when")[:limit])
-    person_ids = {r.by_id for r in rows} | {r.named_person for r in rows}
-    person_ids.discard(None)
-    people = {
-        pk: (full_name, email)
-        for pk, full_name, email in Person.objects.filter(pk__in=person_ids).values_list(
-            "pk", "full_name", "email"
-        )
-    }
     roles = {value: str(label) for value, label in Membership.Role.choices}
     entries = []
     for r in rows:
@@ -241,8 +240,8 @@ def registry_history(*, limit: int = 100) -> list[HistoryEntry]:
                 when=r.when,
                 model=model,
                 history_type=r.change,
-                label=HISTORY_LABELS[model](r, roles, people),
-                by=_person_text(people.get(r.by_id)) if r.by_id else None,
+                label=HISTORY_LABELS[model](r, roles),
+                by=_person_text((r.by_name, r.by_email)) if r.by_id else None,
             )
         )
     return entries

@@ -5,10 +5,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
-from django.db.models import Count, Window
+from django.db.models import Count, OuterRef, Value, Window
+from django.db.models.functions import Coalesce, NullIf
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -220,7 +222,8 @@ def person_list(request: HttpRequest) -> HttpResponse:
     except ValueError:
         partner_id = None
     people = selectors.person_list(q=q, partner_id=partner_id)
-    page = _counted_page(request, people, _PERSON_COLUMNS, PAGE_SIZE)
+    people = people.annotate(partner_labels=_current_partner_labels())
+    page = _counted_page(request, people, (*_PERSON_COLUMNS, "partner_labels"), PAGE_SIZE)
     context = {
         "page": page,
         "rows": _person_rows(page.object_list),
@@ -233,6 +236,19 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 
 _PERSON_COLUMNS = ("pk", "full_name", "email", "title", "phone")
+
+
+def _current_partner_labels() -> ArraySubquery:
+    """A person's current partners (short name, else name), newest first as Affiliation's
+    ordering: read with the page's rows rather than in a query of its own."""
+    return ArraySubquery(
+        Affiliation.objects.active_on()
+        .filter(person_id=OuterRef("pk"))
+        .order_by("-starts_on")
+        .values(label=Coalesce(NullIf("partner__short_name", Value("")), "partner__name"))
+    )
+
+
 _PERSON_ROW = (
     '<tr><th scope="row"><a class="ds-link" href="{}">{}</a></th><td>{}</td>'
     '<td class="portal-nowrap">{}</td>'
@@ -242,16 +258,7 @@ _PERSON_ROW = (
 
 def _person_rows(rows) -> str:
     """The directory's rows, written once in Python (every value escaped by ``format_html``),
-    with each person's current partners read in one query for the page."""
-    rows = list(rows)
-    partners: dict[int, list[str]] = {}
-    current = (
-        Affiliation.objects.active_on()
-        .filter(person_id__in=[r.pk for r in rows])
-        .values_list("person_id", "partner__short_name", "partner__name")
-    )
-    for person_id, short_name, name in current:  # newest first (Affiliation's ordering)
-        partners.setdefault(person_id, []).append(short_name or name)
+    each person's current partners read with the row (``partner_labels``)."""
     urls = UrlPatterns()
     return format_html_join(
         "\n",
@@ -261,7 +268,7 @@ def _person_rows(rows) -> str:
                 urls("person_detail", p.pk),
                 p.full_name or p.email,
                 p.title or "–",
-                ", ".join(partners.get(p.pk, ())) or "–",
+                ", ".join(p.partner_labels) or "–",
                 p.email,
                 p.email,
                 format_html(
