@@ -17,9 +17,11 @@ Two things, both about the cost of a page's first render:
 
 from __future__ import annotations
 
+from django import forms
 from django.forms.renderers import TemplatesSetting
-from django.utils.html import conditional_escape, escape
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 SELECT_TEMPLATE = "django/forms/widgets/select.html"
 OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
@@ -61,16 +63,105 @@ def render_select(widget: dict) -> str:
     return "".join(parts)
 
 
+FIELD_TEMPLATE = "partnership/_field.html"
+
+
+def help_id(field) -> str:
+    return f"{field.auto_id}-help"
+
+
+def error_id(field) -> str:
+    return f"{field.auto_id}-error"
+
+
+def widget_html(field, **extra) -> str:
+    """A bound field's widget with Designsystemet classes and ARIA links (``{% ds_widget %}``).
+
+    ``aria-describedby`` points to the error message (first, so it is read first) and the
+    help text; ``aria-invalid`` is set when the field has errors. Extra keyword arguments
+    become attributes, with ``_`` turned into ``-`` (``data_autofocus=True`` gives
+    ``data-autofocus``)."""
+    widget = field.field.widget
+    attrs: dict[str, object] = {}
+    classes = [widget.attrs.get("class", ""), "ds-input"]
+    attrs["class"] = " ".join(c for c in classes if c)
+    described_by = []
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+        described_by.append(error_id(field))
+    if field.help_text:
+        described_by.append(help_id(field))
+    if described_by:
+        attrs["aria-describedby"] = " ".join(described_by)
+    for key, value in extra.items():
+        if value is None or value is False or value == "":
+            continue
+        attrs[key.replace("_", "-")] = "" if value is True else value
+    return field.as_widget(attrs=attrs)
+
+
+def render_field_group(field) -> str | None:
+    """``_field.html`` for ``{{ field.as_field_group }}``, written in Python: label, help
+    text, widget with its ARIA links, error, in the template's markup (a form of seven fields
+    cost two milliseconds through the template engine). ``None`` for hidden fields and radio
+    or checkbox lists, which the template renders (a fieldset with a legend)."""
+    widget = field.field.widget
+    if field.is_hidden or isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
+        return None
+    help_html = ""
+    if field.help_text:
+        help_html = format_html(
+            '<div data-field="description" id="{}">{}</div>',
+            help_id(field),
+            mark_safe(field.help_text),  # noqa: S308 - as the template's |safe
+        )
+    error_html = ""
+    if field.errors:
+        error_html = format_html(
+            '<p class="ds-validation-message" data-field="validation" id="{}">{}</p>',
+            error_id(field),
+            " ".join(conditional_escape(e) for e in field.errors),
+        )
+    if isinstance(widget, forms.CheckboxInput):
+        return format_html(
+            '\n<div class="ds-field">\n  {}\n  <label class="ds-label" data-weight="regular"'
+            ' for="{}">{}</label>\n  {}\n  {}\n</div>\n',
+            widget_html(field),
+            field.id_for_label,
+            field.label,
+            help_html,
+            error_html,
+        )
+    optional = ""
+    if not field.field.required:
+        optional = format_html(' <span class="portal-optional">{}</span>', _("(valgfritt)"))
+    return format_html(
+        '\n<div class="ds-field">\n  <label class="ds-label" for="{}">{}{}</label>\n  {}\n'
+        "  {}\n  \n  {}\n</div>\n",
+        field.id_for_label,
+        field.label,
+        optional,
+        help_html,
+        widget_html(field),
+        error_html,
+    )
+
+
 class PortalFormRenderer(TemplatesSetting):
     """Renders with the project's template engine (its cached loader, its templates)."""
 
-    field_template_name = "partnership/_field.html"
+    field_template_name = FIELD_TEMPLATE
 
     def render(self, template_name, context, request=None):
         if template_name == SELECT_TEMPLATE:
             html = render_select(context["widget"])
             if html:
                 return mark_safe(html)  # noqa: S308 - every value above is escaped
+        elif template_name == FIELD_TEMPLATE and set(context) == {"field"}:
+            # as_field_group (no autofocus, hide_optional or help_after: those come by include)
+            html = render_field_group(context["field"])
+            if html is not None:
+                return html
         return super().render(template_name, context, request=request)
 
 

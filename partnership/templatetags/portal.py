@@ -12,16 +12,9 @@ from decimal import Decimal, InvalidOperation
 from django import forms, template
 
 from partnership import formats
+from partnership.forms_renderer import error_id, help_id, widget_html
 
 register = template.Library()
-
-
-def help_id(field) -> str:
-    return f"{field.auto_id}-help"
-
-
-def error_id(field) -> str:
-    return f"{field.auto_id}-error"
 
 
 @register.filter
@@ -47,30 +40,9 @@ def field_error_id(field) -> str:
 
 @register.simple_tag
 def ds_widget(field, **extra):
-    """Render a bound field's widget with Designsystemet classes and ARIA links.
-
-    ``aria-describedby`` points to the error message (first, so it is read
-    first) and the help text; ``aria-invalid`` is set when the field has
-    errors. Extra keyword arguments become attributes, with ``_`` turned into
-    ``-`` (``data_autofocus=True`` gives ``data-autofocus``).
-    """
-    widget = field.field.widget
-    attrs: dict[str, object] = {}
-    classes = [widget.attrs.get("class", ""), "ds-input"]
-    attrs["class"] = " ".join(c for c in classes if c)
-    described_by = []
-    if field.errors:
-        attrs["aria-invalid"] = "true"
-        described_by.append(error_id(field))
-    if field.help_text:
-        described_by.append(help_id(field))
-    if described_by:
-        attrs["aria-describedby"] = " ".join(described_by)
-    for key, value in extra.items():
-        if value is None or value is False or value == "":
-            continue
-        attrs[key.replace("_", "-")] = "" if value is True else value
-    return field.as_widget(attrs=attrs)
+    """A bound field's widget with Designsystemet classes and ARIA links
+    (``forms_renderer.widget_html``)."""
+    return widget_html(field, **extra)
 
 
 @register.filter

@@ -97,3 +97,33 @@ def test_pairs_select_writes_what_django_writes(data):
             attrs={"aria-invalid": "true"} if data else None
         )
         assert ours == djangos
+
+
+class _Fields(forms.Form):
+    name = forms.CharField(label='Navn & "tittel"', help_text="Som i <em>registeret</em>.")
+    note = forms.CharField(required=False, widget=forms.Textarea)
+    pick = forms.ChoiceField(choices=[("", "---"), ("a", "A")], required=False)
+    agree = forms.BooleanField(label="Jeg godtar", help_text="Må krysses av.")
+    day = forms.DateField(required=False)
+
+
+def _spaces(html: str) -> str:
+    import re
+
+    return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", str(html))).strip()
+
+
+@pytest.mark.parametrize("data", [None, {"name": "", "agree": "", "day": "x"}])
+@pytest.mark.parametrize("name", ["name", "note", "pick", "agree", "day"])
+def test_field_groups_written_in_python_equal_the_template(name, data):
+    """as_field_group writes _field.html's markup in Python: the same label (escaped), the
+    "(valgfritt)" mark, help text, widget with aria-describedby/aria-invalid, and error."""
+    from django.forms.renderers import TemplatesSetting
+
+    from partnership.forms_renderer import FIELD_TEMPLATE
+
+    field = _Fields(data, renderer=PortalFormRenderer())[name]
+    ours = field.as_field_group()
+    template = TemplatesSetting().render(FIELD_TEMPLATE, {"field": field})
+    assert _spaces(ours) == _spaces(template)
+    assert 'class="ds-field"' in ours
