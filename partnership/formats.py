@@ -57,57 +57,43 @@ def _local(value):
 
 def date(value: dt.date | dt.datetime | None) -> str:
     """ "8. desember 2026" / "8 December 2026" in the active language; a datetime's Oslo date."""
-    if value is None:
-        return ""
-    local = _local(value)
-    day = local.date() if isinstance(local, dt.datetime) else local
-    return _date_text(day, translation.get_language())
-
-
-@functools.lru_cache(maxsize=4096)
-def _date_text(day: dt.date, language: str | None) -> str:
-    """A day's text in ``language`` (the active one: the caller passes it, so it is the key).
-    A pure function of its arguments, remembered: Django's date formatting parses the format
-    and looks up the month's name for every call, and a list shows fifty dates a page."""
-    return django_formats.date_format(day, "DATE_FORMAT")
+    return _day(value, "DATE_FORMAT")
 
 
 def short_date(value: dt.date | dt.datetime | None) -> str:
     """ "08.12.2026" / "8 Dec 2026": the compact style of tables (``SHORT_DATE_FORMAT``, as
     ``{{ value|date:"SHORT_DATE_FORMAT" }}`` writes it), a datetime's Oslo date."""
+    return _day(value, "SHORT_DATE_FORMAT")
+
+
+def month_day(value: dt.date | dt.datetime | None) -> str:
+    """ "8. desember" / "8 December" (``MONTH_DAY_FORMAT``): a calendar month names its
+    forty-two days for screen readers."""
+    return _day(value, "MONTH_DAY_FORMAT")
+
+
+def _day(value: dt.date | dt.datetime | None, format_name: str) -> str:
     if value is None:
         return ""
     local = _local(value)
     day = local.date() if isinstance(local, dt.datetime) else local
-    return _short_date_text(day, translation.get_language())
+    return _day_text(day, translation.get_language(), format_name)
 
 
-@functools.lru_cache(maxsize=4096)
-def _short_date_text(day: dt.date, language: str | None) -> str:
-    """As ``_date_text``, in the short style."""
-    return django_formats.date_format(day, "SHORT_DATE_FORMAT")
+@functools.lru_cache(maxsize=8192)
+def _day_text(day: dt.date, language: str | None, format_name: str) -> str:
+    """A day's text in ``language`` (the active one: the caller passes it, so it is the key)
+    and the named format. A pure function of its arguments, remembered: Django's date
+    formatting parses the format and looks up the month's name for every call, and a list
+    shows fifty dates a page."""
+    return django_formats.date_format(day, format_name)
 
 
 def short_datetime(value: dt.datetime | None) -> str:
     """ "08.12.2026 10:00" / "8 Dec 2026, 10:00" (``SHORT_DATETIME_FORMAT``) in Europe/Oslo."""
     if value is None:
         return ""
-    return _date_and_time(value, "SHORT_DATETIME_FORMAT", "SHORT_DATE_FORMAT", _short_date_text)
-
-
-def month_day(value: dt.date | dt.datetime | None) -> str:
-    """ "8. desember" / "8 December" (``MONTH_DAY_FORMAT``), remembered per day and language:
-    a calendar month names its forty-two days for screen readers."""
-    if value is None:
-        return ""
-    local = _local(value)
-    day = local.date() if isinstance(local, dt.datetime) else local
-    return _month_day_text(day, translation.get_language())
-
-
-@functools.lru_cache(maxsize=4096)
-def _month_day_text(day: dt.date, language: str | None) -> str:
-    return django_formats.date_format(day, "MONTH_DAY_FORMAT")
+    return _date_and_time(value, "SHORT_DATETIME_FORMAT", "SHORT_DATE_FORMAT")
 
 
 def long_date(value: dt.date | dt.datetime | None, *, capital: bool = False) -> str:
@@ -124,10 +110,10 @@ def datetime(value: dt.datetime | None) -> str:
     """ "8. desember 2026 kl. 10:00" / "8 December 2026, 10:00", in Europe/Oslo."""
     if value is None:
         return ""
-    return _date_and_time(value, "DATETIME_FORMAT", "DATE_FORMAT", _date_text)
+    return _date_and_time(value, "DATETIME_FORMAT", "DATE_FORMAT")
 
 
-def _date_and_time(value: dt.datetime, whole: str, day_format: str, day_text) -> str:
+def _date_and_time(value: dt.datetime, whole: str, day_format: str) -> str:
     """``value`` in the format named ``whole``: where that is the day's format, literal text
     and ``H:i`` (each of ours is), the day's remembered text, the text and the time written
     out; else Django formats it whole. Django parses the format and looks up the month for
@@ -137,7 +123,7 @@ def _date_and_time(value: dt.datetime, whole: str, day_format: str, day_text) ->
     between = _text_between(language, whole, day_format)
     if between is None:
         return django_formats.date_format(local, whole)
-    return f"{day_text(local.date(), language)}{between}{local:%H:%M}"
+    return f"{_day_text(local.date(), language, day_format)}{between}{local:%H:%M}"
 
 
 @functools.lru_cache(maxsize=32)
