@@ -175,7 +175,13 @@ class Person(AbstractBaseUser, PermissionsMixin):
         ]
 
     def __str__(self) -> str:
-        return self.full_name or self.email
+        return self.text_of(self.full_name, self.email)
+
+    @staticmethod
+    def text_of(full_name: str | None, email: str | None) -> str:
+        """How a person is named: the full name, else the e-mail address (lists read the
+        two as plain values)."""
+        return full_name or email or ""
 
     def get_full_name(self) -> str:
         return self.full_name

@@ -137,7 +137,7 @@ HISTORY_MODELS = (Partner, Person, Affiliation, Body, Membership)
 
 
 def _person_text(person: tuple[str, str] | None) -> str:
-    return (person[0] or person[1] or "") if person else ""  # (full_name, email), as __str__
+    return Person.text_of(*person) if person else ""  # (full_name, email)
 
 
 def _no_text():

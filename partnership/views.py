@@ -36,7 +36,7 @@ from .forms import (
     ProfileForm,
 )
 from .home import home_context
-from .models import Affiliation, Body, Invitation, Membership, Partner, today
+from .models import Affiliation, Body, Invitation, Membership, Partner, Person, today
 from .templatetags.portal import orgnr
 from .viewhelpers import UrlPatterns, apply_validation_error, page_of, with_message
 
@@ -45,6 +45,9 @@ PAGE_SIZE = 50
 
 def _page(request: HttpRequest, qs):
     return page_of(request, qs, PAGE_SIZE)
+
+
+BIGINT_MAX = 2**63 - 1
 
 
 def _counted_page(request: HttpRequest, qs, columns: tuple[str, ...], size: int) -> Page:
@@ -57,9 +60,11 @@ def _counted_page(request: HttpRequest, qs, columns: tuple[str, ...], size: int)
         number = int(request.GET.get("page") or 1)
     except ValueError:
         number = 1
-    if number < 1:
-        return page_of(request, qs.values_list(*columns, named=True), size)
     bottom = (number - 1) * size
+    if number < 1 or bottom + size > BIGINT_MAX:
+        # Below one, or so far past the end that PostgreSQL's OFFSET (a bigint) cannot say it:
+        # page_of counts and gives a valid page.
+        return page_of(request, qs.values_list(*columns, named=True), size)
     counted = qs.annotate(rows_total=Window(Count("*"))).values_list(
         *columns, "rows_total", named=True
     )
@@ -266,7 +271,7 @@ def _person_rows(rows) -> str:
         (
             (
                 urls("person_detail", p.pk),
-                p.full_name or p.email,
+                Person.text_of(p.full_name, p.email),
                 p.title or "–",
                 ", ".join(p.partner_labels) or "–",
                 p.email,
@@ -488,7 +493,7 @@ def _member_rows(
         )
     html = []
     for m in rows:
-        person = m.person__full_name or m.person__email  # as Person.__str__
+        person = Person.text_of(m.person__full_name, m.person__email)
         actions = ""
         if body is not None:
             failed = bool(end_error) and end_error_for == m.pk
@@ -538,7 +543,7 @@ def _past_member_rows(rows) -> str:
         (
             (
                 urls("person_detail", m.person_id),
-                m.person__full_name or m.person__email,
+                Person.text_of(m.person__full_name, m.person__email),
                 roles.get(m.role, m.role),
                 m.partner__name,
                 formats.short_date(m.starts_on),
@@ -760,7 +765,7 @@ def _invitation_rows(request: HttpRequest, rows) -> str:
         )
         by = ""
         if i.invited_by_id:
-            who = i.invited_by__full_name or i.invited_by__email  # as Person.__str__
+            who = Person.text_of(i.invited_by__full_name, i.invited_by__email)
             by = format_html(
                 '<br><span class="portal-muted">{}</span>', _("av %(who)s") % {"who": who}
             )

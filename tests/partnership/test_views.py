@@ -790,3 +790,12 @@ def test_body_list_shows_the_hierarchy(client, login, user, registry):
     lm, pm = tree.index(registry.leaders_meeting.name), tree.index(registry.partners_meeting.name)
     assert lm < pm < tree.index(registry.wg_local.name)
     assert registry.secretariat.name in page[page.index("Ved siden av:") :]
+
+
+@pytest.mark.parametrize("name", ["person_list", "invitation_list"])
+def test_a_page_number_past_any_offset_gives_the_last_page(name, login, client, secretariat):
+    """Lists that count their rows in the rows' own query fall back to counting first when the
+    page number is beyond what PostgreSQL's OFFSET (a bigint) can say; no server error."""
+    login(secretariat)
+    response = client.get(reverse(name), {"page": str(10**19)})
+    assert response.status_code == 200
