@@ -8,7 +8,8 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Window
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -90,6 +91,35 @@ def page_of(request: HttpRequest, qs, size: int, *, capped: bool = False, count:
     if count is not None and not capped:
         paginator.__dict__["count"] = count  # Paginator.count is a cached_property
     return paginator.get_page(request.GET.get("page"))
+
+
+BIGINT_MAX = 2**63 - 1
+
+
+def counted_page(request: HttpRequest, qs, columns: tuple[str, ...], size: int) -> Page:
+    """One page of ``qs`` as named rows of ``columns``, the number of all rows read in the same query
+    (``COUNT(*) OVER ()``, as the ``rows_total`` of each row): the paginator's own
+    ``COUNT(*)`` was a round trip more. A page past the end or a number below one falls back
+    to ``page_of`` (which counts, and gives the last page), a number that is not one to the
+    first page, as before."""
+    try:
+        number = int(request.GET.get("page") or 1)
+    except ValueError:
+        number = 1
+    bottom = (number - 1) * size
+    if number < 1 or bottom + size > BIGINT_MAX:
+        # Below one, or so far past the end that PostgreSQL's OFFSET (a bigint) cannot say it:
+        # page_of counts and gives a valid page.
+        return page_of(request, qs.values_list(*columns, named=True), size)
+    counted = qs.annotate(rows_total=Window(Count("*"))).values_list(
+        *columns, "rows_total", named=True
+    )
+    rows = list(counted[bottom : bottom + size])
+    if not rows and number > 1:
+        return page_of(request, qs.values_list(*columns, named=True), size)
+    paginator = Paginator(qs, size)
+    paginator.__dict__["count"] = rows[0].rows_total if rows else 0  # a cached_property
+    return Page(rows, number, paginator)
 
 
 class UrlPatterns:

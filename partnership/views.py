@@ -7,9 +7,8 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
-from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
-from django.db.models import Count, OuterRef, Value, Window
+from django.db.models import OuterRef, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
@@ -38,42 +37,13 @@ from .forms import (
 from .home import home_context
 from .models import Affiliation, Body, Invitation, Membership, Partner, Person, today
 from .templatetags.portal import orgnr
-from .viewhelpers import UrlPatterns, apply_validation_error, page_of, with_message
+from .viewhelpers import UrlPatterns, apply_validation_error, counted_page, page_of, with_message
 
 PAGE_SIZE = 50
 
 
 def _page(request: HttpRequest, qs):
     return page_of(request, qs, PAGE_SIZE)
-
-
-BIGINT_MAX = 2**63 - 1
-
-
-def _counted_page(request: HttpRequest, qs, columns: tuple[str, ...], size: int) -> Page:
-    """One page of ``qs`` as named rows of ``columns``, the number of all rows read in the same query
-    (``COUNT(*) OVER ()``, as the ``rows_total`` of each row): the paginator's own
-    ``COUNT(*)`` was a round trip more. A page past the end or a number below one falls back
-    to ``page_of`` (which counts, and gives the last page), a number that is not one to the
-    first page, as before."""
-    try:
-        number = int(request.GET.get("page") or 1)
-    except ValueError:
-        number = 1
-    bottom = (number - 1) * size
-    if number < 1 or bottom + size > BIGINT_MAX:
-        # Below one, or so far past the end that PostgreSQL's OFFSET (a bigint) cannot say it:
-        # page_of counts and gives a valid page.
-        return page_of(request, qs.values_list(*columns, named=True), size)
-    counted = qs.annotate(rows_total=Window(Count("*"))).values_list(
-        *columns, "rows_total", named=True
-    )
-    rows = list(counted[bottom : bottom + size])
-    if not rows and number > 1:
-        return page_of(request, qs.values_list(*columns, named=True), size)
-    paginator = Paginator(qs, size)
-    paginator.__dict__["count"] = rows[0].rows_total if rows else 0  # a cached_property
-    return Page(rows, number, paginator)
 
 
 @require_GET
@@ -228,7 +198,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
         partner_id = None
     people = selectors.person_list(q=q, partner_id=partner_id)
     people = people.annotate(partner_labels=_current_partner_labels())
-    page = _counted_page(request, people, (*_PERSON_COLUMNS, "partner_labels"), PAGE_SIZE)
+    page = counted_page(request, people, (*_PERSON_COLUMNS, "partner_labels"), PAGE_SIZE)
     context = {
         "page": page,
         "rows": _person_rows(page.object_list),
@@ -556,7 +526,7 @@ def _past_member_rows(rows) -> str:
 
 def _body_context(request: HttpRequest, body: Body, **extra) -> dict:
     can_manage = access.can_manage_registry(request.user)
-    members = _counted_page(
+    members = counted_page(
         request, selectors.body_members(body=body), _MEMBER_COLUMNS, MEMBERS_PAGE_SIZE
     )
     context = {
@@ -709,7 +679,7 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
             )
             return redirect("invitation_list")
 
-    page = _counted_page(request, selectors.invitation_list(), _INVITATION_COLUMNS, PAGE_SIZE)
+    page = counted_page(request, selectors.invitation_list(), _INVITATION_COLUMNS, PAGE_SIZE)
     context = {"form": form, "page": page, "rows": _invitation_rows(request, page.object_list)}
     status = 400 if request.method == "POST" else 200
     return render(request, "partnership/invitation_list.html", context, status=status)

@@ -382,10 +382,11 @@ def gather_goals(year: Year) -> dict:
 def gather_measures(year: Year) -> dict:
     """The common measures against their target frequency and the year's activities with the
     participation of children and young people (the action plan's selectors)."""
-    participation = selectors_plan.participation_summary(year.year)
+    frequencies, participation = selectors_plan.activity_overview(year.year)
     return {
-        "frequencies": selectors_plan.frequency_against_target(year.year),
+        "frequencies": frequencies,
         "participation": participation,
+        "participating": selectors_plan.participating_activities(year.year),
     }
 
 

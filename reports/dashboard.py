@@ -9,11 +9,11 @@ agreement periods and the evaluations.
 
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import F, Window
-from django.db.models.functions import RowNumber
+from django.db import connection
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -132,6 +132,7 @@ class Dashboard:
     next_point: EvaluationPoint | None
     goals: list[GoalBlock]
     evaluations: list[IndicatorEvaluation] = field(default_factory=list)
+    shown_goal: int | None = None  # the goal shown in full on the dashboard (``dashboard``)
 
 
 def summary(indicator: Indicator, values: list, assessment: Assessment, target) -> str:
@@ -177,28 +178,40 @@ def indicator_block(indicator: Indicator, values: list, points) -> IndicatorBloc
     )
 
 
-def recent_values(indicators: list[Indicator], per_indicator: int = RECENT) -> dict[int, list]:
+ValueRow = namedtuple("ValueRow", "indicator_id unit measured_on value status")
+
+
+def _recent_values_sql() -> str:
+    """Per indicator (``unnest`` of the pks and how many values each), its latest values along
+    the ``indvalue_latest`` index (``LATERAL ... LIMIT``), oldest first. Written out: the ORM's
+    window filter (``ROW_NUMBER`` then ``rank <= n``) read every value of every indicator and
+    cost more in Python, compiling the filter, than PostgreSQL took to run it (make bench)."""
+    table = IndicatorValue._meta.db_table
+    return (
+        f"SELECT v.indicator_id, v.unit, v.measured_on, v.value, v.status "  # noqa: S608
+        f"FROM unnest(%s::bigint[], %s::integer[]) AS wanted(id, n) "
+        f"CROSS JOIN LATERAL (SELECT indicator_id, unit, measured_on, value, status "
+        f"FROM {table} WHERE indicator_id = wanted.id "
+        f"ORDER BY measured_on DESC LIMIT wanted.n) AS v "
+        f"ORDER BY v.indicator_id, v.measured_on"
+    )
+
+
+def recent_values(
+    indicators: list[Indicator], per_indicator: int = RECENT, *, latest_only=frozenset()
+) -> dict[int, list]:
     """The latest ``per_indicator`` values of each indicator, oldest first, as named rows
-    (``indicator_id, unit, measured_on, value, status``): one query."""
+    (``indicator_id, unit, measured_on, value, status``): one query. Of the indicators in
+    ``latest_only`` (pks) only the latest value, which is all their status needs."""
     if not indicators:
         return {}
-    ranked = (
-        IndicatorValue.objects.filter(indicator__in=[i.pk for i in indicators])
-        .annotate(
-            rank=Window(
-                RowNumber(), partition_by=[F("indicator_id")], order_by=F("measured_on").desc()
-            )
-        )
-        .filter(rank__lte=per_indicator)
-        # The window's own order, so that the database need not sort the rows it drops.
-        .order_by("indicator_id", "-measured_on")
-        .values_list("indicator_id", "unit", "measured_on", "value", "status", named=True)
-    )
-    found: dict[int, list] = {i.pk: [] for i in indicators}
-    for value in ranked:
-        found[value.indicator_id].append(value)
-    for rows in found.values():
-        rows.reverse()
+    ids = [i.pk for i in indicators]
+    counts = [1 if pk in latest_only else per_indicator for pk in ids]
+    found: dict[int, list] = {pk: [] for pk in ids}
+    with connection.cursor() as cursor:
+        cursor.execute(_recent_values_sql(), [ids, counts])
+        for row in cursor.fetchall():
+            found[row[0]].append(ValueRow._make(row))
     return found
 
 
@@ -233,7 +246,12 @@ def _in_force(goals: list[int]) -> tuple[IndicatorSet | None, list[Indicator]]:
     return indicator_set, indicators
 
 
-def dashboard(*, goal: Goal | None = None) -> Dashboard:
+def dashboard(*, goal: Goal | None = None, shown: int | None | bool = True) -> Dashboard:
+    """The board of every goal (or of ``goal``). ``shown``: ``True`` when the page shows every
+    goal's indicators in full (the print view, a goal's page); else the pk of the one goal
+    it shows in full, with ``None`` or an unknown pk meaning the first goal with indicators
+    (``Dashboard.shown_goal``). Of the other goals' indicators only the latest value is
+    read: their status is all the page shows of them."""
     periods = agreement_periods()
     period = current_agreement_period(periods)
     points = evaluation_points(period)
@@ -241,7 +259,12 @@ def dashboard(*, goal: Goal | None = None) -> Dashboard:
     goals = list(Goal.objects.order_by("number")) if goal is None else [goal]
     blocks = {g.pk: GoalBlock(goal=g) for g in goals}
     indicator_set, indicators = _in_force(list(blocks))
-    values = recent_values(indicators)
+    shown_goal = None
+    latest_only: frozenset[int] = frozenset()
+    if shown is not True:
+        shown_goal = shown if shown in blocks else next((i.goal_id for i in indicators), None)
+        latest_only = frozenset(i.pk for i in indicators if i.goal_id != shown_goal)
+    values = recent_values(indicators, latest_only=latest_only)
     for indicator in indicators:
         block = indicator_block(indicator, values[indicator.pk], points)
         blocks[indicator.goal_id].indicators.append(block)
@@ -256,6 +279,7 @@ def dashboard(*, goal: Goal | None = None) -> Dashboard:
         next_point=next((p for p in points if p.on >= now), None),
         goals=list(blocks.values()),
         evaluations=evaluations,
+        shown_goal=shown_goal,
     )
 
 

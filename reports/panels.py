@@ -113,3 +113,35 @@ def panels_html(items: list[IndicatorBlock], *, heading_level: int, printing: bo
     return format_html_join(
         "\n", "{}", ((_panel(item, heading_level, printing, urls, t, cells),) for item in items)
     )
+
+
+_FREQUENCY_ROW = (
+    '<tr><th scope="row"><a class="ds-link" href="{}">{}</a></th>'
+    '<td class="portal-num">{}</td><td class="portal-num">{}</td><td>{}</td><td>{}</td></tr>'
+)
+
+
+def frequency_rows_html(frequencies) -> SafeString:
+    """The dashboard's rows of measures against their target frequency
+    (``workgroups.selectors_plan.Frequency``), each linking to the measure's working page."""
+    urls = UrlPatterns()
+    as_needed = _("Etter behov")
+    met = format_html('<span class="ds-tag" data-color="success">{}</span>', _("Nådd"))
+    not_yet = format_html(
+        '<span class="ds-tag" data-color="warning">{}</span>', _("Ikke nådd ennå")
+    )
+    return format_html_join(
+        "",
+        _FREQUENCY_ROW,
+        (
+            (
+                urls("workgroups:measure_work", f.measure.pk),
+                f.measure.name,
+                f.done,
+                "–" if f.target is None else f.target,
+                f.span_text,
+                as_needed if f.met is None else (met if f.met else not_yet),
+            )
+            for f in frequencies
+        ),
+    )

@@ -41,39 +41,33 @@ def _context(request, board: dashboard.Dashboard, **extra) -> dict:
 def _activity(context: dict) -> dict:
     """The measures against their target frequency, the year's participation of children and
     young people, and the partners that have not presented their own work (issue 12 §5-6):
-    the whole dashboard's extra section, six queries whatever the numbers."""
+    the whole dashboard's extra section, four queries whatever the numbers."""
     day = timezone.localdate()
     # The agreement period in force today, known already when the board's period is that one
     # (it may be the latest begun instead, and then the presentations look it up themselves).
     period = context["board"].period
     if period is not None and not period.starts_on <= day <= period.ends_on:
         period = None
+    frequencies, participation = selectors_plan.activity_overview(day.year)
     context.update(
         year=day.year,
-        frequencies=selectors_plan.frequency_against_target(day.year),
-        participation=selectors_plan.participation_summary(day.year),
+        frequencies=frequencies,
+        participation=participation,
         not_presented=presentations.partner_names_not_presented(period),
     )
     return context
 
 
-def _selected_goal(request: HttpRequest, board: dashboard.Dashboard) -> int | None:
-    """The goal whose indicators the dashboard shows with their charts (``?mal=<id>``): one
-    goal at a time, so the first render stays cheap however many indicators there are (fifty
-    indicators' panels were most of the page's time, make bench). Default: the first goal
-    with indicators; an unknown id gives the default too."""
-    with_indicators = [b.goal.pk for b in board.goals if b.indicators]
-    wanted = request.GET.get("mal", "")
-    if wanted.isdigit() and int(wanted) in {b.goal.pk for b in board.goals}:
-        return int(wanted)
-    return with_indicators[0] if with_indicators else None
-
-
 @require_GET
 def dashboard_page(request: HttpRequest) -> HttpResponse:
     access.require_reader(request.user)
-    board = dashboard.dashboard()
-    context = _context(request, board, selected_goal=_selected_goal(request, board))
+    # One goal's indicators with their charts at a time (``?mal=<id>``, else the first goal
+    # with indicators), so the first render stays cheap however many indicators there are
+    # (fifty indicators' panels were most of the page's time, make bench); an unknown id gives
+    # the first too.
+    wanted = request.GET.get("mal", "")
+    board = dashboard.dashboard(shown=int(wanted) if wanted.isdigit() else None)
+    context = _context(request, board, selected_goal=board.shown_goal)
     return render(request, "reports/dashboard.html", _activity(context))
 
 

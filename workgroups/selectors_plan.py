@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils.translation import gettext as _
 
 from meetings.access import is_secretariat
@@ -29,14 +29,14 @@ def activities_for_measure(measure: Measure):
 
 
 def plans_for_measure(measure: Measure):
-    """The measure's plans, newest year first, each with its lines and their people: four
-    queries whatever the count."""
-    items = PlannedActivity.objects.select_related(
-        "responsible_partner", "responsible_person", "activity", "budget_line"
-    ).order_by("month", "position", "pk")
+    """The measure's plans, newest year first, each with its lines' titles and progress (what
+    the measure's working page lists): two queries whatever the count."""
+    items = PlannedActivity.objects.only("plan_id", "title", "progress").order_by(
+        "month", "position", "pk"
+    )
     return (
         MeasurePlan.objects.filter(measure=measure)
-        .select_related("updated_by")
+        .only("pk", "measure_id", "year", "status")
         .prefetch_related(Prefetch("items", queryset=items))
         .order_by("-year")
     )
@@ -134,35 +134,69 @@ def _window(year: int, years: int, start: int) -> tuple[int, int]:
     return first, first + years - 1
 
 
-def frequency_against_target(year: int) -> list[Frequency]:
-    """Each measure that runs (not ended) with its activities in the target period holding
-    ``year`` (a measure done every second year counts both years of its period) against its
-    target count. Three queries, whatever the number of measures and activities."""
+@dataclass(frozen=True)
+class Participation:
+    year: int
+    activities: int  # all activities in the year
+    participating: int  # those that say how children and young people took part
+    under_goal: int  # activities under the participation sub-goal
+
+    @property
+    def share(self) -> int | None:
+        if not self.activities:
+            return None
+        return round(100 * self.participating / self.activities)
+
+
+def activity_overview(year: int) -> tuple[list[Frequency], Participation]:
+    """What the dashboard and the annual report show of the year's activity: each measure
+    that runs (not ended) with its activities in the target period holding ``year`` (a
+    measure done every second year counts both years of its period) against its target
+    count, and the year's participation of children and young people (how many activities,
+    how many say how they took part, how many fall under the participation sub-goal).
+    Three queries whatever the number of measures and activities: the plan's start, the
+    measures, and the activities counted per measure and year."""
     start = _plan_start_year()
-    measures = list(
-        Measure.objects.exclude(status=Measure.Status.ENDED).order_by("position", "name")
+    under_goal = Exists(
+        Measure.sub_goals.through.objects.filter(
+            measure_id=OuterRef("pk"), goal__number=PARTICIPATION_GOAL_NUMBER
+        )
     )
-    windows = {m.pk: _window(year, m.target_period_years, start) for m in measures}
+    measures = list(
+        Measure.objects.only("name", "status", "target_count", "target_period_years")
+        .annotate(under_goal=under_goal)
+        .order_by("position", "name")
+    )
+    running = [m for m in measures if m.status != Measure.Status.ENDED]
+    windows = {m.pk: _window(year, m.target_period_years, start) for m in running}
     first_year = min((w[0] for w in windows.values()), default=year)
     last_year = max((w[1] for w in windows.values()), default=year)
-    counts: dict[tuple[int, int], int] = {}
     rows = (
         Activity.objects.filter(
-            measure__in=list(windows),
-            date__gte=dt.date(first_year, 1, 1),
-            date__lte=dt.date(last_year, 12, 31),
+            date__gte=dt.date(min(first_year, year), 1, 1),
+            date__lte=dt.date(max(last_year, year), 12, 31),
         )
         .values_list("measure_id", "date__year")
-        .annotate(n=Count("pk"))
+        .annotate(
+            n=Count("pk"),
+            participating=Count("pk", filter=~Q(youth_participation__regex=r"^\s*$")),
+        )
         .order_by()
     )
-    for measure_id, activity_year, n in rows:
+    counts: dict[tuple[int, int], int] = {}
+    goal_measures = {m.pk for m in measures if m.under_goal}
+    activities = participating = in_goal = 0
+    for measure_id, activity_year, n, took_part in rows:
         counts[(measure_id, activity_year)] = n
-    result = []
-    for measure in measures:
+        if activity_year == year:
+            activities += n
+            participating += took_part
+            in_goal += n if measure_id in goal_measures else 0
+    frequencies = []
+    for measure in running:
         first, last = windows[measure.pk]
         done = sum(counts.get((measure.pk, y), 0) for y in range(first, last + 1))
-        result.append(
+        frequencies.append(
             Frequency(
                 measure=measure,
                 done=done,
@@ -171,37 +205,19 @@ def frequency_against_target(year: int) -> list[Frequency]:
                 last_year=last,
             )
         )
-    return result
-
-
-@dataclass(frozen=True)
-class Participation:
-    year: int
-    activities: int  # all activities in the year
-    with_participation: list[Activity]  # those that say how children and young people took part
-    under_goal: int  # activities under the participation sub-goal
-
-    @property
-    def share(self) -> int | None:
-        if not self.activities:
-            return None
-        return round(100 * len(self.with_participation) / self.activities)
-
-
-def participation_summary(year: int) -> Participation:
-    """The year's activities in which children and young people took part (those that say
-    how), with their measure: two queries."""
-    goal_measures = set(
-        Measure.objects.filter(sub_goals__number=PARTICIPATION_GOAL_NUMBER).values_list(
-            "pk", flat=True
-        )
+    participation = Participation(
+        year=year, activities=activities, participating=participating, under_goal=in_goal
     )
-    rows = list(
-        Activity.objects.filter(date__year=year).select_related("measure").order_by("date", "pk")
-    )
-    return Participation(
-        year=year,
-        activities=len(rows),
-        with_participation=[a for a in rows if a.youth_participation.strip()],
-        under_goal=sum(1 for a in rows if a.measure_id in goal_measures),
+    return frequencies, participation
+
+
+def participating_activities(year: int) -> list[Activity]:
+    """The year's activities that say how children and young people took part, with their
+    measure, in date order (the annual report lists them)."""
+    return list(
+        Activity.objects.filter(date__year=year)
+        .exclude(youth_participation__regex=r"^\s*$")
+        .select_related("measure")
+        .only("date", "title", "youth_participation", "measure__name")
+        .order_by("date", "pk")
     )

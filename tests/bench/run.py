@@ -73,7 +73,7 @@ TARGET_RATIO = 1 / 25
 TARGET_P95_MS = 150.0
 MIXED_P95_MS = 200.0
 # Bump when the data set's shape changes, so --reuse reloads it.
-DATA_VERSION = 6
+DATA_VERSION = 7
 SEARCH_P95_MS = TARGET_P95_MS  # the same target for every page (issue 9)
 # The outbox target (issue 3): this many due reminders dispatched within this many seconds.
 OUTBOX_ROWS = 10_000
@@ -454,6 +454,9 @@ def seed(sizes: Sizes) -> Seeded:  # noqa: C901 - one straight-line loader
         from tests.bench.indicators_data import seed_indicators
 
         seed_indicators()
+        from tests.bench.plan_data import seed_plan_work
+
+        seed_plan_work()
 
         with connection.cursor() as cursor:
             cursor.execute("CREATE TABLE bench_meta (marker text)")
@@ -465,7 +468,8 @@ def seed(sizes: Sizes) -> Seeded:  # noqa: C901 - one straight-line loader
         cursor.execute("VACUUM ANALYZE")
     from meetings.models import AgendaItem, Decision, Meeting
     from partnerpot.models import Application
-    from workgroups.models import AccountEntry
+    from partnership.models import Measure
+    from workgroups.models import AccountEntry, Activity
 
     result = Seeded(
         counts={
@@ -480,6 +484,8 @@ def seed(sizes: Sizes) -> Seeded:  # noqa: C901 - one straight-line loader
             "decisions": Decision.objects.count(),
             "applications": Application.objects.count(),
             "expense_lines": AccountEntry.objects.count(),
+            "measures": Measure.objects.count(),
+            "activities": Activity.objects.count(),
         }
     )
     check_rights_sample(result)
@@ -727,7 +733,7 @@ def pages() -> list[Page]:
     from django.utils import timezone
 
     from meetings.models import Meeting
-    from partnership.models import Body, Partner, Person
+    from partnership.models import Body, Measure, Partner, Person
 
     partner = Partner.objects.order_by("pk").first()
     person = Person.objects.annotate(n=Count("memberships")).order_by("-n", "pk").first()
@@ -742,6 +748,8 @@ def pages() -> list[Page]:
     today = timezone.localdate()
     group = Body.objects.filter(kind=Body.Kind.WORKING_GROUP).order_by("pk").first()
     group_year = {"pk": group.pk, "year": today.year}
+    # The measure with the most activities (100 on the bench data): its page and its working page.
+    measure = Measure.objects.annotate(n=Count("activities")).order_by("-n", "pk").first()
     return [
         Page("floor", FLOOR_PATH, signed_in=False),
         # For information: the same view signed in, i.e. the fixed cost of the session,
@@ -782,6 +790,9 @@ def pages() -> list[Page]:
         # 10 years of monthly values (tests/bench/indicators_data.py).
         Page("dashboard", reverse("reports:dashboard")),
         Page("indicator_values", reverse("reports:values")),
+        # A common measure's page and its working page (plans, 100 activities a page of 50).
+        Page("measure_detail", reverse("measure_detail", args=[measure.pk])),
+        Page("measure_work", reverse("workgroups:measure_work", args=[measure.pk])),
     ]
 
 

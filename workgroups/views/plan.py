@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from partnership import formats
 from partnership.locking import ConflictError
 from partnership.uploads import size_guarded, upload_form_is_valid
-from partnership.viewhelpers import apply_validation_error, done, form_page, page_of, posted
+from partnership.viewhelpers import apply_validation_error, done, form_page, posted
 
 from .. import access, selectors_plan
 from ..forms_plan import (
@@ -25,8 +25,7 @@ from ..forms_plan import (
 )
 from ..models import Activity, MeasurePlan
 from ..services import plan as plan_services
-
-ACTIVITIES_PER_PAGE = 50
+from .activity_rows import activity_page
 
 
 def _conflict_text(exc: ConflictError) -> str:
@@ -42,8 +41,8 @@ def _conflict_text(exc: ConflictError) -> str:
 # --- A measure's working page ----------------------------------------------------------------------
 def _measure_page(request, measure, *, plan_form=None, status=200) -> HttpResponse:
     can_edit = access.can_edit_measure_work(request.user, measure)
-    activities = page_of(
-        request, selectors_plan.activities_for_measure(measure), ACTIVITIES_PER_PAGE
+    activities, rows = activity_page(
+        request, selectors_plan.activities_for_measure(measure), show_measure=False
     )
     return render(
         request,
@@ -52,6 +51,7 @@ def _measure_page(request, measure, *, plan_form=None, status=200) -> HttpRespon
             "measure": measure,
             "plans": list(selectors_plan.plans_for_measure(measure)),
             "activities": activities,
+            "activity_rows": rows,
             "can_edit": can_edit,
             "plan_form": plan_form or (PlanCreateForm() if can_edit else None),
         },
@@ -83,13 +83,15 @@ def measure_work(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def activity_list(request: HttpRequest) -> HttpResponse:
     access.require_activity_reader(request.user)
+    activities, rows = activity_page(
+        request, selectors_plan.activities_for_user(request.user), show_measure=True
+    )
     return render(
         request,
         "workgroups/plan/activity_list.html",
         {
-            "activities": page_of(
-                request, selectors_plan.activities_for_user(request.user), ACTIVITIES_PER_PAGE
-            ),
+            "activities": activities,
+            "activity_rows": rows,
             "measures": list(selectors_plan.measures_with_work(request.user)),
         },
     )
