@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db import connection
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from meetings.access import is_secretariat
-from partnership.models import Measure, Period
+from partnership.models import Goal, Measure, Period
 from partnership.roles import roles_for
 
 from .models import Activity, MeasurePlan, PlannedActivity
@@ -83,7 +85,7 @@ def measures_with_work(user):
 # --- For the leaders' dashboard ------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Frequency:
-    measure: Measure
+    measure: MeasureName
     done: int
     target: int | None  # None: as needed
     first_year: int
@@ -116,16 +118,6 @@ class Frequency:
         }
 
 
-def _plan_start_year() -> int:
-    first = (
-        Period.objects.filter(kind=Period.Kind.ACTION_PLAN)
-        .order_by("starts_on")
-        .values_list("starts_on", flat=True)
-        .first()
-    )
-    return first.year if first else DEFAULT_PLAN_START
-
-
 def _window(year: int, years: int, start: int) -> tuple[int, int]:
     """The period of ``years`` years that holds ``year``, counted from the plan's start."""
     if years <= 1:
@@ -148,59 +140,89 @@ class Participation:
         return round(100 * self.participating / self.activities)
 
 
+class MeasureName(NamedTuple):
+    """What the activity overview shows of a measure: its name, linked by its pk."""
+
+    pk: int
+    name: str
+
+
+def _overview_sql() -> str:
+    """Every measure, in the plan's order, with whether it serves the participation
+    sub-goal, its activities counted per year between two dates (with how many say how
+    children and young people took part: not blank) and the action plan's first day: one
+    statement, written out because the ORM version (three querysets, one with an ``Exists``)
+    cost more in Python than PostgreSQL took to run it (make bench). Table names come from
+    the models; values are parameters."""
+    activity, measure = Activity._meta.db_table, Measure._meta.db_table
+    goal, period = Goal._meta.db_table, Period._meta.db_table
+    measure_goals = Measure.sub_goals.through._meta.db_table
+    return f"""
+WITH counted AS (
+    SELECT measure_id, EXTRACT(YEAR FROM date)::integer AS year, COUNT(*) AS n,
+           COUNT(*) FILTER (WHERE youth_participation !~ %(blank)s) AS participating
+      FROM {activity}
+     WHERE date >= %(first)s AND date <= %(last)s
+     GROUP BY 1, 2
+)
+SELECT m.id, m.name, m.status, m.target_count, m.target_period_years,
+       EXISTS (SELECT 1 FROM {measure_goals} mg JOIN {goal} g ON g.id = mg.goal_id
+                WHERE mg.measure_id = m.id AND g.number = %(goal)s),
+       c.year, c.n, c.participating,
+       (SELECT MIN(starts_on) FROM {period} WHERE kind = %(plan)s)
+  FROM {measure} m LEFT JOIN counted c ON c.measure_id = m.id
+ ORDER BY m.position, m.name, m.id, c.year
+"""  # noqa: S608
+
+
+# A target period is one to four years (``measure_target_period_1_to_4``): every window that
+# holds a year lies within three years either side of it.
+_LONGEST_PERIOD = 4
+
+
 def activity_overview(year: int) -> tuple[list[Frequency], Participation]:
     """What the dashboard and the annual report show of the year's activity: each measure
     that runs (not ended) with its activities in the target period holding ``year`` (a
-    measure done every second year counts both years of its period) against its target
-    count, and the year's participation of children and young people (how many activities,
-    how many say how they took part, how many fall under the participation sub-goal).
-    Three queries whatever the number of measures and activities: the plan's start, the
-    measures, and the activities counted per measure and year."""
-    start = _plan_start_year()
-    under_goal = Exists(
-        Measure.sub_goals.through.objects.filter(
-            measure_id=OuterRef("pk"), goal__number=PARTICIPATION_GOAL_NUMBER
+    measure done every second year counts both years of its period, counted from the action
+    plan's start) against its target count, and the year's participation of children and
+    young people (how many activities, how many say how they took part, how many fall under
+    the participation sub-goal). One query whatever the number of measures and activities."""
+    span = _LONGEST_PERIOD - 1
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _overview_sql(),
+            {
+                "blank": r"^\s*$",
+                "first": dt.date(year - span, 1, 1),
+                "last": dt.date(year + span, 12, 31),
+                "goal": PARTICIPATION_GOAL_NUMBER,
+                "plan": Period.Kind.ACTION_PLAN.value,
+            },
         )
-    )
-    measures = list(
-        Measure.objects.only("name", "status", "target_count", "target_period_years")
-        .annotate(under_goal=under_goal)
-        .order_by("position", "name")
-    )
-    running = [m for m in measures if m.status != Measure.Status.ENDED]
-    windows = {m.pk: _window(year, m.target_period_years, start) for m in running}
-    first_year = min((w[0] for w in windows.values()), default=year)
-    last_year = max((w[1] for w in windows.values()), default=year)
-    rows = (
-        Activity.objects.filter(
-            date__gte=dt.date(min(first_year, year), 1, 1),
-            date__lte=dt.date(max(last_year, year), 12, 31),
-        )
-        .values_list("measure_id", "date__year")
-        .annotate(
-            n=Count("pk"),
-            participating=Count("pk", filter=~Q(youth_participation__regex=r"^\s*$")),
-        )
-        .order_by()
-    )
+        rows = cursor.fetchall()
+    start = rows[0][9].year if rows and rows[0][9] else DEFAULT_PLAN_START
+    measures: dict[int, tuple] = {}  # pk -> (name, status, target, period years)
     counts: dict[tuple[int, int], int] = {}
-    goal_measures = {m.pk for m in measures if m.under_goal}
     activities = participating = in_goal = 0
-    for measure_id, activity_year, n, took_part in rows:
-        counts[(measure_id, activity_year)] = n
-        if activity_year == year:
+    for pk, name, status, target, years, under_goal, on, n, took_part, _start in rows:
+        measures.setdefault(pk, (name, status, target, years))
+        if on is None:
+            continue
+        counts[(pk, on)] = n
+        if on == year:
             activities += n
             participating += took_part
-            in_goal += n if measure_id in goal_measures else 0
+            in_goal += n if under_goal else 0
     frequencies = []
-    for measure in running:
-        first, last = windows[measure.pk]
-        done = sum(counts.get((measure.pk, y), 0) for y in range(first, last + 1))
+    for pk, (name, status, target, years) in measures.items():
+        if status == Measure.Status.ENDED:
+            continue
+        first, last = _window(year, years, start)
         frequencies.append(
             Frequency(
-                measure=measure,
-                done=done,
-                target=measure.target_count,
+                measure=MeasureName(pk, name),
+                done=sum(counts.get((pk, y), 0) for y in range(first, last + 1)),
+                target=target,
                 first_year=first,
                 last_year=last,
             )

@@ -50,7 +50,7 @@ def test_goals_and_measures_sections_read_back(registry):
         "data:image/svg+xml;base64,"
     )
     measures_section = gathered.sections_by_key["measures"]
-    forum_row = next(f for f in measures_section["frequencies"] if f.measure == forum)
+    forum_row = next(f for f in measures_section["frequencies"] if f.measure.pk == forum.pk)
     assert (forum_row.done, forum_row.target) == (1, 2)
 
     pdf = annual_pdf.report_pdf(year=year, language="nb").pdf

@@ -198,7 +198,7 @@ def _values(indicators) -> None:
 
 @pytest.mark.parametrize(
     ("url_name", "pinned"),
-    [("reports:dashboard", 11), ("reports:dashboard_print", 11), ("reports:values", 4)],
+    [("reports:dashboard", 9), ("reports:dashboard_print", 9), ("reports:values", 4)],
 )
 def test_queries_are_constant_for_5_and_50_indicators(
     client, secretariat, registry, url_name, pinned
@@ -242,7 +242,7 @@ def test_the_activity_section_queries_do_not_grow_with_activities(client, secret
 
     client.force_login(secretariat)
     querycounts.assert_constant_queries(
-        client, reverse("reports:dashboard"), querycounts.topped_up(make), 11, sizes=(2, 30)
+        client, reverse("reports:dashboard"), querycounts.topped_up(make), 9, sizes=(2, 30)
     )
     page = client.get(reverse("reports:dashboard")).content.decode()
     assert "Faglig forum" in page and "Barn og unge medvirket i 15 av 30" in page

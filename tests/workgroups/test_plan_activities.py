@@ -303,7 +303,7 @@ def test_participation_summary(work, django_assert_num_queries):
     assert [a.youth_participation for a in listed] == ["Ungdomspanel", "Elever som medarrangører"]
 
 
-OVERVIEW_QUERIES = 3
+OVERVIEW_QUERIES = 1
 
 
 # --- Access ----------------------------------------------------------------------------------------
