@@ -17,6 +17,8 @@ Two things, both about the cost of a page's first render:
 
 from __future__ import annotations
 
+import html
+
 from django import forms
 from django.forms.renderers import TemplatesSetting
 from django.utils.html import conditional_escape, escape, format_html
@@ -24,6 +26,16 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 SELECT_TEMPLATE = "django/forms/widgets/select.html"
+# The widgets whose template is only ``{% include "django/forms/widgets/input.html" %}``
+# (and a newline), and the textarea: written in Python too (``render_input``).
+INPUT_TEMPLATES = frozenset(
+    f"django/forms/widgets/{kind}.html"
+    for kind in (
+        "text", "email", "number", "date", "url", "password", "tel", "search", "color", "time",
+        "datetime", "hidden", "checkbox", "file",
+    )
+)  # fmt: skip
+TEXTAREA_TEMPLATE = "django/forms/widgets/textarea.html"
 OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
 
 
@@ -36,8 +48,32 @@ def _attrs(attrs: dict) -> str:
         if value is True:
             out.append(f" {conditional_escape(name)}")
         else:
-            out.append(f' {conditional_escape(name)}="{escape(str(value))}"')
+            out.append(f' {conditional_escape(name)}="{_text(value)}"')
     return "".join(out)
+
+
+def _text(value) -> str:
+    """``{{ value|stringformat:'s' }}`` in an escaping template: text escaped, safe text as is."""
+    return conditional_escape(value if isinstance(value, str) else str(value))
+
+
+def render_input(widget: dict) -> str:
+    """Django's ``input.html`` (and the one-line templates that include it), stripped as the
+    renderer strips a template's output."""
+    value = "" if widget["value"] is None else f' value="{_text(widget["value"])}"'
+    return (
+        f'<input type="{conditional_escape(widget["type"])}" '
+        f'name="{conditional_escape(widget["name"])}"{value}{_attrs(widget["attrs"])}>'
+    )
+
+
+def render_textarea(widget: dict) -> str:
+    """Django's ``textarea.html``, stripped (its value starts after a newline)."""
+    value = conditional_escape(widget["value"]) if widget["value"] else ""
+    return (
+        f'<textarea name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>\n'
+        f"{value}</textarea>"
+    )
 
 
 def _option(option: dict) -> str:
@@ -157,6 +193,10 @@ class PortalFormRenderer(TemplatesSetting):
             html = render_select(context["widget"])
             if html:
                 return mark_safe(html)  # noqa: S308 - every value above is escaped
+        elif template_name in INPUT_TEMPLATES:
+            return mark_safe(render_input(context["widget"]))  # noqa: S308 - escaped there
+        elif template_name == TEXTAREA_TEMPLATE:
+            return mark_safe(render_textarea(context["widget"]))  # noqa: S308 - escaped there
         elif template_name == FIELD_TEMPLATE and set(context) == {"field"}:
             # as_field_group (no autofocus, hide_optional or help_after: those come by include)
             html = render_field_group(context["field"])
@@ -177,8 +217,9 @@ def render_pairs_select(name: str, attrs: dict, choices, selected: set[str]) -> 
         mark = ""
         if not chosen and text in selected:  # a single select selects the first match only
             mark, chosen = " selected", True
-        parts.append(
-            f'\n  <option value="{escape(text)}"{mark}>{conditional_escape(label)}</option>\n'
-        )
+        # A plain str label escaped as conditional_escape would (html.escape, quotes too)
+        # without its checks: two hundred partners' names a render.
+        shown = html.escape(label) if type(label) is str else conditional_escape(label)
+        parts.append(f'\n  <option value="{html.escape(text)}"{mark}>{shown}</option>\n')
     parts.append("\n</select>")
     return "".join(parts)

@@ -127,3 +127,35 @@ def test_field_groups_written_in_python_equal_the_template(name, data):
     template = TemplatesSetting().render(FIELD_TEMPLATE, {"field": field})
     assert _spaces(ours) == _spaces(template)
     assert 'class="ds-field"' in ours
+
+
+class _Inputs(forms.Form):
+    text = forms.CharField(initial='Tom & "Jerry" <b>', max_length=20)
+    empty = forms.CharField(required=False)
+    email = forms.EmailField(widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    number = forms.IntegerField(initial=7, min_value=0)
+    money = forms.DecimalField(initial="12.50", decimal_places=2)
+    day = forms.DateField(
+        initial=dt.date(2026, 12, 4), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    url = forms.URLField(required=False)
+    secret = forms.CharField(widget=forms.PasswordInput(render_value=True), initial="x<y")
+    hidden = forms.CharField(widget=forms.HiddenInput, initial="h")
+    flag = forms.BooleanField(initial=True)
+    off = forms.BooleanField(required=False, widget=forms.CheckboxInput(attrs={"disabled": True}))
+    upload = forms.FileField(required=False)
+    note = forms.CharField(widget=forms.Textarea, initial="Linje 1\n<script>")
+    blank_note = forms.CharField(widget=forms.Textarea, required=False)
+
+
+@pytest.mark.parametrize("name", list(_Inputs.base_fields))
+@pytest.mark.parametrize(
+    "data", [None, {"text": "a&b", "empty": "", "note": "", "number": "x", "flag": "on"}]
+)
+def test_inputs_and_textareas_written_in_python_equal_djangos(name, data):
+    """The input widgets and the textarea, byte for byte as Django's templates write them,
+    with the attributes the portal adds (class, aria-invalid, aria-describedby)."""
+    attrs = {"class": "ds-input", "aria-describedby": 'x-help "q"', "aria-invalid": "true"}
+    ours = _Inputs(data, renderer=PortalFormRenderer())[name].as_widget(attrs=attrs)
+    djangos = _Inputs(data, renderer=DjangoTemplates())[name].as_widget(attrs=attrs)
+    assert ours == djangos
