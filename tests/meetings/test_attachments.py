@@ -359,3 +359,50 @@ def test_delete_refused_for_others(client, login, partner_rep, pm_item):
     response = client.post(reverse("meetings:attachment_delete", args=[attachment.pk]))
     assert response.status_code == 403
     assert AgendaAttachment.objects.exists()
+
+
+def test_the_meeting_pages_item_parts_in_order_and_exempt_files_only_for_those_who_may(
+    user, secretariat, partner_rep, pm_item, django_assert_num_queries
+):
+    """agenda_page reads an item's step-asides, decisions and attachments in one statement:
+    each part in its model's order, exempt attachments only for members and the secretariat."""
+    from meetings import selectors
+    from meetings.models import Decision, StepAside
+    from partnership.models import Person
+
+    services.attachment_add(item=pm_item, file=upload("Først.pdf", PDF))
+    services.attachment_add(
+        item=pm_item, file=upload("Fortrolig.pdf", PDF), exempt=True, legal_basis="offl. § 14"
+    )
+    services.attachment_add(item=pm_item, file=upload("Sist.pdf", PDF))
+    zed = Person.objects.create(email="z@example.org", full_name="Åse Zahl")
+    StepAside.objects.create(agenda_item=pm_item, person=zed, reason="Inhabil")
+    StepAside.objects.create(agenda_item=pm_item, person=partner_rep, reason="Inhabil")
+    for number in (7, 3):
+        Decision.objects.create(
+            body=pm_item.body,
+            meeting=pm_item.meeting,
+            agenda_item=pm_item,
+            year=pm_item.year,
+            number=number,
+            decided_on=pm_item.meeting.local_date,
+            text="Vedtatt.",
+        )
+    meeting = pm_item.meeting
+    [row] = selectors.agenda_page(meeting=meeting, user=secretariat)
+    assert [a.original_name for a in row.attachments] == ["Først.pdf", "Fortrolig.pdf", "Sist.pdf"]
+    assert row.attachments[1].exempt and row.attachments[1].legal_basis == "offl. § 14"
+    assert row.attachments[0].size == len(PDF)
+    # StepAside's own order (the person's name, as the database collates it).
+    assert row.step_asides == [
+        str(s.person)
+        for s in StepAside.objects.filter(agenda_item=pm_item).order_by("person__full_name")
+    ]
+    assert set(row.step_asides) == {str(partner_rep), "Åse Zahl"}
+    short = pm_item.body.short_name
+    assert [label for _pk, label in row.decisions] == [
+        f"{short}-vedtak 3/{pm_item.year}",
+        f"{short}-vedtak 7/{pm_item.year}",
+    ]
+    [row] = selectors.agenda_page(meeting=meeting, user=user)  # not a member
+    assert [a.original_name for a in row.attachments] == ["Først.pdf", "Sist.pdf"]

@@ -139,8 +139,9 @@ def test_meeting_detail(client, login, registry, secretariat, partner_rep, wg_me
         client,
         reverse("meetings:meeting_detail", args=[meeting.pk]),
         _topped_up(make),
-        pinned=12,  # the templates and the suggested one in one query; +1: the Partnerpott
-        # applications among the items (conflicts, issue 10 §2)
+        pinned=10,  # the templates and the suggested one in one query; the items' step-asides,
+        # decisions and attachments in one; +1: the Partnerpott applications among the items
+        # (conflicts, issue 10 §2)
     )
 
 
