@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from . import access, selectors
 from .governance import governance_checks
-from .models import Membership, Partner
+from .models import Invitation, Membership, Partner
 from .roles import roles_for
 from .viewhelpers import UrlPatterns
 
@@ -38,17 +38,24 @@ _MEMBERSHIP_ROW = (
     '<td><a class="ds-link" href="{}">{}</a></td>'
     '<td class="portal-nowrap">{}</td><td class="portal-nowrap">{}</td></tr>'
 )
-# What the invitations card reads: the status's fields, the columns shown, the partner's name.
-_INVITATION_FIELDS = (
-    "id",
+# What the invitations card reads: the status's dates, the columns shown, the partner's name.
+_INVITATION_COLUMNS = (
     "full_name",
     "email",
     "expires_at",
     "accepted_at",
     "revoked_at",
-    "created_at",
-    "partner__id",
     "partner__name",
+)
+# What the seats card shows of a membership.
+_MEMBERSHIP_COLUMNS = (
+    "body_id",
+    "body__name",
+    "role",
+    "partner_id",
+    "partner__name",
+    "starts_on",
+    "ends_on",
 )
 
 
@@ -95,7 +102,7 @@ def invitation_rows(invitations) -> str:
             (
                 i.full_name,
                 i.email,
-                i.partner or "–",
+                i.partner__name or "–",
                 _short_date(i.expires_at),
             )
             for i in invitations
@@ -113,10 +120,10 @@ def membership_rows(memberships) -> str:
         (
             (
                 urls("body_detail", m.body_id),
-                m.body,
+                m.body__name,
                 roles.get(m.role, m.role),
                 urls("partner_detail", m.partner_id),
-                m.partner,
+                m.partner__name,
                 _short_date(m.starts_on),
                 _short_date(m.ends_on) or no_end,
             )
@@ -137,18 +144,22 @@ def partner_items(partners) -> str:
 def home_context(request: HttpRequest) -> dict:
     user = request.user
     roles = roles_for(user)
-    memberships = list(selectors.my_memberships(person=user))
+    memberships = list(
+        selectors.my_memberships(person=user).values_list(*_MEMBERSHIP_COLUMNS, named=True)
+    )
     context = {"memberships": memberships, "membership_rows": membership_rows(memberships)}
     if access.can_manage_registry(user):
         checks = governance_checks()
         # The newest 20, of which the open ones; the card shows no people, only the partner.
-        newest = (
-            selectors.invitation_list()
-            .select_related(None)
-            .select_related("partner")
-            .only(*_INVITATION_FIELDS)[:20]
-        )
-        open_invitations = [i for i in newest if i.status == "open"]
+        now = timezone.now()
+        open_invitations = [
+            i
+            for i in selectors.invitation_list().values_list(*_INVITATION_COLUMNS, named=True)[:20]
+            if Invitation.status_of(
+                accepted_at=i.accepted_at, revoked_at=i.revoked_at, expires_at=i.expires_at, now=now
+            )
+            == "open"
+        ]
         context.update(
             checks=checks,
             checks_html=checks_html(checks),

@@ -59,9 +59,11 @@ def next_meetings(user, count: int = 5):
 
     if not getattr(user, "is_authenticated", False):
         return []
+    # What the card shows: the title (or the body and kind it is made of) and the start.
     return list(
         selectors.meetings_visible_to(user)
         .filter(ends_at__gt=timezone.now(), status__in=Meeting.UPCOMING_STATUSES)
+        .only("pk", "title", "kind", "starts_at", "body__name")
         .order_by("starts_at", "pk")[:count]
     )
 

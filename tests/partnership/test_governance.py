@@ -70,7 +70,7 @@ def test_a_complete_registry_passes_every_check(complete):
 
 
 def test_checks_run_in_a_fixed_number_of_queries(complete, django_assert_num_queries):
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(1):
         governance_checks()
 
 

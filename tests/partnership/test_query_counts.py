@@ -299,7 +299,7 @@ def test_history(client, login, secretariat, registry):
         ("wg_leader", 6),
         ("finance_lead", 6),
         ("ministry_observer", 6),
-        ("admin", 11),  # +1: the governance checks read the measures' groups (R4, issue 12)
+        ("admin", 8),  # the governance checks: one query (partners, bodies, seats, measures)
     ],
 )
 def test_home(role, pinned, client, login, registry, request):
@@ -326,7 +326,7 @@ def test_home_secretariat_dashboard(client, login, secretariat, registry):
 
     login(secretariat)
     assert_constant_queries(
-        client, reverse("home"), Rows(partners_groups_and_invitations), pinned=11
+        client, reverse("home"), Rows(partners_groups_and_invitations), pinned=8
     )
     response = client.get(reverse("home"))
     assert (
