@@ -15,9 +15,8 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import DurationField, ExpressionWrapper, F, Q, Value
-from django.db.models.functions import Coalesce
-from django.db.models.lookups import GreaterThanOrEqual, LessThan
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -54,9 +53,9 @@ class Entry:
     day: dt.date
     label: str
     url: str
-    meeting: Meeting | None = None
+    meeting: CalendarMeeting | None = None
     at: dt.datetime | None = None
-    body: Body | None = None
+    body: CalendarBody | None = None
     deadline: CalendarDeadline | None = None
 
     @property
@@ -92,19 +91,6 @@ ENTRY_ORDER = {
 }
 
 
-def _days(name: str) -> ExpressionWrapper:
-    """``name`` (a number of days) as an interval."""
-    return ExpressionWrapper(F(name) * Value(ONE_DAY), output_field=DurationField())
-
-
-def _between(expression, start: dt.datetime, end: dt.datetime) -> Q:
-    """A condition that ``expression`` (a time) falls in [start, end), with the slack."""
-    return Q(
-        GreaterThanOrEqual(expression, Value(start - SLACK)),
-        LessThan(expression, Value(end + SLACK)),
-    )
-
-
 def calendar_bodies(user) -> tuple:
     """The bodies whose meetings the user sees (a subquery, for the queries that need it) and
     the ids of those they manage: the access rules' answers, once per request."""
@@ -118,6 +104,153 @@ def calendar_bodies(user) -> tuple:
     )
 
 
+@dataclass(frozen=True)
+class CalendarBody:
+    """What the calendar shows of a meeting's body."""
+
+    pk: int
+    name: str
+    short_name: str
+    kind: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class CalendarMeeting:
+    """A meeting as the calendar reads it (``_calendar_meetings``): the columns its entries
+    show and its deadlines need, with the body's settings (defaults where it has none)."""
+
+    pk: int
+    body_id: int
+    kind: str
+    title: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    status: str
+    suggested: bool
+    notice_sent_at: dt.datetime | None
+    body: CalendarBody
+    proposal_days: int
+    notice_days: int
+    minutes_days: int
+
+    @property
+    def display_title(self) -> str:
+        return Meeting.title_of(self.title, self.kind, self.body.name)
+
+    @property
+    def is_upcoming(self) -> bool:
+        return self.status in Meeting.UPCOMING_STATUSES
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == Meeting.Status.CANCELLED
+
+
+def _calendar_meetings_sql(visible_sql: str, *, one_body: bool) -> str:
+    """The visible meetings (``visible_sql``, the access rule's own query) near the period
+    that have something in it: the meeting itself, its minutes due (bodies the user manages,
+    the minutes not approved, the meeting begun), its proposal deadline (bodies that take
+    proposals, upcoming meetings) or its notice due (bodies the user manages, upcoming, not
+    yet sent), each day computed from the body's settings with ``SLACK`` either side (Python
+    judges them exactly). Written out: the ORM's version (an annotation per setting, four
+    conditions of expressions) cost more to build and compile than PostgreSQL took to run it
+    (make bench). Table names come from the models; values are parameters."""
+    meeting, body = Meeting._meta.db_table, Body._meta.db_table
+    settings_table = MeetingSettings._meta.db_table
+    only_body = "AND m.body_id = %(body)s" if one_body else ""
+    return f"""
+SELECT * FROM (
+    SELECT m.id, m.body_id, m.kind, m.title, m.starts_at, m.ends_at, m.status, m.suggested,
+           m.notice_sent_at, b.name, b.short_name, b.kind AS body_kind,
+           COALESCE(s.proposal_deadline_days, %(proposal_days)s) AS proposal_days,
+           COALESCE(s.notice_days, %(notice_days)s) AS notice_days,
+           COALESCE(s.minutes_reminder_days, %(minutes_days)s) AS minutes_days
+      FROM {meeting} m
+      JOIN {body} b ON b.id = m.body_id
+      LEFT JOIN {settings_table} s ON s.body_id = m.body_id
+     WHERE m.body_id IN ({visible_sql}) {only_body}
+       AND m.starts_at < %(window_end)s AND m.ends_at > %(window_start)s
+) m
+WHERE (m.starts_at < %(end)s AND m.ends_at > %(start)s)
+   OR (m.body_id = ANY(%(managed)s) AND m.status = ANY(%(minutes_pending)s)
+       AND m.starts_at < %(now)s
+       AND m.starts_at + m.minutes_days * INTERVAL '1 day' >= %(slack_start)s
+       AND m.starts_at + m.minutes_days * INTERVAL '1 day' < %(slack_end)s)
+   OR (m.status = ANY(%(upcoming)s) AND m.body_kind = ANY(%(proposal_kinds)s)
+       AND m.starts_at - m.proposal_days * INTERVAL '1 day' >= %(slack_start)s
+       AND m.starts_at - m.proposal_days * INTERVAL '1 day' < %(slack_end)s)
+   OR (m.status = ANY(%(upcoming)s) AND m.body_id = ANY(%(managed)s)
+       AND m.notice_sent_at IS NULL
+       AND m.starts_at - m.notice_days * INTERVAL '1 day' >= %(slack_start)s
+       AND m.starts_at - m.notice_days * INTERVAL '1 day' < %(slack_end)s)
+ORDER BY m.starts_at, m.id
+"""  # noqa: S608
+
+
+def _calendar_meetings(
+    *, visible, managed, start: dt.datetime, end: dt.datetime, now: dt.datetime, body
+) -> list[CalendarMeeting]:
+    """The meetings of ``calendar_entries`` (see ``_calendar_meetings_sql``), as rows."""
+    try:
+        visible_sql, visible_params = visible.query.sql_with_params()
+    except EmptyResultSet:  # no body is visible (signed out)
+        return []
+    # The access rule's query uses %s placeholders: name them for the dictionary of values.
+    names = [f"visible_{i}" for i in range(len(visible_params))]
+    visible_sql = visible_sql % tuple(f"%({name})s" for name in names)
+    default = {
+        name: MeetingSettings._meta.get_field(field).default
+        for name, field in (
+            ("proposal_days", "proposal_deadline_days"),
+            ("notice_days", "notice_days"),
+            ("minutes_days", "minutes_reminder_days"),
+        )
+    }
+    params = {
+        **dict(zip(names, visible_params, strict=True)),
+        **default,
+        "body": body.pk if body is not None else None,
+        "window_start": start - MINUTES_LOOKBACK,
+        "window_end": end + DEADLINE_LOOKAHEAD,
+        "start": start,
+        "end": end,
+        "slack_start": start - SLACK,
+        "slack_end": end + SLACK,
+        "now": now,
+        "managed": sorted(managed),
+        "minutes_pending": [str(s) for s in MINUTES_PENDING],
+        "upcoming": [str(s) for s in Meeting.UPCOMING_STATUSES],
+        "proposal_kinds": [str(k) for k in Proposal.TARGET_BODY_KINDS],
+    }
+    rows = []
+    with connection.cursor() as cursor:
+        cursor.execute(_calendar_meetings_sql(visible_sql, one_body=body is not None), params)
+        for row in cursor:
+            (pk, body_id, kind, title, starts_at, ends_at, status, suggested, notice_sent_at,
+             name, short_name, body_kind, proposal_days, notice_days, minutes_days) = row  # fmt: skip
+            rows.append(
+                CalendarMeeting(
+                    pk,
+                    body_id,
+                    kind,
+                    title,
+                    starts_at,
+                    ends_at,
+                    status,
+                    suggested,
+                    notice_sent_at,
+                    CalendarBody(body_id, name, short_name, body_kind),
+                    proposal_days,
+                    notice_days,
+                    minutes_days,
+                )  # fmt: skip
+            )
+    return rows
+
+
 def calendar_entries(
     *, user, first: dt.date, last: dt.date, body: Body | None = None
 ) -> list[Entry]:
@@ -128,49 +261,21 @@ def calendar_entries(
     the user's own follow-up items; and what other apps add (``extensions.extra_deadlines``).
     Three queries however many meetings (plus what the extension sources cost): the bodies
     the user manages, the meetings that have something in the period (each deadline's day
-    computed in SQL from the body's settings, so only those rows are loaded), and the
-    user's follow-ups.
+    computed in SQL from the body's settings, so only those rows are loaded;
+    ``_calendar_meetings``), and the user's follow-ups. An entry's ``meeting`` is a
+    ``CalendarMeeting`` row, not a model instance.
     """
     start, end = midnight(first), midnight(last + ONE_DAY)
     now = timezone.now()
 
-    def setting(field_name):
-        default = Value(MeetingSettings._meta.get_field(field_name).default)
-        return Coalesce(F(f"body__meeting_settings__{field_name}"), default)
-
     visible, managed = calendar_bodies(user)
-    starts = F("starts_at")
-    shows = Q(starts_at__lt=end, ends_at__gt=start)
-    minutes_due = Q(body_id__in=managed, status__in=MINUTES_PENDING, starts_at__lt=now) & _between(
-        starts + _days("minutes_days"), start, end
-    )
-    upcoming = Q(status__in=Meeting.UPCOMING_STATUSES)
-    proposals_due = (
-        upcoming
-        & Q(body__kind__in=Proposal.TARGET_BODY_KINDS)
-        & _between(starts - _days("proposal_days"), start, end)
-    )
-    notice_due = (
-        upcoming
-        & Q(body_id__in=managed, notice_sent_at__isnull=True)
-        & _between(starts - _days("notice_days"), start, end)
-    )
-    meetings = (
-        selectors.calendar_meetings_of(
-            body_ids=visible,
-            start=start - MINUTES_LOOKBACK,
-            end=end + DEADLINE_LOOKAHEAD,
-            body=body,
-        )
-        # What the entries show and the deadlines need (display_title, the status, the list's
-        # body column): not the place, video link or cancellation reason of forty meetings.
-        .only(*CALENDAR_FIELDS)
-        .annotate(
-            proposal_days=setting("proposal_deadline_days"),
-            notice_days=setting("notice_days"),
-            minutes_days=setting("minutes_reminder_days"),
-        )
-        .filter(shows | minutes_due | proposals_due | notice_due)
+    meetings = _calendar_meetings(
+        visible=visible,
+        managed=managed,
+        start=start,
+        end=end,
+        now=now,
+        body=body,
     )
     url = UrlPatterns()
     entries: list[Entry] = []

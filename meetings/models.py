@@ -198,11 +198,16 @@ class Meeting(models.Model):
     @property
     def display_title(self) -> str:
         """The title, or one made from the body and the kind (translated when shown)."""
-        if self.title:
-            return self.title
-        if self.kind == self.Kind.ORDINARY:
-            return self.body.name
-        return f"{self.get_kind_display()} – {self.body.name}"
+        return self.title_of(self.title, self.kind, self.body.name)
+
+    @classmethod
+    def title_of(cls, title: str, kind: str, body_name: str) -> str:
+        """``display_title`` from plain values (a list that reads rows, not instances)."""
+        if title:
+            return title
+        if kind == cls.Kind.ORDINARY:
+            return body_name
+        return f"{dict(cls.Kind.choices).get(kind, kind)} – {body_name}"
 
     @property
     def year(self) -> int:
