@@ -342,9 +342,8 @@ def calendar_entries(
     if user.is_authenticated and body is None:
         # Only the text and the day are shown: no joins.
         follow_ups = (
-            selectors.my_follow_ups(user)
+            selectors.open_follow_ups(user)
             .filter(due_on__gte=first, due_on__lte=last)
-            .select_related(None)
             .only("pk", "what", "due_on")
         )
         follow_ups_url = reverse("meetings:my_follow_ups")

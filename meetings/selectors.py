@@ -30,6 +30,7 @@ from django.utils.translation import gettext
 
 from partnership import timeutils
 from partnership.models import Body, Membership, Person, today
+from partnership.roles import roles_for
 
 from . import access, extensions
 from .models import (
@@ -692,6 +693,16 @@ def my_follow_ups(person: Person, *, include_closed: bool = False) -> QuerySet[F
         "responsible_body",
         "minutes_entry__agenda_item__body",
         "minutes_entry__minutes__meeting__body",
+    ).order_by("due_on", "pk")
+
+
+def open_follow_ups(user) -> QuerySet[FollowUp]:
+    """``my_follow_ups`` (open ones) for a page that shows only what and when: the bodies the
+    user sits in today from the request's rights (the same active memberships), no joins."""
+    seats = sorted(roles_for(user).body_ids)
+    return FollowUp.objects.filter(
+        Q(responsible_person=user) | Q(responsible_body_id__in=seats),
+        status=FollowUp.Status.OPEN,
     ).order_by("due_on", "pk")
 
 

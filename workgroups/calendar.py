@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from meetings.extensions import CalendarDeadline
 from meetings.models import OSLO
+from partnership.viewhelpers import UrlPatterns
 
 from . import selectors_plan
+from .models import Activity
+from .models.plan import COUNTY_CHOICES
 
 UID_DOMAIN = "partnerskap-mot-mobbing"
 # An activity is a day; shown at 09:00 so it lands on that day in every calendar.
@@ -26,26 +28,34 @@ ACTIVITY_TIME = dt.time(9, 0)
 def activities(*, user, start: dt.datetime | None, end: dt.datetime | None):
     if not user.is_authenticated:
         return []
-    rows = selectors_plan.activities_for_user(user)
+    rows = Activity.objects.all()
+    groups = selectors_plan.readable_group_ids(user)
+    if groups is not None:
+        rows = rows.filter(measure__responsible_group_id__in=groups)
     if start is not None:
         rows = rows.filter(date__gte=start.astimezone(OSLO).date())
     if end is not None:
         rows = rows.filter(date__lte=end.astimezone(OSLO).date())
+    counties = dict(COUNTY_CHOICES)
+    urls = UrlPatterns()
     found = []
-    for activity in rows.only("pk", "title", "date", "county", "place", "measure__name"):
-        at = dt.datetime.combine(activity.date, ACTIVITY_TIME, tzinfo=OSLO)
+    # Named rows of what the entry shows, no instances; extra_deadlines sorts them.
+    for pk, title, day, county, place, measure in rows.order_by().values_list(
+        "pk", "title", "date", "county", "place", "measure__name"
+    ):
+        at = dt.datetime.combine(day, ACTIVITY_TIME, tzinfo=OSLO)
         if (start is not None and at < start) or (end is not None and at >= end):
             continue
-        where = activity.place or activity.get_county_display()
+        where = place or counties.get(county, county)
         found.append(
             CalendarDeadline(
                 kind="plan_activity",
                 at=at,
                 label=_("%(measure)s: %(title)s (%(where)s)")
-                % {"measure": activity.measure.name, "title": activity.title, "where": where},
-                url=reverse("workgroups:activity_detail", kwargs={"pk": activity.pk}),
-                uid=f"workgroups-activity-{activity.pk}@{UID_DOMAIN}",
-                sequence=activity.date.toordinal() % 100000,
+                % {"measure": measure, "title": title, "where": where},
+                url=urls("workgroups:activity_detail", pk),
+                uid=f"workgroups-activity-{pk}@{UID_DOMAIN}",
+                sequence=day.toordinal() % 100000,
             )
         )
     return found

@@ -75,6 +75,4 @@ def open_follow_ups(user, count: int = 5):
     if not getattr(user, "is_authenticated", False):
         return []
     # The card shows only what and when: no joins.
-    return list(
-        selectors.my_follow_ups(user).select_related(None).only("pk", "what", "due_on")[:count]
-    )
+    return list(selectors.open_follow_ups(user).only("pk", "what", "due_on")[:count])
