@@ -467,6 +467,38 @@ class Application(models.Model):
         return self.status == self.Status.INFO_REQUESTED and section in self.reopened_sections
 
 
+class ApplicationTotal(models.Model):
+    """Submitted applications counted and summed per call, status and whether they were
+    withdrawn without ever being sent (``unsent``): what the secretariat's pipeline shows.
+
+    Kept by PostgreSQL triggers on ``partnerpot_application`` (migration 0007), in the same
+    transaction as the change, so ``bulk_create``, ``update()`` and raw SQL are counted too
+    and the totals are never stale; a key whose last application goes is deleted. Drafts are
+    not counted (the pipeline leaves them out), so a partner's autosaves never touch a total.
+    The pipeline reads these few rows a call instead of counting ten thousand applications
+    on every page view (make bench). An update moves its two keys in a fixed order, so two
+    applications changing status in opposite directions cannot deadlock.
+    """
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=20, choices=Application.Status.choices)
+    unsent = models.BooleanField()
+    applications = models.IntegerField()  # no CHECK: the upsert proposes -1 before the row
+    requested = models.DecimalField(max_digits=18, decimal_places=2)
+    granted = models.DecimalField(max_digits=18, decimal_places=2)
+
+    class Meta:
+        constraints = [
+            # The triggers' ON CONFLICT target.
+            models.UniqueConstraint(
+                fields=["call", "status", "unsent"], name="application_total_one_per_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.call_id}/{self.status}/{self.unsent}: {self.applications}"
+
+
 class BudgetLine(models.Model):
     class Category(models.TextChoices):
         PERSONNEL = "personnel", _("Lønn og honorarer")
