@@ -96,30 +96,45 @@ def page_of(request: HttpRequest, qs, size: int, *, capped: bool = False, count:
 BIGINT_MAX = 2**63 - 1
 
 
+def offset_page_number(request: HttpRequest, size: int) -> int | None:
+    """The ``?page=`` number when a query can read that page with OFFSET (a number that is
+    not one gives the first page, as ``page_of`` does); ``None`` below one, or so far past
+    the end that PostgreSQL's OFFSET (a bigint) cannot say it: then ``page_of`` counts and
+    gives a valid page."""
+    try:
+        number = int(request.GET.get("page") or 1)
+    except ValueError:
+        number = 1
+    if number < 1 or number * size > BIGINT_MAX:
+        return None
+    return number
+
+
+def page_with_count(rows: list, number: int, count: int, qs, size: int) -> Page:
+    """A ``Page`` of ``rows`` already read, whose paginator knows the number of all rows
+    without a ``COUNT(*)`` of its own."""
+    paginator = Paginator(qs, size)
+    paginator.__dict__["count"] = count  # a cached_property
+    return Page(rows, number, paginator)
+
+
 def counted_page(request: HttpRequest, qs, columns: tuple[str, ...], size: int) -> Page:
     """One page of ``qs`` as named rows of ``columns``, the number of all rows read in the same query
     (``COUNT(*) OVER ()``, as the ``rows_total`` of each row): the paginator's own
     ``COUNT(*)`` was a round trip more. A page past the end or a number below one falls back
     to ``page_of`` (which counts, and gives the last page), a number that is not one to the
     first page, as before."""
-    try:
-        number = int(request.GET.get("page") or 1)
-    except ValueError:
-        number = 1
-    bottom = (number - 1) * size
-    if number < 1 or bottom + size > BIGINT_MAX:
-        # Below one, or so far past the end that PostgreSQL's OFFSET (a bigint) cannot say it:
-        # page_of counts and gives a valid page.
+    number = offset_page_number(request, size)
+    if number is None:
         return page_of(request, qs.values_list(*columns, named=True), size)
+    bottom = (number - 1) * size
     counted = qs.annotate(rows_total=Window(Count("*"))).values_list(
         *columns, "rows_total", named=True
     )
     rows = list(counted[bottom : bottom + size])
     if not rows and number > 1:
         return page_of(request, qs.values_list(*columns, named=True), size)
-    paginator = Paginator(qs, size)
-    paginator.__dict__["count"] = rows[0].rows_total if rows else 0  # a cached_property
-    return Page(rows, number, paginator)
+    return page_with_count(rows, number, rows[0].rows_total if rows else 0, qs, size)
 
 
 class UrlPatterns:

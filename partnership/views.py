@@ -37,7 +37,15 @@ from .forms import (
 from .home import home_context
 from .models import Affiliation, Body, Invitation, Membership, Partner, Person, today
 from .templatetags.portal import orgnr
-from .viewhelpers import UrlPatterns, apply_validation_error, counted_page, page_of, with_message
+from .viewhelpers import (
+    UrlPatterns,
+    apply_validation_error,
+    counted_page,
+    offset_page_number,
+    page_of,
+    page_with_count,
+    with_message,
+)
 
 PAGE_SIZE = 50
 
@@ -526,9 +534,29 @@ def _past_member_rows(rows) -> str:
 
 def _body_context(request: HttpRequest, body: Body, **extra) -> dict:
     can_manage = access.can_manage_registry(request.user)
-    members = counted_page(
-        request, selectors.body_members(body=body), _MEMBER_COLUMNS, MEMBERS_PAGE_SIZE
-    )
+    past_shown = PAST_MEMBERS_SHOWN if can_manage else 0
+    number = offset_page_number(request, MEMBERS_PAGE_SIZE)
+    rows, total, past_members = [], 0, []
+    if number is not None:
+        rows, total, past_members = selectors.body_member_page(
+            body=body,
+            offset=(number - 1) * MEMBERS_PAGE_SIZE,
+            limit=MEMBERS_PAGE_SIZE,
+            past=past_shown,
+        )
+    if number is not None and (rows or number == 1):
+        members = page_with_count(
+            rows, number, total, selectors.body_members(body=body), MEMBERS_PAGE_SIZE
+        )
+    else:  # a page number past the end or below one: page_of counts and gives a valid page
+        members = counted_page(
+            request, selectors.body_members(body=body), _MEMBER_COLUMNS, MEMBERS_PAGE_SIZE
+        )
+        past_members = list(
+            selectors.body_past_members(body=body, limit=past_shown).values_list(
+                *_MEMBER_COLUMNS, named=True
+            )
+        )
     context = {
         "body": body,
         "members": members,
@@ -544,11 +572,6 @@ def _body_context(request: HttpRequest, body: Body, **extra) -> dict:
     }
     if can_manage:
         context["add_form"] = MembershipAddForm(initial={"starts_on": today()})
-        past_members = list(
-            selectors.body_past_members(body=body, limit=PAST_MEMBERS_SHOWN).values_list(
-                *_MEMBER_COLUMNS, named=True
-            )
-        )
         context["past_members"] = past_members
         context["past_member_rows"] = _past_member_rows(past_members)
     context.update(extra)

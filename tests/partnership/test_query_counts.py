@@ -217,7 +217,7 @@ def test_body_list(client, login, wg_member, registry):
     )
 
 
-@pytest.mark.parametrize(("viewer", "pinned"), [("wg_member", 4), ("secretariat", 6)])
+@pytest.mark.parametrize(("viewer", "pinned"), [("wg_member", 4), ("secretariat", 5)])
 def test_body_detail(viewer, pinned, client, login, registry, request):
     """As the secretariat the page also has the management forms and the past members.
 
@@ -337,3 +337,40 @@ def test_home_secretariat_dashboard(client, login, secretariat, registry):
         timezone.now(),
         [(i.created_at, i.expires_at, i.accepted_at, i.status) for i in newest],
     )
+
+
+def test_the_body_pages_one_statement_reads_what_the_querysets_give(registry):
+    """selectors.body_member_page (one statement) gives the page of body_members, their number
+    and the latest of body_past_members, in the same order, as the querysets it replaced."""
+    from partnership import selectors
+    from partnership.views import _MEMBER_COLUMNS
+
+    body = registry.partners_meeting
+    roles = ["member", "leader", "deputy", "member", "deputy_leader", "observer", "member"]
+    members = people(len(roles))
+    for person, role in zip(members, roles, strict=True):
+        Membership.objects.create(
+            person=person, body=body, partner=registry.partner, role=role, starts_on=today()
+        )
+    past = people(4)
+    for i, person in enumerate(past):
+        Membership.objects.create(
+            person=person,
+            body=body,
+            partner=registry.other_partner,
+            role="member",
+            starts_on=today() - dt.timedelta(days=400),
+            ends_on=today() - dt.timedelta(days=10 + i),
+        )
+    expected = list(selectors.body_members(body=body).values_list(*_MEMBER_COLUMNS, named=True))
+    expected_past = list(
+        selectors.body_past_members(body=body, limit=3).values_list(*_MEMBER_COLUMNS, named=True)
+    )
+    assert expected[0].role == "leader"  # leaders first
+    rows, total, ended = selectors.body_member_page(body=body, offset=0, limit=4, past=3)
+    assert total == len(expected)
+    assert [tuple(r) for r in rows] == [tuple(r) for r in expected[:4]]
+    assert [tuple(r) for r in ended] == [tuple(r) for r in expected_past]
+    rows, total, ended = selectors.body_member_page(body=body, offset=4, limit=4)
+    assert [tuple(r) for r in rows] == [tuple(r) for r in expected[4:8]]
+    assert ended == []  # the past members only when asked for
