@@ -10,15 +10,14 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from partnership.actors import acting_person
 from partnership.models import Body, Partner, Period, today
 
-from .models import AgendaItem, Meeting, PartnerPresentation
+from .models import OSLO, AgendaItem, Meeting, PartnerPresentation
 from .services.agenda import agenda_item_create
 
 # A presentation counts once its meeting has taken place.
@@ -90,17 +89,42 @@ def partners_not_presented(period: Period | None = None) -> list[Partner]:
     ]
 
 
-def partner_names_not_presented(period: Period | None = None) -> list[str]:
-    """The names of ``partners_not_presented``, for a page that only lists them: no
-    instances, and the active ones chosen by the database."""
-    period = period or agreement_period()
-    day = today()
-    return list(
-        Partner.objects.exclude(pk__in=_presented_in(period))
-        .filter(Q(active_to__isnull=True) | Q(active_to__gte=day), active_from__lte=day)
-        .order_by("name")
-        .values_list("name", flat=True)
+def _names_not_presented_sql(*, in_period: bool) -> str:
+    """The active partners' names (by name) with no presentation at a held meeting (in the
+    period, by the meeting's date in Oslo): ``partners_not_presented``'s rule, written out
+    for the dashboard, where the queryset cost more to build than to run (make bench). Table
+    names come from the models; values are parameters."""
+    partner, presentation = Partner._meta.db_table, PartnerPresentation._meta.db_table
+    meeting = Meeting._meta.db_table
+    period = (
+        "AND (m.starts_at AT TIME ZONE %(zone)s)::date BETWEEN %(starts_on)s AND %(ends_on)s"
+        if in_period
+        else ""
     )
+    return f"""
+SELECT p.name FROM {partner} p
+ WHERE p.active_from <= %(day)s AND (p.active_to IS NULL OR p.active_to >= %(day)s)
+   AND NOT EXISTS (
+       SELECT 1 FROM {presentation} pp JOIN {meeting} m ON m.id = pp.meeting_id
+        WHERE pp.partner_id = p.id AND m.status = ANY(%(held)s) {period})
+ ORDER BY p.name
+"""  # noqa: S608
+
+
+def partner_names_not_presented(period: Period | None = None) -> list[str]:
+    """The names of ``partners_not_presented``, for a page that only lists them: one query,
+    no instances."""
+    period = period or agreement_period()
+    params = {
+        "day": today(),
+        "held": [str(s) for s in HELD_STATUSES],
+        "zone": str(OSLO),
+        "starts_on": period.starts_on if period else None,
+        "ends_on": period.ends_on if period else None,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_names_not_presented_sql(in_period=period is not None), params)
+        return [name for (name,) in cursor.fetchall()]
 
 
 def coming_presentations():

@@ -138,6 +138,11 @@ def test_partners_that_have_not_presented_during_the_agreement_period(
         names = presentations.partner_names_not_presented(period)
     assert names == [str(p) for p in presentations.partners_not_presented(period)]
     assert registry.other_partner.name in names and registry.udir.name not in names
+    # A presentation at a meeting outside the period does not count for it.
+    earlier = PeriodFactory(starts_on=dt.date(2019, 1, 1), ends_on=dt.date(2020, 12, 31))
+    names = presentations.partner_names_not_presented(earlier)
+    assert names == [str(p) for p in presentations.partners_not_presented(earlier)]
+    assert registry.partner.name in names
 
 
 # --- A file as well as a link (issue 12 §6: "link or file") -------------------------------------
