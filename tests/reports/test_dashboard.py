@@ -246,3 +246,33 @@ def test_the_activity_section_queries_do_not_grow_with_activities(client, secret
     )
     page = client.get(reverse("reports:dashboard")).content.decode()
     assert "Faglig forum" in page and "Barn og unge medvirket i 15 av 30" in page
+
+
+def test_the_board_without_a_set_in_force_and_with_a_goal_that_has_no_indicators(registry):
+    """The board's one read of the set in force: none adopted yet (only a draft), then an
+    adopted set read for a goal it has no indicator of, then for every goal."""
+    from partnership import services_plan
+    from reports import dashboard
+
+    services_plan.goals_seed()
+    draft = adopted_set(registry, adopt=False)
+    board = dashboard.dashboard()
+    assert board.indicator_set is None
+    assert all(not block.indicators for block in board.goals)
+    from ..partnership.indicator_fixtures import leaders_decision
+
+    services_indicators.indicator_set_adopt(
+        indicator_set=draft, decision_pk=leaders_decision(registry).pk
+    )
+    indicator_set = IndicatorSet.objects.get(pk=draft.pk)
+    overall = Goal.objects.get(kind=Goal.Kind.OVERALL)  # the sets put indicators on sub-goals
+    board = dashboard.dashboard(goal=overall)
+    assert board.indicator_set == indicator_set and board.goals[0].indicators == []
+    board = dashboard.dashboard()
+    shown = [b.indicator for block in board.goals for b in block.indicators]
+    assert [i.pk for i in shown] == list(
+        indicator_set.indicators.order_by("goal__number", "position", "code").values_list(
+            "pk", flat=True
+        )
+    )
+    assert shown and all(i.indicator_set == indicator_set for i in shown)
