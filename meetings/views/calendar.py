@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import conditional_escape as escape
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
@@ -86,21 +87,19 @@ def _label_entries(entries: list[Entry]) -> None:
             entry.status_label = entry.status_color = ""
 
 
-_ENTRY_LINK = '<a class="mt-entry ds-link" data-kind="{}"{}{} href="{}">{}{}{}</a>'
-
-
 def _entry_link(entry: Entry, *, time: bool) -> str:
-    return format_html(
-        _ENTRY_LINK,
-        entry.kind,
-        format_html(' data-source="{}"', entry.source) if entry.source else "",
-        mark_safe(' data-cancelled="true"') if entry.is_cancelled else "",  # noqa: S308
-        entry.url,
-        format_html('<span class="portal-nowrap">{}</span> ', entry.time_label)
+    """An entry's link, every value escaped (``conditional_escape``), as ``format_html``
+    would write it: eighty of them a month, so the string is put together directly."""
+    source = f' data-source="{escape(entry.source)}"' if entry.source else ""
+    cancelled = ' data-cancelled="true"' if entry.is_cancelled else ""
+    at = (
+        f'<span class="portal-nowrap">{escape(entry.time_label)}</span> '
         if time and entry.time_label
-        else "",
-        entry.label,
-        entry.suffix,
+        else ""
+    )
+    return (
+        f'<a class="mt-entry ds-link" data-kind="{escape(entry.kind)}"{source}{cancelled} '
+        f'href="{escape(entry.url)}">{at}{escape(entry.label)}{escape(entry.suffix)}</a>'
     )
 
 
@@ -122,7 +121,7 @@ def _month_rows(grid: list[list[Day]]) -> str:
             if day.entries:
                 entries = format_html(
                     '<ul class="mt-entries">{}</ul>',
-                    mark_safe(  # noqa: S308 - each link built by format_html
+                    mark_safe(  # noqa: S308 - each link's values escaped by _entry_link
                         "".join(f"<li>{_entry_link(e, time=True)}</li>" for e in day.entries)
                     ),
                 )
@@ -169,7 +168,7 @@ def _list_rows(days: list[tuple[dt.date, list[Entry]]]) -> str:
                     '<td class="portal-nowrap">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
                     day_label,
                     entry.span_label,
-                    _entry_link(entry, time=False),
+                    mark_safe(_entry_link(entry, time=False)),  # noqa: S308 - escaped there
                     (entry.body.short_name if entry.body else "") or "–",
                     status,
                 )
