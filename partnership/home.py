@@ -14,11 +14,11 @@ import datetime as dt
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 from . import access, selectors
 from .governance import governance_checks
+from .html import format_html, format_html_join
 from .models import Invitation, Membership, Partner
 from .roles import roles_for
 from .viewhelpers import UrlPatterns

@@ -15,7 +15,6 @@ from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -35,6 +34,7 @@ from .forms import (
     ProfileForm,
 )
 from .home import home_context
+from .html import format_html, format_html_join
 from .models import Affiliation, Body, Invitation, Membership, Partner, Person, today
 from .templatetags.portal import orgnr
 from .viewhelpers import (

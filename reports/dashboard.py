@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db import connection
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from partnership import formats
+from partnership.html import conditional_escape
 from partnership.models import (
     Goal,
     Indicator,

@@ -5,11 +5,11 @@ dashboard's render (make bench)."""
 
 from __future__ import annotations
 
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from partnership import formats
+from partnership.html import format_html, format_html_join
 from partnership.viewhelpers import UrlPatterns
 
 from .dashboard import IndicatorBlock

@@ -9,11 +9,11 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from partnership import formats, indicator_import, services_indicators, uploads
+from partnership.html import format_html_join
 from partnership.locking import ConflictError
 from partnership.models import IndicatorEvaluation, IndicatorSet, today
 from partnership.selectors_indicators import format_value

@@ -9,10 +9,10 @@ from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from partnership.html import format_html, format_html_join
 from partnership.viewhelpers import UrlPatterns
 
 from ..models import AgendaItem

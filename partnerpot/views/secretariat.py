@@ -17,7 +17,6 @@ from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format, time_format
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -27,6 +26,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from partnership import formats
 from partnership.formats import money
+from partnership.html import format_html, format_html_join
 from partnership.locking import ConflictError
 from partnership.viewhelpers import (
     apply_validation_error,

@@ -10,12 +10,12 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django import forms, template
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from partnership import formats
 from partnership.forms_renderer import error_id, help_id, widget_html
+from partnership.html import format_html
 
 register = template.Library()
 

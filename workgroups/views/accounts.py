@@ -8,12 +8,12 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from partnership import budget_selectors, formats, uploads
+from partnership.html import format_html
 from partnership.locking import ConflictError
 from partnership.models import BudgetYear
 from partnership.viewhelpers import (

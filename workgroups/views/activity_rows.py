@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import HttpRequest
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from partnership import formats
+from partnership.html import format_html
 from partnership.viewhelpers import UrlPatterns, counted_page
 
 from ..models import Activity
