@@ -10,11 +10,15 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django import forms, template
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from partnership import formats
 from partnership.forms_renderer import error_id, help_id, widget_html
+from partnership.html import conditional_escape as escape
 from partnership.html import format_html
 
 register = template.Library()
@@ -148,3 +152,109 @@ def orgnr(value) -> str:
     if len(digits) == 9 and digits.isdigit():
         return f"{digits[:3]} {digits[3:6]} {digits[6:]}"
     return digits
+
+
+# Each language in its own name, whatever language the page is in.
+_LANGUAGE_NAMES = {"nb": "Norsk bokmål", "nn": "Norsk nynorsk", "en": "English"}
+
+
+@register.simple_tag(takes_context=True)
+def portal_header(context):
+    """The page header of ``base.html``: the portal's name, the language form, who is signed
+    in with the sign-out form, the main menu (``nav_items``, from the context processor) and
+    the account menu. Written in Python: every page pays for it, and through the template
+    engine it cost 0.7 ms of each (make bench)."""
+    request = getattr(context, "request", None)
+    user = context.get("user")
+    language = translation.get_language()
+    token = context.get("csrf_token")
+    csrf = (
+        format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
+        if token and str(token) != "NOTPROVIDED"  # as {% csrf_token %}
+        else ""
+    )
+    path = request.path if request is not None else ""
+    options = mark_safe(  # noqa: S308 - each option built by format_html
+        "".join(
+            format_html(
+                '<option value="{}" lang="{}"{}>{}</option>',
+                code,
+                code,
+                mark_safe(" selected") if code == language else "",
+                _LANGUAGE_NAMES.get(code, name),
+            )
+            for code, name in settings.LANGUAGES
+        )
+    )
+    tools = format_html(
+        '<form class="portal-language" method="post" action="{}">{}'
+        '<input type="hidden" name="next" value="{}">'
+        '<label class="ds-label" data-weight="regular" for="portal-language">{}</label> '
+        '<select class="ds-input" data-size="sm" id="portal-language" name="language">{}</select> '
+        '<button type="submit" class="ds-button" data-variant="secondary" data-size="sm">{}'
+        "</button></form>",
+        reverse("set_language"),
+        csrf,
+        request.get_full_path() if request is not None else "",
+        _("Språk"),
+        options,
+        _("Bytt språk"),
+    )
+    bar = ""
+    if user is not None and user.is_authenticated:
+        name = user.get_full_name() or user.email
+        tools += format_html(
+            '<p class="portal-user"> {} </p>'
+            '<form class="portal-inline-form" method="post" action="{}">{}'
+            '<button type="submit" class="ds-button" data-variant="secondary" data-size="sm">{}'
+            "</button></form>",
+            mark_safe(_("Logget inn som <strong>%(name)s</strong>") % {"name": escape(name)}),  # noqa: S308
+            reverse("account_logout"),
+            csrf,
+            _("Logg ut"),
+        )
+        main_nav = ""
+        items = context.get("nav_items")
+        if items:
+            main_nav = format_html(
+                '<nav class="portal-nav" aria-label="{}"><ul>{}</ul></nav>',
+                _("Hovedmeny"),
+                mark_safe(  # noqa: S308 - each item built by format_html
+                    "".join(
+                        format_html(
+                            '<li> <a href="{}"{}>{}</a> </li>',
+                            item["url"],
+                            mark_safe(' aria-current="page"') if item["current"] else "",
+                            item["label"],
+                        )
+                        for item in items
+                    )
+                ),
+            )
+        account = []
+        for url_name, label in (
+            ("profile", _("Min profil")),
+            ("mfa_index", _("Tofaktorinnlogging")),
+            ("usersessions_list", _("Innlogginger")),
+        ):
+            url = reverse(url_name)
+            current = mark_safe(' aria-current="page"') if path == url else ""
+            account.append(format_html('<li><a href="{}"{}>{}</a></li>', url, current, label))
+        bar = format_html(
+            '<div class="portal-bar"><div class="portal-container portal-bar__inner">{}'
+            '<nav class="portal-nav portal-nav--account" aria-label="{}"><ul>{}</ul></nav>'
+            "</div></div>",
+            main_nav,
+            _("Konto"),
+            mark_safe("".join(account)),  # noqa: S308 - each item built by format_html
+        )
+    return format_html(
+        '<header class="portal-header"><div class="portal-container portal-header__top">'
+        '<a class="portal-brand" href="{}"><span class="portal-brand__mark" aria-hidden="true">'
+        "</span> {} </a>"
+        '<div class="portal-tools">{}</div></div>{}</header>',
+        reverse("home"),
+        _("Partnerskap mot mobbing"),
+        tools,
+        bar,
+    )
