@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from django import template
-from django.utils import timezone
 
-from meetings import selectors
-from meetings.models import Meeting
+from meetings import calendar, selectors
 
 register = template.Library()
 
@@ -59,13 +57,7 @@ def next_meetings(user, count: int = 5):
 
     if not getattr(user, "is_authenticated", False):
         return []
-    # What the card shows: the title (or the body and kind it is made of) and the start.
-    return list(
-        selectors.meetings_visible_to(user)
-        .filter(ends_at__gt=timezone.now(), status__in=Meeting.UPCOMING_STATUSES)
-        .only("pk", "title", "kind", "starts_at", "body__name")
-        .order_by("starts_at", "pk")[:count]
-    )
+    return calendar.next_meetings(user, count)
 
 
 @register.simple_tag
