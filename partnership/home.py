@@ -9,14 +9,11 @@ the one the template had.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from . import access, selectors
+from . import access, formats, selectors
 from .governance import governance_checks
 from .html import format_html, format_html_join
 from .models import Invitation, Membership, Partner
@@ -59,15 +56,6 @@ _MEMBERSHIP_COLUMNS = (
 )
 
 
-def _short_date(value) -> str:
-    """As the template's ``|date:"SHORT_DATE_FORMAT"`` wrote it (a datetime in local time)."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        value = timezone.localtime(value)
-    return date_format(value, "SHORT_DATE_FORMAT")
-
-
 def checks_html(checks) -> str:
     """The governance checks as the list's items, each with what breaks it."""
     passed = format_html(_TAG, "success", _("Oppfylt"))
@@ -103,7 +91,7 @@ def invitation_rows(invitations) -> str:
                 i.full_name,
                 i.email,
                 i.partner__name or "–",
-                _short_date(i.expires_at),
+                formats.short_date(i.expires_at),
             )
             for i in invitations
         ),
@@ -124,8 +112,8 @@ def membership_rows(memberships) -> str:
                 roles.get(m.role, m.role),
                 urls("partner_detail", m.partner_id),
                 m.partner__name,
-                _short_date(m.starts_on),
-                _short_date(m.ends_on) or no_end,
+                formats.short_date(m.starts_on),
+                formats.short_date(m.ends_on) or no_end,
             )
             for m in memberships
         ),

@@ -234,7 +234,7 @@ def _fields(model, names) -> list:
     return [f for f in model._meta.concrete_fields if f.attname in names]
 
 
-_SET_FIELDS = _fields(IndicatorSet, {f.attname for f in IndicatorSet._meta.concrete_fields})
+_SET_FIELDS = list(IndicatorSet._meta.concrete_fields)
 _INDICATOR_FIELDS = _fields(Indicator, {"id", "indicator_set_id", "goal_id", *INDICATOR_FIELDS})
 
 

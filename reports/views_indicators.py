@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from partnership import formats, indicator_import, services_indicators, uploads
 from partnership.html import format_html_join
 from partnership.locking import ConflictError
-from partnership.models import IndicatorEvaluation, IndicatorSet, today
+from partnership.models import IndicatorEvaluation, IndicatorSet, Person, today
 from partnership.selectors_indicators import format_value
 from partnership.viewhelpers import (
     UrlPatterns,
@@ -187,7 +187,7 @@ def _value_rows(rows) -> str:
                 formats.date(row.measured_on),
                 format_value(row),
                 row.source_note,
-                row.entered_by__full_name or row.entered_by__email or "–",
+                Person.text_of(row.entered_by__full_name, row.entered_by__email) or "–",
             )
             for row in rows
         ),

@@ -59,6 +59,19 @@ def _kept() -> dict:
     return out
 
 
+def _partly_grant(call, application, amount: Decimal, *, by) -> None:
+    """Through the agenda and the Partnermøte's decision, as the services do it."""
+    on_agenda(call=call, applications=[application], by=by)
+    with at_meeting(call.deciding_meeting):
+        services.application_decide(
+            application=Application.objects.get(pk=application.pk),
+            outcome=Status.PARTLY_GRANTED,
+            amount=amount,
+            reason="Delvis.",
+            by=by,
+        )
+
+
 def test_the_totals_follow_every_kind_of_change(registry, partner_rep, secretariat):
     call = open_call(by=secretariat)
     other = open_call(by=secretariat, title="Utlysning to")
@@ -75,15 +88,7 @@ def test_the_totals_follow_every_kind_of_change(registry, partner_rep, secretari
     assert ApplicationTotal.objects.get(status=Status.WITHDRAWN).unsent
     services.application_withdraw(application=submitted, by=partner_rep)  # withdrawn, sent
     assert _kept() == _from_scratch()
-    on_agenda(call=call, applications=[assessed], by=secretariat)
-    with at_meeting(call.deciding_meeting):
-        services.application_decide(
-            application=Application.objects.get(pk=assessed.pk),
-            outcome=Status.PARTLY_GRANTED,
-            amount=Decimal("12345.50"),
-            reason="Delvis.",
-            by=secretariat,
-        )
+    _partly_grant(call, assessed, Decimal("12345.50"), by=secretariat)
     assert _kept() == _from_scratch()
     assert ApplicationTotal.objects.get(status=Status.PARTLY_GRANTED).granted == Decimal("12345.50")
     # Past the services: update() of an amount and of the call, a step back, a deletion.
@@ -119,15 +124,7 @@ def test_the_pipeline_shows_what_the_applications_add_up_to(registry, partner_re
         call=call, applicant=registry.partner, by=partner_rep, requested_amount="7000"
     )
     services.application_withdraw(application=unsent, by=partner_rep)
-    on_agenda(call=call, applications=[assessed], by=secretariat)
-    with at_meeting(call.deciding_meeting):
-        services.application_decide(
-            application=Application.objects.get(pk=assessed.pk),
-            outcome=Status.PARTLY_GRANTED,
-            amount=Decimal("45000"),
-            reason="Delvis.",
-            by=secretariat,
-        )
+    _partly_grant(call, assessed, Decimal("45000"), by=secretariat)
     (row,) = selectors.pipeline()
     assert row.counts == {Status.SUBMITTED: 1, Status.PARTLY_GRANTED: 1, Status.WITHDRAWN: 1}
     assert row.listed == {Status.SUBMITTED: 1, Status.PARTLY_GRANTED: 1, Status.WITHDRAWN: 0}
