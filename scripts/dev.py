@@ -126,7 +126,9 @@ def start_redis() -> tuple[str, bool]:
             ],
             check=True,
         )
-        for _ in range(100):
+        # Up to 30 s: Redis answers only once it has read its append-only file back, which
+        # after a benchmark holds tens of megabytes of sessions (5 s was not always enough).
+        for _ in range(600):
             if redis_running():
                 break
             time.sleep(0.05)
